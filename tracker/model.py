@@ -1,0 +1,133 @@
+"""Plain data that flows between the pipeline stages.
+
+Every stage takes and returns these frozen dataclasses; the ORM models stay
+inside :mod:`tracker.store`. Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+SectionKind = Literal["update", "earlier", "body"]
+SentenceOpKind = Literal["equal", "moved", "edited", "added", "removed", "split", "merged"]
+FactChangeKind = Literal[
+    "added",
+    "removed",
+    "changed",
+    "resolved",
+    "contradicted",
+    "attribution",
+    "certainty",
+    "quantity",
+]
+
+
+@dataclass(frozen=True)
+class Article:
+    """What extraction found on a page or in a text file, already normalised."""
+
+    paragraphs: tuple[str, ...]
+    title: str | None = None
+    byline: str | None = None
+    published: str | None = None
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+    @property
+    def words(self) -> int:
+        return sum(len(p.split()) for p in self.paragraphs)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A run of paragraphs: the breaking ``update``, the ``earlier`` story, or the ``body``."""
+
+    kind: SectionKind
+    paragraphs: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+
+@dataclass(frozen=True)
+class Split:
+    """An article cut into sections at its breaking-update marker (if any)."""
+
+    sections: tuple[Section, ...]
+    marker: str | None = None
+
+    def section(self, kind: SectionKind) -> Section | None:
+        return next((s for s in self.sections if s.kind == kind), None)
+
+    @property
+    def kinds(self) -> list[str]:
+        return [s.kind for s in self.sections]
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of a version, with where it sits.
+
+    ``index`` is the position in the whole version (0-based), ``paragraph`` the
+    paragraph's position in the whole version, ``section`` the section kind.
+    """
+
+    text: str
+    index: int
+    paragraph: int
+    section: SectionKind = "body"
+
+
+@dataclass(frozen=True)
+class SentenceOp:
+    """One step of a sentence alignment between version A and version B.
+
+    ``a`` and ``b`` are sentence indexes on each side (empty for added/removed);
+    ``words`` is the word-level diff of an edited pair as ``(op, text)`` with op
+    one of ``=``, ``-``, ``+``. ``similarity`` is in 0..1.
+    """
+
+    op: SentenceOpKind
+    a: tuple[int, ...]
+    b: tuple[int, ...]
+    a_text: str = ""
+    b_text: str = ""
+    words: tuple[tuple[str, str], ...] = ()
+    similarity: float = 0.0
+
+
+@dataclass(frozen=True)
+class FactChange:
+    """How one fact a reader cares about changed between A and B, with its evidence."""
+
+    change: FactChangeKind
+    kind: str  # event | quantity | attribution | entity | certainty
+    subject: str
+    slot: str
+    before: str | None
+    after: str | None
+    summary: str
+    evidence_a: str | None = None
+    evidence_b: str | None = None
+
+
+@dataclass(frozen=True)
+class DiffSide:
+    label: str
+    fetched_at: str | None = None
+
+
+@dataclass(frozen=True)
+class Diff:
+    """The semantic diff of two texts: aligned sentences and fact changes."""
+
+    a: DiffSide
+    b: DiffSide
+    sentences: tuple[SentenceOp, ...] = ()
+    facts: tuple[FactChange, ...] = ()
+    # Structural events such as "a breaking update arrived" or "the marker was dropped".
+    events: tuple[str, ...] = field(default=())
