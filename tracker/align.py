@@ -18,34 +18,40 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from diff_match_patch import diff_match_patch
 from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
 from tracker.model import SentenceOp, SentenceOpKind
+from tracker.sentences import strip_dateline
 from tracker.worddiff import word_diff
 
-# --- thresholds (rapidfuzz ratio on normalised text, 0..1) -----------------------------------
+# --- thresholds ------------------------------------------------------------------------------
+# "ratio" is rapidfuzz's character edit ratio of the normalised texts (0..1); "similarity" is
+# the mean of that ratio and the overlap (Dice) of content-word stems, so that two sentences
+# about the same thing in other words still score, and two unrelated sentences of the same
+# length do not (their character ratio alone is ~0.38 on news copy, 0.46 at the 99th centile).
 
-# Two sentences this similar are "the same sentence" (an anchor, or a move when out of order).
+# Sentences with a ratio this high are "the same sentence": an anchor, or a move when out of order.
 NEAR_IDENTICAL = 0.85
-# Inside a gap between anchors, pairs at least this similar are edits of each other ...
-GAP_PAIR = 0.45
-# ... and so are less similar pairs that share enough content words (a rewritten lede).
-GAP_PAIR_WITH_SHARED_WORDS = 0.3
-SHARED_CONTENT_WORDS = 2
-# Outside their gap, sentences this similar are one sentence moved (and perhaps edited).
+# Outside their gap, sentences with a ratio this high are one sentence moved (and perhaps edited).
 MOVED = 0.75
-# A split / merge must beat the best one-to-one pairing of its parts by this much ...
+# Inside a gap between anchors, a pair this similar is one sentence edited. Checked on the
+# corpus pairs: real rewrites score 0.42-0.80, neighbouring unrelated sentences 0.22-0.42.
+GAP_PAIR = 0.42
+# Every part of a split / merge takes at least this share of its content stems from the whole;
+# a real split then scores this much above its best part (see _group_similarity).
+SPLIT_PART_SHARED = 0.5
 SPLIT_GAIN = 0.05
-# ... and every part must be this contained in the other side (rapidfuzz partial_ratio).
-SPLIT_PART_CONTAINED = 0.6
 MAX_SPLIT_PARTS = 3
 # Larger gaps are paired greedily instead of by dynamic programming (keeps long texts fast).
 MAX_GAP_CELLS = 40_000
+# Stems are word prefixes of this length ("injured"/"injuries" → "injur").
+STEM_LENGTH = 5
 
 # House-style variants that are not edits: (pattern, replacement), applied in order.
 _HOUSE_STYLE: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -72,29 +78,50 @@ _WORD = re.compile(r"[a-z0-9]+(?:[.,'][a-z0-9]+)*")
 
 
 def similarity(x: str, y: str) -> float:
-    """How alike two sentences are, 0..1 (character edit ratio after house-style normalising)."""
-    return fuzz.ratio(_normalise(x), _normalise(y)) / 100.0
+    """How alike two sentences are in wording and content, 0..1 (1 for house-style variants)."""
+    nx, ny = _normalise(x), _normalise(y)
+    return _similarity(_ratio(nx, ny), _stems(nx), _stems(ny))
 
 
 def align(a: Sequence[str], b: Sequence[str]) -> list[SentenceOp]:
-    """The sentence operations that turn ``a`` into ``b``, in B's reading order."""
-    aligner = _Aligner([_normalise(s) for s in a], [_normalise(s) for s in b])
-    matches = aligner.run()
+    """The sentence operations that turn ``a`` into ``b``, in B's reading order.
+
+    Every index of ``a`` and of ``b`` appears in exactly one op; ``SentenceOp.a`` and ``.b``
+    are positions in the given sequences.
+    """
+    matches = _Aligner([_normalise(s) for s in a], [_normalise(s) for s in b]).run()
     return _order(_to_ops(a, b, matches))
 
 
-# --- normalising -----------------------------------------------------------------------------
+# --- comparing sentences ---------------------------------------------------------------------
 
 
 def _normalise(text: str) -> str:
-    text = text.lower()
+    # A shared dateline ("YEREVAN, Armenia (AP) —") says nothing about what a sentence says.
+    text = strip_dateline(text.strip())[1].lower()
     for pattern, replacement in _HOUSE_STYLE:
         text = pattern.sub(replacement, text)
     return text.strip()
 
 
-def _content_words(normalised: str) -> frozenset[str]:
-    return frozenset(w for w in _WORD.findall(normalised) if w not in _STOPWORDS)
+def _ratio(x: str, y: str) -> float:
+    return fuzz.ratio(x, y) / 100.0
+
+
+def _stems(normalised: str) -> frozenset[str]:
+    """Content-word stems; numbers count, short function words do not."""
+    return frozenset(
+        word[:STEM_LENGTH]
+        for word in _WORD.findall(normalised)
+        if word not in _STOPWORDS and (len(word) >= 3 or word[0].isdigit())
+    )
+
+
+def _similarity(ratio: float, stems_x: frozenset[str], stems_y: frozenset[str]) -> float:
+    if not (stems_x or stems_y):
+        return ratio  # no content words on either side ("___", "By —"): wording is all there is
+    dice = 2 * len(stems_x & stems_y) / (len(stems_x) + len(stems_y))
+    return (ratio + dice) / 2
 
 
 # --- the alignment ---------------------------------------------------------------------------
@@ -109,33 +136,29 @@ class _Match:
 
 
 class _Aligner:
-    """Holds the normalised sides and which indexes are already matched."""
+    """The normalised sides, their stems, and which indexes are already matched."""
 
     def __init__(self, a: list[str], b: list[str]) -> None:
         self.a, self.b = a, b
+        self.stems_a = [_stems(s) for s in a]
+        self.stems_b = [_stems(s) for s in b]
         self.free_a = [True] * len(a)
         self.free_b = [True] * len(b)
         self.matches: list[_Match] = []
-        self._words_a: dict[int, frozenset[str]] = {}
-        self._words_b: dict[int, frozenset[str]] = {}
 
     def run(self) -> list[_Match]:
         anchors = self._anchors()
         for i, j in anchors:
             kind: SentenceOpKind = "equal" if self.a[i] == self.b[j] else "edited"
-            self._take(_Match(kind, (i,), (j,), self._score(i, j)))
+            self._take(_Match(kind, (i,), (j,), self.similarity(i, j)))
         # An identical sentence out of LCS order was moved; take those before gap pairing
-        # so a weak in-gap pairing cannot steal a sentence that clearly moved.
+        # so that a weak in-gap pairing cannot steal a sentence that clearly moved.
         self._match_moves(NEAR_IDENTICAL)
         for gap_a, gap_b in self._gaps(anchors):
             self._pair_gap(gap_a, gap_b)
         self._match_moves(MOVED)
-        for i in range(len(self.a)):
-            if self.free_a[i]:
-                self.matches.append(_Match("removed", (i,), (), 0.0))
-        for j in range(len(self.b)):
-            if self.free_b[j]:
-                self.matches.append(_Match("added", (), (j,), 0.0))
+        self.matches.extend(_Match("removed", (i,), (), 0.0) for i in self._rest(self.free_a))
+        self.matches.extend(_Match("added", (), (j,), 0.0) for j in self._rest(self.free_b))
         return self.matches
 
     # -- bookkeeping
@@ -147,8 +170,14 @@ class _Aligner:
             self.free_b[j] = False
         self.matches.append(match)
 
-    def _score(self, i: int, j: int) -> float:
-        return fuzz.ratio(self.a[i], self.b[j]) / 100.0
+    @staticmethod
+    def _rest(free: list[bool]) -> list[int]:
+        return [k for k, is_free in enumerate(free) if is_free]
+
+    def similarity(self, i: int, j: int, ratio: float | None = None) -> float:
+        if ratio is None:
+            ratio = _ratio(self.a[i], self.b[j])
+        return _similarity(ratio, self.stems_a[i], self.stems_b[j])
 
     # -- step 1: anchors
 
@@ -165,12 +194,13 @@ class _Aligner:
     def _near_identical_lcs(self, gap_a: list[int], gap_b: list[int]) -> list[tuple[int, int]]:
         if not gap_a or not gap_b:
             return []
-        scores = _score_matrix([self.a[i] for i in gap_a], [self.b[j] for j in gap_b])
+        ratios = _ratio_matrix([self.a[i] for i in gap_a], [self.b[j] for j in gap_b])
+        rows, columns = np.nonzero(ratios >= NEAR_IDENTICAL)
         candidates = [
-            (gap_a[x], gap_b[y], float(scores[x, y]))
-            for x, y in zip(*(scores >= NEAR_IDENTICAL * 100).nonzero(), strict=True)
+            (gap_a[x], gap_b[y], float(ratios[x, y]))
+            for x, y in zip(rows.tolist(), columns.tolist(), strict=True)
         ]
-        return _heaviest_increasing_pairs(candidates)
+        return _longest_increasing_pairs(candidates)
 
     def _gaps(self, anchors: list[tuple[int, int]]) -> list[tuple[list[int], list[int]]]:
         """Still-free indexes between consecutive anchors, on each side."""
@@ -184,163 +214,169 @@ class _Aligner:
 
     # -- step 2: pairs inside a gap
 
-    def _pairable(self, i: int, j: int, score: float) -> bool:
-        if score >= GAP_PAIR:
-            return True
-        if score < GAP_PAIR_WITH_SHARED_WORDS:
-            return False
-        shared = self._words(self._words_a, self.a, i) & self._words(self._words_b, self.b, j)
-        return len(shared) >= SHARED_CONTENT_WORDS
-
-    @staticmethod
-    def _words(cache: dict[int, frozenset[str]], side: list[str], k: int) -> frozenset[str]:
-        if k not in cache:
-            cache[k] = _content_words(side[k])
-        return cache[k]
-
     def _pair_gap(self, gap_a: list[int], gap_b: list[int]) -> None:
-        scores = _score_matrix([self.a[i] for i in gap_a], [self.b[j] for j in gap_b]) / 100.0
+        ratios = _ratio_matrix([self.a[i] for i in gap_a], [self.b[j] for j in gap_b])
         if len(gap_a) * len(gap_b) > MAX_GAP_CELLS:
-            self._pair_gap_greedily(gap_a, gap_b, scores)
+            self._pair_gap_greedily(gap_a, gap_b, ratios)
             return
-        for match in _GapProgram(self, gap_a, gap_b, scores).solve():
+        for match in _GapProgram(self, gap_a, gap_b, ratios).solve():
             self._take(match)
 
-    def _pair_gap_greedily(self, gap_a: list[int], gap_b: list[int], scores: object) -> None:
-        candidates = sorted(
-            (-float(scores[x, y]), gap_b[y], gap_a[x])  # type: ignore[index]
-            for x in range(len(gap_a))
-            for y in range(len(gap_b))
-            if float(scores[x, y]) >= GAP_PAIR_WITH_SHARED_WORDS  # type: ignore[index]
-        )
-        for negative_score, j, i in candidates:
-            if self.free_a[i] and self.free_b[j] and self._pairable(i, j, -negative_score):
+    def _pair_gap_greedily(self, gap_a: list[int], gap_b: list[int], ratios: np.ndarray) -> None:
+        # The similarity is at most (ratio + 1) / 2, so lower ratios can never reach GAP_PAIR.
+        rows, columns = np.nonzero(ratios >= 2 * GAP_PAIR - 1)
+        candidates = []
+        for x, y in zip(rows.tolist(), columns.tolist(), strict=True):
+            score = self.similarity(gap_a[x], gap_b[y], float(ratios[x, y]))
+            if score >= GAP_PAIR:
+                candidates.append((-score, gap_b[y], gap_a[x]))
+        for negative_score, j, i in sorted(candidates):
+            if self.free_a[i] and self.free_b[j]:
                 self._take(_Match("edited", (i,), (j,), -negative_score))
 
     # -- step 3: moves
 
     def _match_moves(self, threshold: float) -> None:
-        rest_a = [i for i, free in enumerate(self.free_a) if free]
-        rest_b = [j for j, free in enumerate(self.free_b) if free]
+        rest_a, rest_b = self._rest(self.free_a), self._rest(self.free_b)
         if not rest_a or not rest_b:
             return
-        scores = _score_matrix([self.a[i] for i in rest_a], [self.b[j] for j in rest_b])
+        ratios = _ratio_matrix([self.a[i] for i in rest_a], [self.b[j] for j in rest_b])
+        rows, columns = np.nonzero(ratios >= threshold)
         candidates = sorted(
-            (-float(scores[x, y]) / 100.0, rest_b[y], rest_a[x])
-            for x, y in zip(*(scores >= threshold * 100).nonzero(), strict=True)
+            (-float(ratios[x, y]), rest_b[y], rest_a[x])
+            for x, y in zip(rows.tolist(), columns.tolist(), strict=True)
         )
-        for negative_score, j, i in candidates:
+        for negative_ratio, j, i in candidates:
             if self.free_a[i] and self.free_b[j]:
-                self._take(_Match("moved", (i,), (j,), -negative_score))
+                self._take(_Match("moved", (i,), (j,), self.similarity(i, j, -negative_ratio)))
+
+
+_Step = tuple[int, int, "_Match | None"]  # how many A and B sentences a step takes, and its pair
 
 
 class _GapProgram:
     """In-order pairing of one gap by dynamic programming, with splits and merges.
 
-    Maximises the summed ``similarity - threshold`` of the pairs taken; a sentence
+    Maximises the summed ``similarity - GAP_PAIR`` of the pairs taken; a sentence
     left out costs nothing, so only pairs worth making are made.
     """
 
-    def __init__(self, aligner: _Aligner, gap_a: list[int], gap_b: list[int], scores: object):
-        self.aligner, self.gap_a, self.gap_b, self.scores = aligner, gap_a, gap_b, scores
+    def __init__(self, aligner: _Aligner, gap_a: list[int], gap_b: list[int], ratios: np.ndarray):
+        self.aligner, self.gap_a, self.gap_b = aligner, gap_a, gap_b
+        self.single = [
+            [aligner.similarity(i, j, float(ratios[x, y])) for y, j in enumerate(gap_b)]
+            for x, i in enumerate(gap_a)
+        ]
 
     def solve(self) -> list[_Match]:
         n, m = len(self.gap_a), len(self.gap_b)
         best = [[0.0] * (m + 1) for _ in range(n + 1)]
-        step: list[list[tuple[int, int, _Match | None]]] = [
-            [(0, 0, None)] * (m + 1) for _ in range(n + 1)
-        ]
+        steps: list[list[_Step]] = [[(0, 0, None)] * (m + 1) for _ in range(n + 1)]
         for x in range(n + 1):
             for y in range(m + 1):
-                if x == 0 and y == 0:
+                if not (x or y):
                     continue
-                options: list[tuple[float, int, int, _Match | None]] = []
-                for dx, dy, match in self._moves_ending_at(x, y):
-                    gain = match.similarity - GAP_PAIR_WITH_SHARED_WORDS if match else 0.0
-                    options.append((best[x - dx][y - dy] + gain, dx, dy, match))
-                # Ties go to the first option: pairs before skips, fewer parts before more.
-                value, dx, dy, match = max(options, key=lambda option: option[0])
-                best[x][y] = value
-                step[x][y] = (dx, dy, match)
-        return self._trace(step, n, m)
+                best_value, best_step = -1.0, (0, 0, None)
+                # Strictly greater: ties keep the earlier step (pairs before skips, fewer parts).
+                for step in self._steps_ending_at(x, y):
+                    dx, dy, match = step
+                    value = best[x - dx][y - dy] + (match.similarity - GAP_PAIR if match else 0.0)
+                    if value > best_value:
+                        best_value, best_step = value, step
+                best[x][y], steps[x][y] = best_value, best_step
+        return self._trace(steps, n, m)
 
-    def _trace(self, step: list[list[tuple[int, int, _Match | None]]], x: int, y: int):
+    @staticmethod
+    def _trace(steps: list[list[_Step]], x: int, y: int) -> list[_Match]:
         matches: list[_Match] = []
-        while x > 0 or y > 0:
-            dx, dy, match = step[x][y]
+        while x or y:
+            dx, dy, match = steps[x][y]
             if match is not None:
                 matches.append(match)
             x, y = x - dx, y - dy
         return matches[::-1]
 
-    def _moves_ending_at(self, x: int, y: int):
+    def _steps_ending_at(self, x: int, y: int) -> Iterator[_Step]:
         if x and y:
-            one = self._one_to_one(x - 1, y - 1)
-            if one:
-                yield 1, 1, one
+            if self.single[x - 1][y - 1] >= GAP_PAIR:
+                i, j = self.gap_a[x - 1], self.gap_b[y - 1]
+                yield 1, 1, _Match("edited", (i,), (j,), self.single[x - 1][y - 1])
             for parts in range(2, MAX_SPLIT_PARTS + 1):
-                if y >= parts:
-                    split = self._split(x - 1, y - parts, y)
-                    if split:
-                        yield 1, parts, split
-                if x >= parts:
-                    merge = self._merge(x - parts, x, y - 1)
-                    if merge:
-                        yield parts, 1, merge
+                if y >= parts and (split := self._split(x - 1, y - parts, y)):
+                    yield 1, parts, split
+                if x >= parts and (merge := self._merge(x - parts, x, y - 1)):
+                    yield parts, 1, merge
         if x:
             yield 1, 0, None
         if y:
             yield 0, 1, None
 
-    def _one_to_one(self, x: int, y: int) -> _Match | None:
-        score = float(self.scores[x, y])  # type: ignore[index]
-        i, j = self.gap_a[x], self.gap_b[y]
-        if not self.aligner._pairable(i, j, score):
-            return None
-        return _Match("edited", (i,), (j,), score)
-
     def _split(self, x: int, y_start: int, y_end: int) -> _Match | None:
         """A[x] → B[y_start:y_end], when those B sentences are adjacent and each part of A[x]."""
-        parts = self.gap_b[y_start:y_end]
-        if parts[-1] - parts[0] != len(parts) - 1:
+        i, parts = self.gap_a[x], self.gap_b[y_start:y_end]
+        best_single = max(self.single[x][y_start:y_end])
+        score = _group_similarity(
+            self.aligner.a[i],
+            self.aligner.stems_a[i],
+            [self.aligner.b[j] for j in parts],
+            [self.aligner.stems_b[j] for j in parts],
+            best_single,
+        )
+        if score is None or parts[-1] - parts[0] != len(parts) - 1:
             return None
-        whole = self.aligner.a[self.gap_a[x]]
-        pieces = [self.aligner.b[j] for j in parts]
-        best_single = max(float(self.scores[x, y]) for y in range(y_start, y_end))  # type: ignore[index]
-        score = _group_score(whole, pieces, best_single)
-        if score is None:
-            return None
-        return _Match("split", (self.gap_a[x],), tuple(parts), score)
+        return _Match("split", (i,), tuple(parts), score)
 
     def _merge(self, x_start: int, x_end: int, y: int) -> _Match | None:
         """A[x_start:x_end] → B[y], when those A sentences are adjacent and each part of B[y]."""
-        parts = self.gap_a[x_start:x_end]
-        if parts[-1] - parts[0] != len(parts) - 1:
+        parts, j = self.gap_a[x_start:x_end], self.gap_b[y]
+        best_single = max(self.single[x][y] for x in range(x_start, x_end))
+        score = _group_similarity(
+            self.aligner.b[j],
+            self.aligner.stems_b[j],
+            [self.aligner.a[i] for i in parts],
+            [self.aligner.stems_a[i] for i in parts],
+            best_single,
+        )
+        if score is None or parts[-1] - parts[0] != len(parts) - 1:
             return None
-        whole = self.aligner.b[self.gap_b[y]]
-        pieces = [self.aligner.a[i] for i in parts]
-        best_single = max(float(self.scores[x, y]) for x in range(x_start, x_end))  # type: ignore[index]
-        score = _group_score(whole, pieces, best_single)
-        if score is None:
-            return None
-        return _Match("merged", tuple(parts), (self.gap_b[y],), score)
+        return _Match("merged", tuple(parts), (j,), score)
 
 
-def _group_score(whole: str, pieces: list[str], best_single: float) -> float | None:
-    """Similarity of ``whole`` to the joined pieces, if the group is a real split / merge."""
-    score = fuzz.ratio(whole, " ".join(pieces)) / 100.0
-    if score < GAP_PAIR or score < best_single + SPLIT_GAIN:
-        return None
-    if any(fuzz.partial_ratio(piece, whole) / 100.0 < SPLIT_PART_CONTAINED for piece in pieces):
-        return None
-    return score
+def _group_similarity(
+    whole: str,
+    whole_stems: frozenset[str],
+    pieces: list[str],
+    piece_stems: list[frozenset[str]],
+    best_single: float,
+) -> float | None:
+    """How well the joined pieces stand for ``whole``, if they are a real split / merge of it.
+
+    Real when every piece takes most of its content stems from the whole and brings some the
+    other pieces lack, and the joined pieces resemble the whole at least as much as the best
+    piece alone. Character ratios punish the reordering a split brings, so a real group
+    scores at least its best piece plus ``SPLIT_GAIN``: enough to beat "best piece edited,
+    the others added", not enough to beat two good one-to-one edits.
+    """
+    if best_single < GAP_PAIR / 2:
+        return None  # cheap exit: no piece resembles the whole at all
+    for k, stems in enumerate(piece_stems):
+        others = frozenset().union(*(piece_stems[:k] + piece_stems[k + 1 :]))
+        from_whole = stems & whole_stems
+        if len(from_whole) < SPLIT_PART_SHARED * len(stems) or not from_whole - others:
+            return None
+    joined_stems = frozenset().union(*piece_stems)
+    joined = _similarity(_ratio(whole, " ".join(pieces)), whole_stems, joined_stems)
+    if joined < GAP_PAIR or joined < best_single:
+        return None  # joining made the match no better: a pair plus unrelated neighbours
+    return max(joined, min(1.0, best_single + SPLIT_GAIN))
 
 
 # --- helpers on index sequences --------------------------------------------------------------
 
 
-def _score_matrix(rows: list[str], columns: list[str]):  # -> numpy array of 0..100
-    return cdist(rows, columns, scorer=fuzz.ratio, workers=1)
+def _ratio_matrix(rows: list[str], columns: list[str]) -> np.ndarray:
+    """Character ratios (0..1) of every row against every column, computed in C."""
+    return cdist(rows, columns, scorer=fuzz.ratio, workers=1) / 100.0
 
 
 def _exact_lcs(a: list[str], b: list[str]) -> list[tuple[int, int]]:
@@ -378,7 +414,7 @@ def _gaps_between(
     return gaps
 
 
-def _heaviest_increasing_pairs(candidates: list[tuple[int, int, float]]) -> list[tuple[int, int]]:
+def _longest_increasing_pairs(candidates: list[tuple[int, int, float]]) -> list[tuple[int, int]]:
     """Most pairs increasing on both sides (longest increasing subsequence, patience sorting)."""
     # Same i sorted by descending j so that one A sentence is never used twice.
     ordered = sorted(candidates, key=lambda c: (c[0], -c[1], -c[2]))
@@ -411,8 +447,9 @@ def _to_ops(a: Sequence[str], b: Sequence[str], matches: list[_Match]) -> list[S
     for match in matches:
         a_text = " ".join(a[i] for i in match.a)
         b_text = " ".join(b[j] for j in match.b)
+        # Equal and moved pairs can still differ in house style ("--" for "—"); show that too.
         differs = match.kind in ("edited", "split", "merged") or (
-            match.kind == "moved" and a_text != b_text
+            match.kind in ("equal", "moved") and a_text != b_text
         )
         ops.append(
             SentenceOp(
