@@ -646,8 +646,13 @@ def backoff_delay(
         raise ValueError("base and cap must not be negative")
     if failures <= 0:
         return 0.0
-    exponent = min(failures - 1, 1024)  # 2.0 ** 1024 would overflow a float
-    ceiling = cap if exponent >= 1023 else min(cap, base * math.ldexp(1.0, exponent))
+    exponent = failures - 1
+    if base == 0 or cap == 0:
+        ceiling = 0.0
+    elif exponent > math.log2(cap) - math.log2(base) + 1:  # in logs: 2 ** 5000 is no float
+        ceiling = cap
+    else:
+        ceiling = min(cap, math.ldexp(base, exponent))
     return (rng or random).uniform(0.0, ceiling)
 
 
