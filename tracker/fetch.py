@@ -22,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import codecs
 import contextlib
-import dataclasses
 import ipaddress
 import math
 import os
@@ -210,7 +209,7 @@ def _ip_literal(host: str) -> IPAddress | None:
         return None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Target:
     """Where a URL points: what the safety check and the per-host limit look at."""
 
@@ -227,8 +226,12 @@ class _Target:
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
+@lru_cache(maxsize=65536)
 def _target_of(url: str | httpx.URL) -> _Target:
-    """Parse with httpx itself, so the checked host is the host httpx connects to."""
+    """Parse with httpx itself, so the checked host is the host httpx connects to.
+
+    Cached: a poller asks for the same story URLs over and over.
+    """
     try:
         parsed = url if isinstance(url, httpx.URL) else httpx.URL(url)
     except (httpx.InvalidURL, TypeError, ValueError) as error:
@@ -680,6 +683,8 @@ class _Journey:
     status: int | None = None
     permanent: bool = False
     deadline: float | None = None
+    etag: str | None = None  # the validators sent, for a 304 that does not repeat them
+    last_modified: str | None = None
     on_wire: list[int] = field(default_factory=lambda: [0])
 
     def result(self, outcome: FetchOutcome, **fields: Any) -> FetchResult:
@@ -731,13 +736,17 @@ def _classify(error: BaseException) -> FetchOutcome:
 
 
 class Fetcher:
-    """Fetches URLs for a whole process: one keep-alive client, per-host limits.
+    """Fetches URLs for a whole process: one keep-alive transport, per-host limits.
 
     Use one Fetcher per event loop (``async with Fetcher() as fetcher``), and
     as many concurrent :meth:`fetch` calls as you like: each host gets at most
     ``per_host_limit`` requests at once. ``transport`` replaces the default
     (aiohttp through httpx-aiohttp when installed, else httpx's own); an
     injected transport does not get the DNS-rebinding protection.
+
+    Requests go straight to the httpx transport, not through ``AsyncClient``:
+    redirects are followed here (each hop checked), and the client's cookie
+    jar and header merging cost more than the rest of a 304 check together.
     """
 
     def __init__(
@@ -751,22 +760,17 @@ class Fetcher:
         if transport is None:
             transport = _aiohttp_transport(self.settings, self._guard)
         self.transport = transport or _httpx_transport(self.settings)
-        self._client = httpx.AsyncClient(
-            transport=self.transport,
-            follow_redirects=False,
-            trust_env=False,  # an environment proxy would bypass the address checks
-            timeout=httpx.Timeout(
-                connect=self.settings.connect_timeout,
-                read=self.settings.read_timeout,
-                write=self.settings.read_timeout,
-                pool=self.settings.total_timeout,
-            ),
-            headers={
-                "User-Agent": self.settings.user_agent,
-                "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
-                "Accept-Encoding": ACCEPT_ENCODING,
-            },
+        self._headers = (
+            ("User-Agent", self.settings.user_agent),
+            ("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"),
+            ("Accept-Encoding", ACCEPT_ENCODING),
         )
+        self._timeouts = {
+            "connect": self.settings.connect_timeout,
+            "read": self.settings.read_timeout,
+            "write": self.settings.read_timeout,
+            "pool": self.settings.total_timeout,
+        }
         self._slots: dict[str, asyncio.Semaphore] = {}
 
     async def __aenter__(self) -> Fetcher:
@@ -776,20 +780,22 @@ class Fetcher:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        await self.transport.aclose()
 
     async def fetch(
         self, url: str, *, etag: str | None = None, last_modified: str | None = None
     ) -> FetchResult:
         """GET ``url`` (conditionally, when validators are given); never raises for I/O."""
-        journey = _Journey(url=url, started=time.monotonic())
-        headers = {}
+        journey = _Journey(
+            url=url, started=time.monotonic(), etag=etag, last_modified=last_modified
+        )
+        headers = list(self._headers)
         if etag:
-            headers["If-None-Match"] = etag
+            headers.append(("If-None-Match", etag))
         if last_modified:
-            headers["If-Modified-Since"] = last_modified
+            headers.append(("If-Modified-Since", last_modified))
         try:
-            return await self._follow(journey, headers, etag, last_modified)
+            return await self._follow(journey, headers)
         except _Stop as stop:
             return journey.result(stop.outcome, error=stop.error)
         except UnsafeURLError as error:
@@ -804,22 +810,16 @@ class Fetcher:
                 raise
             return journey.result(_classify(error), error=_describe(error))
 
-    async def _follow(
-        self,
-        journey: _Journey,
-        headers: dict[str, str],
-        etag: str | None,
-        last_modified: str | None,
-    ) -> FetchResult:
-        current = journey.url
+    async def _follow(self, journey: _Journey, headers: list[tuple[str, str]]) -> FetchResult:
+        current: str | httpx.URL = journey.url
         seen: set[str] = set()
         for _hop in range(self.settings.max_redirects + 1):
             journey.final_url = str(current)
             seen.add(journey.final_url)
             target = await self._guard.check(current)
             async with self._slot(target.authority):
-                loop = asyncio.get_running_loop()
                 if journey.deadline is None:
+                    loop = asyncio.get_running_loop()
                     journey.deadline = loop.time() + self.settings.total_timeout
                 try:
                     async with asyncio.timeout_at(journey.deadline):
@@ -829,11 +829,10 @@ class Fetcher:
                         f"no complete answer within {self.settings.total_timeout:g} s"
                     ) from None
             if isinstance(reply, FetchResult):
-                return self._with_validators(reply, etag, last_modified)
-            next_url = str(reply)
-            if next_url in seen:
-                raise _Stop("redirect_loop", f"redirect loop: {journey.final_url} -> {next_url}")
-            current = next_url
+                return reply
+            if str(reply) in seen:
+                raise _Stop("redirect_loop", f"redirect loop: {journey.final_url} -> {reply}")
+            current = reply
         raise _Stop("redirect_loop", f"more than {self.settings.max_redirects} redirects")
 
     @contextlib.asynccontextmanager
@@ -845,51 +844,65 @@ class Fetcher:
             yield
 
     async def _exchange(
-        self, journey: _Journey, target: _Target, headers: dict[str, str]
+        self, journey: _Journey, target: _Target, headers: list[tuple[str, str]]
     ) -> FetchResult | httpx.URL:
         """One request: a finished result, or the URL a redirect points to."""
-        request = self._client.build_request("GET", target.url, headers=headers)
-        response = await self._client.send(request, stream=True)
+        request = httpx.Request("GET", target.url, headers=headers)
+        request.extensions["timeout"] = self._timeouts
+        response = await self.transport.handle_async_request(request)
         try:
             status = journey.status = response.status_code
+            found = _headers_of(response)
             if status in _REDIRECT_STATUSES:
-                location = response.headers.get("location")
+                location = found.get("location")
                 if not location:
                     return journey.result("http_error", error=f"HTTP {status} without Location")
                 journey.permanent = journey.permanent or status in _PERMANENT_REDIRECTS
                 return target.url.join(location.strip())
-            return await self._conclude(journey, response)
+            return await self._conclude(journey, response, found)
         finally:
             await response.aclose()
 
-    async def _conclude(self, journey: _Journey, response: httpx.Response) -> FetchResult:
+    async def _conclude(
+        self, journey: _Journey, response: httpx.Response, found: dict[str, str]
+    ) -> FetchResult:
         status = response.status_code
         outcome = _outcome_for_status(status)
-        validators = {
-            "etag": response.headers.get("etag"),
-            "last_modified": response.headers.get("last-modified"),
-        }
         if outcome == "not_modified":
-            return journey.result(outcome, **validators)
+            # Keep the validators we sent when the server does not repeat them.
+            return journey.result(
+                outcome,
+                etag=found.get("etag") or journey.etag,
+                last_modified=found.get("last-modified") or journey.last_modified,
+            )
         if outcome != "ok":
             reason = _one_line(f"HTTP {status} {response.reason_phrase}".strip())
             retry_after = None
             if outcome == "rate_limited":
-                retry_after = parse_retry_after(response.headers.get("retry-after"))
+                retry_after = parse_retry_after(found.get("retry-after"))
             return journey.result(outcome, retry_after=retry_after, error=reason)
-        body = await self._read_body(journey, response)
-        content_type = response.headers.get("content-type")
+        body = await self._read_body(journey, response, found)
+        content_type = found.get("content-type")
         text = encoding = None
         if _is_textual(content_type):
             text, encoding = decode_body(body, content_type)
-        return journey.result(outcome, body=body, text=text, encoding=encoding, **validators)
+        return journey.result(
+            outcome,
+            body=body,
+            text=text,
+            encoding=encoding,
+            etag=found.get("etag"),
+            last_modified=found.get("last-modified"),
+        )
 
-    async def _read_body(self, journey: _Journey, response: httpx.Response) -> bytes:
+    async def _read_body(
+        self, journey: _Journey, response: httpx.Response, found: dict[str, str]
+    ) -> bytes:
         limit = self.settings.max_bytes
-        declared = response.headers.get("content-length", "")
+        declared = found.get("content-length", "").strip()
         if declared.isdigit() and int(declared) > limit:
             raise _Stop("too_large", f"Content-Length {declared} is over the {limit}-byte cap")
-        content_encoding = response.headers.get("content-encoding", "").strip().lower()
+        content_encoding = found.get("content-encoding", "").strip().lower()
         if content_encoding not in _SUPPORTED_ENCODINGS:
             raise _Stop("network_error", f"unsupported Content-Encoding {content_encoding!r}")
         try:
@@ -899,18 +912,13 @@ class Fetcher:
         except _TooLarge as error:
             raise _Stop("too_large", str(error)) from None
 
-    @staticmethod
-    def _with_validators(
-        result: FetchResult, etag: str | None, last_modified: str | None
-    ) -> FetchResult:
-        """On 304 keep the validators we sent when the server did not repeat them."""
-        if result.outcome != "not_modified":
-            return result
-        return dataclasses.replace(
-            result,
-            etag=result.etag or etag,
-            last_modified=result.last_modified or last_modified,
-        )
+
+def _headers_of(response: httpx.Response) -> dict[str, str]:
+    """Response headers by lower-case name, decoded once (httpx re-decodes on every get)."""
+    return {
+        name.decode("latin-1").lower(): value.decode("latin-1")
+        for name, value in response.headers.raw
+    }
 
 
 def fetch_once(
