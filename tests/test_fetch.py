@@ -470,3 +470,24 @@ def test_backoff_delay_grows_with_failures_on_average() -> None:
     ]
     assert means[0] < means[1] < means[2]
     assert means[2] == pytest.approx(2.0**7 / 2, rel=0.1)
+
+
+def test_dns_answer_that_turns_private_after_the_check_is_refused(
+    http_server: TestHTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DNS rebinding: the check sees a public address, the connection would get loopback."""
+    http_server.page("/story", "<p>internal</p>")
+    answers = iter(["93.184.215.14", "127.0.0.1", "127.0.0.1"])
+    real_getaddrinfo = socket.getaddrinfo
+
+    def rebinding_getaddrinfo(host: str, port: object, *args: object, **kwargs: object) -> list:
+        if host != "rebind.test":
+            return real_getaddrinfo(host, port, *args, **kwargs)  # type: ignore[arg-type]
+        address = next(answers)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding_getaddrinfo)
+    settings = FetchSettings(dns_cache_seconds=0.0, total_timeout=5.0)
+    result = fetch_once(http_server.url("/story", host="rebind.test"), settings=settings)
+    assert result.outcome == "refused"
+    assert http_server.count("/story") == 0
