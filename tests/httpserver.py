@@ -32,6 +32,7 @@ __all__ = [
     "GzipBomb",
     "Huge",
     "Page",
+    "Raw",
     "RecordedRequest",
     "Redirect",
     "Reply",
@@ -124,13 +125,20 @@ class GzipBomb:
 
 
 @dataclass(frozen=True)
+class Raw:
+    """These bytes instead of an HTTP response (maybe none), then the connection closes."""
+
+    data: bytes = b""
+
+
+@dataclass(frozen=True)
 class Custom:
     """Any behaviour: the function gets the request and returns a :class:`Reply`."""
 
     respond: Callable[[RecordedRequest], Reply]
 
 
-Route = Page | Redirect | Status | Trickle | Huge | GzipBomb | Custom
+Route = Page | Redirect | Status | Trickle | Huge | GzipBomb | Raw | Custom
 
 
 @cache
@@ -289,10 +297,9 @@ class TestHTTPServer:
 
     # used by the handler -----------------------------------------------------
 
-    def _reply(self, request: RecordedRequest) -> Reply:
+    def _route_for(self, path: str) -> Route | None:
         with self._route_lock:
-            route = self._routes.get(request.path.split("?", 1)[0])
-        return _reply_for(route, request, self._stopping)
+            return self._routes.get(path)
 
 
 class _QuietServer(ThreadingHTTPServer):
@@ -327,6 +334,8 @@ def _reply_for(route: Route | None, request: RecordedRequest, stopping: threadin
             return Reply(200, headers, gzip_bomb_bytes(decoded_size))
         case Custom(respond):
             return respond(request)
+        case Raw():
+            raise TypeError("a Raw route is written by the handler, not as a Reply")
     raise TypeError(f"unknown route {route!r}")
 
 
@@ -395,7 +404,12 @@ def _make_handler(server: TestHTTPServer) -> type[BaseHTTPRequestHandler]:
             )
             server._stats.enter(request)
             try:
-                self._send(server._reply(request), send_body=send_body)
+                route = server._route_for(path)
+                if isinstance(route, Raw):
+                    self.wfile.write(route.data)
+                    self.close_connection = True
+                    return
+                self._send(_reply_for(route, request, server._stopping), send_body=send_body)
             except (BrokenPipeError, ConnectionResetError):
                 self.close_connection = True  # the client hung up: expected for caps
             finally:

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.httpserver import GzipBomb, Huge, TestHTTPServer, Trickle
+from tests.httpserver import GzipBomb, Huge, Raw, TestHTTPServer, Trickle
 from tracker.fetch import (
     Fetcher,
     FetchResult,
@@ -252,6 +252,29 @@ def test_closed_port_is_a_network_error(transport: TransportFactory) -> None:
     assert result.outcome == "network_error"
     assert result.status is None
     assert result.error
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"", b"NOT HTTP AT ALL\r\n\r\n", b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort"],
+    ids=["hang-up", "garbage", "truncated"],
+)
+def test_broken_server_is_a_network_error(
+    http_server: TestHTTPServer, transport: TransportFactory, data: bytes
+) -> None:
+    http_server.route("/story", Raw(data))
+    result = fetch(http_server, "/story", transport)
+    assert result.outcome == "network_error"
+    assert result.error
+
+
+def test_corrupt_gzip_body_is_a_network_error(
+    http_server: TestHTTPServer, transport: TransportFactory
+) -> None:
+    head = b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 12\r\n\r\n"
+    http_server.route("/story", Raw(head + b"not gzip!!!!"))
+    result = fetch(http_server, "/story", transport)
+    assert result.outcome == "network_error"
 
 
 # --- limits: time, size, concurrency --------------------------------------------

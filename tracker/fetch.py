@@ -803,7 +803,7 @@ class Fetcher:
         except TimeoutError as error:
             reason = str(error) or f"no complete answer within {self.settings.total_timeout:g} s"
             return journey.result("timeout", error=_one_line(reason))
-        except (httpx.HTTPError, OSError, zlib.error) as error:
+        except (httpx.HTTPError, OSError) as error:
             return journey.result(_classify(error), error=_describe(error))
         except Exception as error:  # an unmapped transport error (e.g. raw aiohttp)
             if type(error).__module__.partition(".")[0] not in {"aiohttp", "httpx_aiohttp"}:
@@ -911,6 +911,8 @@ class Fetcher:
             )
         except _TooLarge as error:
             raise _Stop("too_large", str(error)) from None
+        except zlib.error as error:
+            raise _Stop("network_error", f"corrupt {content_encoding} body: {error}") from None
 
 
 def _headers_of(response: httpx.Response) -> dict[str, str]:
