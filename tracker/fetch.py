@@ -1,7 +1,7 @@
 """Fetch one URL politely and safely: the first stage of a poll.
 
-One :class:`Fetcher` per process (and event loop) shares one keep-alive HTTP
-client. :meth:`Fetcher.fetch` sends a conditional GET, follows redirects by
+One :class:`Fetcher` per process (and event loop) shares one keep-alive
+transport. :meth:`Fetcher.fetch` sends a conditional GET, follows redirects by
 hand (checking every hop's address), caps the body on the wire and after
 content decoding, bounds the whole exchange in time, limits concurrent requests
 per host, and always answers with a :class:`FetchResult`: a failure is an
@@ -48,6 +48,7 @@ __all__ = [
     "FetchSettings",
     "Fetcher",
     "UnsafeURLError",
+    "address_problem",
     "backoff_delay",
     "check_url_allowed",
     "decode_body",
@@ -510,7 +511,11 @@ _CHARSET_ALIASES = {
     "latin-1": "cp1252",
     "l1": "cp1252",
     "x-user-defined": "cp1252",
-    "utf-16": "utf-8",  # a meta tag cannot be read in UTF-16, so it is really ASCII-based
+}
+# ...and a <meta> that says UTF-16 was read as ASCII, so the page is not UTF-16.
+_META_CHARSET_ALIASES = {
+    **_CHARSET_ALIASES,
+    "utf-16": "utf-8",
     "utf-16le": "utf-8",
     "utf-16be": "utf-8",
 }
@@ -526,21 +531,28 @@ _TEXT_TYPES = ("text/", "application/xhtml", "application/xml", "application/jso
 _TEXT_SUFFIXES = ("+xml", "+json")
 
 
-def _codec(label: str | bytes | None) -> str | None:
+def _codec(label: str | bytes | None, aliases: dict[str, str] = _CHARSET_ALIASES) -> str | None:
     """Python's name for a charset label, or None when unknown."""
     if not label:
         return None
     name = label.decode("ascii", "replace") if isinstance(label, bytes) else label
     name = name.strip().strip("\"'").lower()
-    name = _CHARSET_ALIASES.get(name, name)
+    name = aliases.get(name, name)
     try:
         return codecs.lookup(name).name
     except LookupError:
         return None
 
 
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+
+
+@lru_cache(maxsize=256)
 def _is_single_byte(codec_name: str) -> bool:
-    return codec_name.startswith(("cp", "iso8859", "latin", "windows", "koi8", "mac"))
+    """One character per byte (cp1252, koi8-r), unlike cp932 or utf-8."""
+    decoded = _HIGH_BYTES.decode(codec_name, "replace")
+    # utf-8 also gives one character per lone high byte, but every one is U+FFFD.
+    return len(decoded) == len(_HIGH_BYTES) and decoded.count("\ufffd") < len(decoded) // 2
 
 
 def _decodes(body: bytes, codec_name: str | None) -> str | None:
@@ -575,7 +587,7 @@ def decode_body(body: bytes, content_type: str | None = None) -> tuple[str, str]
     meta_match = _META_CHARSET.search(body[:_META_WINDOW])
     declared = [
         _codec(header_match.group(1) if header_match else None),
-        _codec(meta_match.group(1) if meta_match else None),
+        _codec(meta_match.group(1) if meta_match else None, _META_CHARSET_ALIASES),
     ]
     for codec_name in declared:
         if codec_name is None:
