@@ -418,6 +418,29 @@ def test_private_address_is_allowed_with_allow_private(url: str) -> None:
     check_url_allowed(url, allow_private=True)
 
 
+def test_host_name_with_any_private_address_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    def two_addresses(host: str, port: object, *args: object, **kwargs: object) -> list:
+        return [
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.215.14", port)),
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.0.0.7", port)),
+        ]
+
+    monkeypatch.setattr(socket, "getaddrinfo", two_addresses)
+    with pytest.raises(UnsafeURLError, match=r"10\.0\.0\.7"):
+        check_url_allowed("http://mixed.test/story", allow_private=False)
+
+
+def test_allowed_host_list_lets_one_private_name_through(
+    http_server: TestHTTPServer, transport: TransportFactory
+) -> None:
+    http_server.page("/story", "<p>x</p>")
+    http_server.redirect("/old", http_server.url("/story", host="localhost"))
+    allowed = frozenset({f"127.0.0.1:{http_server.port}", f"localhost:{http_server.port}"})
+    result = fetch(http_server, "/old", transport, allow_hosts=allowed)
+    assert result.outcome == "ok"
+    assert result.final_url == http_server.url("/story", host="localhost")
+
+
 def test_public_address_is_allowed() -> None:
     check_url_allowed("http://93.184.215.14/news", allow_private=False)
     check_url_allowed("https://[2606:4700::1111]/", allow_private=False)
