@@ -59,6 +59,8 @@ class Split:
 
     sections: tuple[Section, ...]
     marker: str | None = None
+    # Headline furniture above an "Updated …" line: kept, but not story text.
+    header: tuple[str, ...] = ()
 
     def section(self, kind: SectionKind) -> Section | None:
         return next((s for s in self.sections if s.kind == kind), None)

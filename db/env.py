@@ -1,0 +1,41 @@
+"""Alembic environment for tracker: runs migrations on the connection tracker hands over,
+or on ``TRACKER_DB`` / ``-x db=URL`` when run as ``alembic upgrade head``."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from tracker.store.database import default_url, make_engine
+from tracker.store.schema import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def run_migrations() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _run(connection)
+        return
+    url = context.get_x_argument(as_dictionary=True).get("db") or default_url()
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        _run(conn)
+        conn.commit()
+    engine.dispose()
+
+
+def _run(connection) -> None:  # type: ignore[no-untyped-def]
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+if context.is_offline_mode():
+    raise SystemExit("tracker's migrations run online only: alembic upgrade head")
+run_migrations()

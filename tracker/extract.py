@@ -1,0 +1,150 @@
+"""Extract: turn an HTML page or a plain-text article into a normalised :class:`Article`.
+
+HTML goes through trafilatura (main text, title, byline, date). Plain text is
+split into paragraphs at blank lines (or at line breaks when the file has no
+blank lines, as many archived copies do); a leading headline, byline and photo
+credit are lifted into the article's metadata so they are not compared as
+story text.
+
+    >>> from tracker.extract import parse_text
+    >>> parse_text("Quake hits coast\\n\\nTOKYO (AP) - A quake struck.").title
+    'Quake hits coast'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from tracker.errors import InputError
+from tracker.model import Article
+
+_HTML_SNIFF = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|article|p|div)[\s>]", re.I)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-:.]+)""", re.I)
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_RULE = re.compile(r"^[_\-=*~#\s]{3,}$")  # "___" and similar separator lines
+
+# Lines at the top of a plain-text copy that are page furniture, not story text.
+_BYLINE = re.compile(
+    r"^(?:by\s+[A-Z].{0,80}"
+    r"|.{0,40}\b(?:19|20)\d\d\b.{0,40}\bby\s+[A-Z].{0,60}"
+    r"|(?:the\s+)?associated\s+press|(?:[A-Z][\w.'-]+\s){0,3}staff)$",
+    re.I,
+)
+_CREDIT = re.compile(r"^[A-Z][\w.' -]{1,60}\s/\s[A-Z][\w&' -]{1,40}$")  # "Jane Doe / AP"
+_TERMINAL = ".!?\"'”’)…:"
+MAX_TITLE_WORDS = 25
+
+
+def normalise(text: str) -> str:
+    """NFC, one space between words, no stray control characters; keeps quotes as published."""
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    return _SPACES.sub(" ", text).strip()
+
+
+def read_article(path: str | Path, *, url: str | None = None) -> Article:
+    """Read a local HTML page or plain-text article; raise :class:`InputError` on bad input."""
+    return parse_bytes(read_file(path), url=url, name=str(path))
+
+
+def read_file(path: str | Path) -> bytes:
+    """A local file's bytes, or :class:`InputError` with a one-line reason."""
+    path = Path(path)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory, not a file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+
+
+def parse_bytes(data: bytes, *, url: str | None = None, name: str = "input") -> Article:
+    """Decode and extract ``data``, HTML or plain text, whichever it is."""
+    if not data.strip():
+        raise InputError(f"{name}: file is empty")
+    if b"\x00" in data[:8192]:
+        raise InputError(f"{name}: binary file, expected HTML or plain text")
+    if _HTML_SNIFF.search(data[:4096]):
+        return parse_html(_decode(data, name, html=True), url=url, name=name)
+    return parse_text(_decode(data, name, html=False), name=name)
+
+
+def _decode(data: bytes, name: str, *, html: bool) -> str:
+    declared = _META_CHARSET.search(data[:4096]) if html else None
+    encoding = declared.group(1).decode("ascii", "replace") if declared else "utf-8"
+    try:
+        return data.decode("utf-8-sig" if encoding.lower() in ("utf-8", "utf8") else encoding)
+    except LookupError:
+        raise InputError(f"{name}: unknown character set {encoding!r}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{name}: not valid {encoding} text") from None
+
+
+def parse_html(html: str, *, url: str | None = None, name: str = "input") -> Article:
+    """Extract the article of an HTML page with trafilatura."""
+    import trafilatura  # imported here: it is slow to import and plain text does not need it
+
+    doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False)
+    text = getattr(doc, "text", None) if doc is not None else None
+    paragraphs = _clean_paragraphs(text.split("\n")) if text else ()
+    if not paragraphs:
+        raise InputError(f"{name}: no article text found in the HTML page")
+    title = normalise(doc.title) if getattr(doc, "title", None) else None
+    if title and paragraphs and normalise(paragraphs[0]) == title:
+        paragraphs = paragraphs[1:]  # trafilatura sometimes repeats the headline as text
+    if not paragraphs:
+        raise InputError(f"{name}: no article text found in the HTML page")
+    return Article(
+        paragraphs=paragraphs,
+        title=title,
+        byline=normalise(doc.author) if getattr(doc, "author", None) else None,
+        published=getattr(doc, "date", None),
+    )
+
+
+def parse_text(text: str, *, name: str = "input") -> Article:
+    """Split a plain-text article into paragraphs and lift off its headline and byline."""
+    paragraphs = list(_clean_paragraphs(_paragraph_blocks(text)))
+    if not paragraphs:
+        raise InputError(f"{name}: no article text found")
+    title = byline = None
+    if len(paragraphs) > 1 and _looks_like_title(paragraphs[0]):
+        title = paragraphs.pop(0)
+    if len(paragraphs) > 1 and _BYLINE.match(paragraphs[0]):
+        byline = paragraphs.pop(0)
+    return Article(paragraphs=tuple(paragraphs), title=title, byline=byline)
+
+
+def _paragraph_blocks(text: str) -> list[str]:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    blocks = re.split(r"\n\s*\n", text)
+    out: list[str] = []
+    for block in blocks:
+        lines = [ln for ln in block.split("\n") if ln.strip()]
+        if _hard_wrapped(lines):
+            out.append(" ".join(lines))
+        else:
+            out.extend(lines)
+    return out
+
+
+def _hard_wrapped(lines: list[str]) -> bool:
+    """True when a block's lines are one paragraph wrapped at a fixed width."""
+    if len(lines) < 2:
+        return True
+    widths = [len(ln) for ln in lines[:-1]]
+    return max(widths) <= 100 and not any(ln.rstrip()[-1:] in '.!?"”' for ln in lines[:-1])
+
+
+def _clean_paragraphs(raw: list[str]) -> tuple[str, ...]:
+    cleaned = (normalise(p) for p in raw)
+    return tuple(p for p in cleaned if p and not _RULE.match(p) and not _CREDIT.match(p))
+
+
+def _looks_like_title(paragraph: str) -> bool:
+    words = paragraph.split()
+    return 0 < len(words) <= MAX_TITLE_WORDS and paragraph[-1] not in _TERMINAL

@@ -1,0 +1,119 @@
+"""Database connection: engine set-up, SQLite pragmas, and automatic schema migration.
+
+``TRACKER_DB`` (or ``--db``) takes a SQLAlchemy URL or a plain file path; the
+default is ``$XDG_DATA_HOME/tracker/tracker.db`` (``~/.local/share/tracker/tracker.db``).
+A new database is created at the head revision, an older one is upgraded, and
+one written by a newer tracker is refused.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy.exc
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+
+from tracker.errors import DatabaseError
+
+ROOT = Path(__file__).resolve().parents[2]
+SQLITE_BUSY_SECONDS = 10.0
+_MIGRATION_LOCK = 73_110_001  # PostgreSQL advisory lock key: one migrator at a time
+
+
+def default_url() -> str:
+    """``TRACKER_DB`` if set, else the SQLite file under the user's data directory."""
+    if os.environ.get("TRACKER_DB"):
+        return os.environ["TRACKER_DB"]
+    data = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return f"sqlite:///{data / 'tracker' / 'tracker.db'}"
+
+
+def normalise_url(url: str) -> str:
+    """Accept a plain file path as a SQLite database."""
+    return url if "://" in url else f"sqlite:///{Path(url).expanduser().resolve()}"
+
+
+def make_engine(url: str) -> Engine:
+    """An engine with SQLite in WAL mode and foreign keys on; no migration."""
+    url = normalise_url(url)
+    try:
+        parsed = make_url(url)
+    except sqlalchemy.exc.ArgumentError:
+        raise DatabaseError(f"not a database URL: {url!r}") from None
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    try:
+        return create_engine(url, pool_pre_ping=True)
+    except (sqlalchemy.exc.ArgumentError, ImportError) as exc:
+        raise DatabaseError(f"cannot use database {parsed!r}: {exc}") from None
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def alembic_config() -> Config:
+    config = Config(str(ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(ROOT / "db"))
+    return config
+
+
+def open_database(url: str | None = None) -> Engine:
+    """Connect, bring the schema to the head revision, and return the engine."""
+    engine = make_engine(url or default_url())
+    with translate_errors(engine):
+        migrate(engine)
+    return engine
+
+
+def migrate(engine: Engine) -> None:
+    config = alembic_config()
+    script = ScriptDirectory.from_config(config)
+    head = script.get_current_head()
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK})
+        current = MigrationContext.configure(conn).get_current_revision()
+        if current == head:
+            return
+        if current is not None and current not in {r.revision for r in script.walk_revisions()}:
+            raise DatabaseError(
+                f"database schema {current} is newer than this tracker knows (head {head}); "
+                "upgrade tracker"
+            )
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+
+
+@contextmanager
+def translate_errors(engine: Engine) -> Iterator[None]:
+    """Turn driver errors a user can cause into one-line :class:`DatabaseError`."""
+    where = engine.url.render_as_string(hide_password=True)
+    try:
+        yield
+    except sqlalchemy.exc.OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "cannot connect"
+        raise DatabaseError(f"{where}: {reason}") from None
+    except sqlalchemy.exc.DatabaseError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        if "not a database" in reason or "malformed" in reason:
+            reason = "not a tracker database, or the file is corrupt"
+        raise DatabaseError(f"{where}: {reason}") from None

@@ -1,0 +1,406 @@
+"""Store: read and write stories, versions, sentences and the check log.
+
+Plain dataclasses go in and out; the ORM models never leave this package.
+A version is written in one transaction with all its sentences, or not at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, delete, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from tracker.errors import InputError, NotFoundError
+from tracker.model import Article, Section, Sentence, Split
+from tracker.store.database import open_database, translate_errors
+from tracker.store.schema import Check, SentenceText, Story, Version, VersionSentence
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class StoryInfo:
+    """A tracked story as ``tracker list`` shows it."""
+
+    url: str
+    label: str | None
+    status: str
+    versions: int
+    created_at: datetime
+    last_checked_at: datetime | None
+    next_check_at: datetime | None
+    last_error: str | None
+    every_seconds: int | None
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    """One version's metadata, without its text."""
+
+    number: int
+    fetched_at: datetime
+    words: int
+    sections: tuple[str, ...]
+    marker: str | None
+    reverts_to: int | None
+    title: str | None
+    has_facts: bool
+
+
+@dataclass(frozen=True)
+class StoredVersion:
+    """One version with its text: sections, sentences and (when extracted) facts."""
+
+    url: str
+    info: VersionInfo
+    split: Split
+    sentences: tuple[Sentence, ...]
+    facts: list[dict[str, Any]] | None
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What ingest did: stored a new version, or found the text unchanged."""
+
+    url: str
+    stored: bool
+    number: int
+    reverts_to: int | None = None
+
+
+def canonical_text(article: Article, split: Split) -> str:
+    """The text whose hash decides whether a version is new: headline, marker and sections."""
+    parts = [article.title or "", split.marker or ""]
+    parts += [f"[{s.kind}]\n{s.text}" for s in split.sections]
+    return "\n\n".join(parts)
+
+
+class Store:
+    """The tracker database. ``Store(url)`` connects and migrates; use as a context manager."""
+
+    def __init__(self, url: str | None = None, *, engine: Engine | None = None) -> None:
+        self.engine = engine or open_database(url)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One transaction: committed on success, rolled back on any error."""
+        with translate_errors(self.engine), self._sessions.begin() as session:
+            yield session
+
+    # -- stories ---------------------------------------------------------------
+
+    def story(self, session: Session, url: str) -> Story:
+        story = session.scalar(select(Story).where(Story.url == url))
+        if story is None:
+            raise NotFoundError(f"unknown story: {url}")
+        return story
+
+    def ensure_story(self, session: Session, url: str, **fields: Any) -> Story:
+        story = session.scalar(select(Story).where(Story.url == url))
+        if story is None:
+            story = Story(url=url, created_at=utcnow(), status="active", failures=0, **fields)
+            session.add(story)
+            session.flush()
+        return story
+
+    def list_stories(self) -> list[StoryInfo]:
+        counts = (
+            select(Version.story_id, func.count().label("n")).group_by(Version.story_id).subquery()
+        )
+        query = (
+            select(Story, func.coalesce(counts.c.n, 0))
+            .outerjoin(counts, counts.c.story_id == Story.id)
+            .order_by(Story.url)
+        )
+        with self.session() as session:
+            return [_story_info(story, n) for story, n in session.execute(query)]
+
+    # -- versions --------------------------------------------------------------
+
+    def save_version(
+        self,
+        url: str,
+        article: Article,
+        split: Split,
+        sentences: Sequence[Sentence],
+        *,
+        fetched_at: datetime | None = None,
+        facts: list[dict[str, Any]] | None = None,
+        raw_html: bytes | None = None,
+        final_url: str | None = None,
+    ) -> SaveResult:
+        """Store a new version unless its text equals the latest one. One transaction."""
+        digest = text_hash(canonical_text(article, split))
+        with self.session() as session:
+            story = self.ensure_story(session, url)
+            latest = session.scalar(
+                select(Version).where(Version.story_id == story.id).order_by(Version.number.desc())
+            )
+            if latest is not None and latest.text_hash == digest:
+                return SaveResult(url=url, stored=False, number=latest.number)
+            fetched_at = fetched_at or utcnow()
+            if latest is not None and fetched_at < latest.fetched_at:
+                raise InputError(
+                    f"--at {fetched_at.isoformat()} is before the latest version "
+                    f"(v{latest.number}, {latest.fetched_at.isoformat()})"
+                )
+            reverts_to = session.scalar(
+                select(func.max(Version.number)).where(
+                    Version.story_id == story.id, Version.text_hash == digest
+                )
+            )
+            version = Version(
+                story_id=story.id,
+                number=(latest.number + 1) if latest else 1,
+                fetched_at=fetched_at,
+                text_hash=digest,
+                words=article.words,
+                sections=split.kinds,
+                marker=split.marker,
+                header=list(split.header) or None,
+                title=article.title,
+                byline=article.byline,
+                published=article.published,
+                final_url=final_url,
+                reverts_to=reverts_to,
+                raw_html=zlib.compress(raw_html, 6) if raw_html else None,
+                facts=facts,
+            )
+            session.add(version)
+            session.flush()
+            ids = _sentence_ids(session, [s.text for s in sentences])
+            session.add_all(
+                VersionSentence(
+                    version_id=version.id,
+                    position=s.index,
+                    sentence_id=ids[s.text],
+                    paragraph=s.paragraph,
+                    section=s.section,
+                )
+                for s in sentences
+            )
+            story.last_changed_at = fetched_at
+            return SaveResult(url=url, stored=True, number=version.number, reverts_to=reverts_to)
+
+    def latest_hash(self, url: str) -> str | None:
+        """The text hash of the story's latest version (None for a new story)."""
+        with self.session() as session:
+            return session.scalar(
+                select(Version.text_hash)
+                .join(Story, Story.id == Version.story_id)
+                .where(Story.url == url)
+                .order_by(Version.number.desc())
+                .limit(1)
+            )
+
+    def history(self, url: str) -> list[VersionInfo]:
+        with self.session() as session:
+            story = self.story(session, url)
+            rows = session.scalars(
+                select(Version).where(Version.story_id == story.id).order_by(Version.number)
+            )
+            return [_version_info(v) for v in rows]
+
+    def version(self, url: str, number: int | None = None) -> StoredVersion:
+        """One version (default: the latest) with its sentences rebuilt into sections."""
+        with self.session() as session:
+            story = self.story(session, url)
+            query = select(Version).where(Version.story_id == story.id)
+            if number is None:
+                query = query.order_by(Version.number.desc()).limit(1)
+            else:
+                query = query.where(Version.number == number)
+            version = session.scalar(query.options(selectinload(Version.sentences)))
+            if version is None:
+                last = session.scalar(
+                    select(func.max(Version.number)).where(Version.story_id == story.id)
+                )
+                if last is None:
+                    raise NotFoundError(f"{url} has no versions yet")
+                raise NotFoundError(f"{url} has no version {number} (versions 1–{last})")
+            return _stored_version(url, version)
+
+    def set_facts(self, url: str, number: int, facts: list[dict[str, Any]]) -> None:
+        with self.session() as session:
+            story = self.story(session, url)
+            version = session.scalar(
+                select(Version).where(Version.story_id == story.id, Version.number == number)
+            )
+            if version is None:
+                raise NotFoundError(f"{url} has no version {number}")
+            version.facts = facts
+
+    def versions_without_facts(self, limit: int = 100) -> list[tuple[str, int]]:
+        with self.session() as session:
+            rows = session.execute(
+                select(Story.url, Version.number)
+                .join(Version, Version.story_id == Story.id)
+                .where(Version.facts.is_(None))
+                .order_by(Version.id)
+                .limit(limit)
+            )
+            return [(url, number) for url, number in rows]
+
+    def raw_html(self, url: str, number: int) -> bytes | None:
+        with self.session() as session:
+            story = self.story(session, url)
+            data = session.scalar(
+                select(Version.raw_html).where(
+                    Version.story_id == story.id, Version.number == number
+                )
+            )
+            return zlib.decompress(data) if data else None
+
+    # -- check log -------------------------------------------------------------
+
+    def log_check(
+        self,
+        session: Session,
+        story: Story,
+        outcome: str,
+        *,
+        http_status: int | None = None,
+        size: int | None = None,
+        elapsed_ms: int | None = None,
+        error: str | None = None,
+        version_number: int | None = None,
+        at: datetime | None = None,
+    ) -> None:
+        at = at or utcnow()
+        session.add(
+            Check(
+                story_id=story.id,
+                checked_at=at,
+                outcome=outcome,
+                http_status=http_status,
+                bytes=size,
+                elapsed_ms=elapsed_ms,
+                error=error,
+                version_number=version_number,
+            )
+        )
+        story.last_checked_at = at
+        story.last_error = error
+
+    def checks(self, url: str, limit: int = 50) -> list[dict[str, Any]]:
+        with self.session() as session:
+            story = self.story(session, url)
+            rows = session.scalars(
+                select(Check)
+                .where(Check.story_id == story.id)
+                .order_by(Check.checked_at.desc(), Check.id.desc())
+                .limit(limit)
+            )
+            return [
+                {
+                    "checked_at": c.checked_at.isoformat(),
+                    "outcome": c.outcome,
+                    "http_status": c.http_status,
+                    "bytes": c.bytes,
+                    "elapsed_ms": c.elapsed_ms,
+                    "error": c.error,
+                    "version": c.version_number,
+                }
+                for c in rows
+            ]
+
+    def delete_story(self, url: str) -> None:
+        with self.session() as session:
+            story = self.story(session, url)
+            session.execute(delete(Check).where(Check.story_id == story.id))
+            session.delete(story)
+
+
+def _sentence_ids(session: Session, texts: Sequence[str]) -> dict[str, int]:
+    """Insert the sentences not yet stored (race-safe across workers) and map text → id."""
+    by_hash = {text_hash(t): t for t in texts}
+    if not by_hash:
+        return {}
+    rows = [{"hash": h, "text": t} for h, t in by_hash.items()]
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    for start in range(0, len(rows), 500):
+        chunk = rows[start : start + 500]
+        session.execute(insert(SentenceText).values(chunk).on_conflict_do_nothing())
+    ids: dict[str, int] = {}
+    hashes = list(by_hash)
+    for start in range(0, len(hashes), 500):
+        found = session.execute(
+            select(SentenceText.hash, SentenceText.id).where(
+                SentenceText.hash.in_(hashes[start : start + 500])
+            )
+        )
+        ids.update({by_hash[h]: i for h, i in found})
+    return ids
+
+
+def _story_info(story: Story, versions: int) -> StoryInfo:
+    return StoryInfo(
+        url=story.url,
+        label=story.label,
+        status=story.status,
+        versions=versions,
+        created_at=story.created_at,
+        last_checked_at=story.last_checked_at,
+        next_check_at=story.next_check_at,
+        last_error=story.last_error,
+        every_seconds=story.every_seconds,
+    )
+
+
+def _version_info(v: Version) -> VersionInfo:
+    return VersionInfo(
+        number=v.number,
+        fetched_at=v.fetched_at,
+        words=v.words,
+        sections=tuple(v.sections),
+        marker=v.marker,
+        reverts_to=v.reverts_to,
+        title=v.title,
+        has_facts=v.facts is not None,
+    )
+
+
+def _stored_version(url: str, v: Version) -> StoredVersion:
+    sentences = tuple(
+        Sentence(
+            text=row.sentence.text, index=row.position, paragraph=row.paragraph, section=row.section
+        )  # type: ignore[arg-type]
+        for row in v.sentences
+    )
+    sections: list[Section] = []
+    for kind in v.sections:
+        paragraphs: dict[int, list[str]] = {}
+        for s in sentences:
+            if s.section == kind:
+                paragraphs.setdefault(s.paragraph, []).append(s.text)
+        sections.append(Section(kind, tuple(" ".join(p) for p in paragraphs.values())))
+    split = Split(sections=tuple(sections), marker=v.marker, header=tuple(v.header or ()))
+    return StoredVersion(
+        url=url, info=_version_info(v), split=split, sentences=sentences, facts=v.facts
+    )

@@ -1,0 +1,153 @@
+"""The database schema: SQLAlchemy 2.x typed ORM models. Alembic (``db/``) owns its history.
+
+Sentences are stored once by content hash and versions point at them by
+position, so a story's storage grows with what changed, not with how often.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON,
+        list[Any]: JSON,
+    }
+
+
+class Story(Base):
+    """A tracked story URL and its polling state."""
+
+    __tablename__ = "stories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    label: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    every_seconds: Mapped[int | None] = mapped_column(Integer)
+    interval_seconds: Mapped[int | None] = mapped_column(Integer)  # current adaptive interval
+    created_at: Mapped[datetime]
+    last_checked_at: Mapped[datetime | None]
+    next_check_at: Mapped[datetime | None] = mapped_column(index=True)
+    last_changed_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    etag: Mapped[str | None] = mapped_column(String(512))
+    last_modified: Mapped[str | None] = mapped_column(String(128))
+    final_url: Mapped[str | None] = mapped_column(String(2048))
+    moved_to: Mapped[str | None] = mapped_column(String(2048))
+    fingerprint: Mapped[str | None] = mapped_column(String(64))
+    lease_owner: Mapped[str | None] = mapped_column(String(128))
+    lease_until: Mapped[datetime | None]
+
+    versions: Mapped[list[Version]] = relationship(
+        back_populates="story", cascade="all, delete-orphan", order_by="Version.number"
+    )
+
+
+class Version(Base):
+    """One stored text of a story. Written in one transaction with its sentences."""
+
+    __tablename__ = "versions"
+    __table_args__ = (UniqueConstraint("story_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    fetched_at: Mapped[datetime]
+    text_hash: Mapped[str] = mapped_column(String(64), index=True)
+    words: Mapped[int] = mapped_column(Integer)
+    sections: Mapped[list[Any]]
+    marker: Mapped[str | None] = mapped_column(Text)
+    header: Mapped[list[Any] | None]
+    title: Mapped[str | None] = mapped_column(Text)
+    byline: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[str | None] = mapped_column(String(64))
+    final_url: Mapped[str | None] = mapped_column(String(2048))
+    reverts_to: Mapped[int | None] = mapped_column(Integer)
+    raw_html: Mapped[bytes | None] = mapped_column(LargeBinary)  # zlib-compressed page
+    facts: Mapped[list[Any] | None]  # extracted once; None until the facts job ran
+
+    story: Mapped[Story] = relationship(back_populates="versions")
+    sentences: Mapped[list[VersionSentence]] = relationship(
+        cascade="all, delete-orphan", order_by="VersionSentence.position"
+    )
+
+
+class SentenceText(Base):
+    """A sentence's text, stored once however many versions contain it."""
+
+    __tablename__ = "sentences"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+    text: Mapped[str] = mapped_column(Text)
+
+
+class VersionSentence(Base):
+    """The sentence at one position of a version."""
+
+    __tablename__ = "version_sentences"
+
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("versions.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sentence_id: Mapped[int] = mapped_column(ForeignKey("sentences.id"), index=True)
+    paragraph: Mapped[int] = mapped_column(Integer)
+    section: Mapped[str] = mapped_column(String(8))
+
+    sentence: Mapped[SentenceText] = relationship(lazy="joined")
+
+
+class Check(Base):
+    """The check log: one row per fetch or ingest attempt, whatever its outcome."""
+
+    __tablename__ = "checks"
+    __table_args__ = (Index("ix_checks_story_time", "story_id", "checked_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"))
+    checked_at: Mapped[datetime]
+    outcome: Mapped[str] = mapped_column(String(24))
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    bytes: Mapped[int | None] = mapped_column(Integer)
+    elapsed_ms: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+    version_number: Mapped[int | None] = mapped_column(Integer)
