@@ -481,6 +481,14 @@ def test_allow_private_comes_from_the_environment(monkeypatch: pytest.MonkeyPatc
     assert not FetchSettings.from_env().allow_private
 
 
+@pytest.mark.parametrize(
+    "bad", [{"per_host_limit": 0}, {"total_timeout": 0}, {"max_bytes": -1}, {"max_redirects": -1}]
+)
+def test_settings_that_would_hang_or_refuse_everything_are_rejected(bad: dict) -> None:
+    with pytest.raises(ValueError):
+        FetchSettings(**bad)
+
+
 # --- retry timing -------------------------------------------------------------------
 
 

@@ -121,6 +121,15 @@ class FetchSettings:
     allow_hosts: frozenset[str] = frozenset()
     dns_cache_seconds: float = 60.0
 
+    def __post_init__(self) -> None:
+        for name in ("connect_timeout", "read_timeout", "total_timeout", "max_bytes"):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"FetchSettings.{name} must be positive")
+        if self.per_host_limit < 1 or self.max_connections < 1 or self.max_redirects < 0:
+            raise ValueError("FetchSettings: limits must be at least 1, max_redirects at least 0")
+        # Host names compare in lower case; accept any iterable of names.
+        object.__setattr__(self, "allow_hosts", frozenset(h.lower() for h in self.allow_hosts))
+
     @classmethod
     def from_env(cls, **overrides: Any) -> FetchSettings:
         """Settings with ``TRACKER_ALLOW_PRIVATE=1`` honoured; keyword overrides win."""
