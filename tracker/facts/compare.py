@@ -1,0 +1,427 @@
+"""Compare the facts of two versions and report how they changed, most important first.
+
+Cheap by design (no parsing): facts are matched on their keys across the whole
+document, because in a breaking update the outdated sentence survives unchanged
+below the new lede. Sentences are compared with rapidfuzz on folded text.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from tracker.facts import lexicon as lx
+from tracker.facts.model import Fact
+from tracker.facts.normalize import content_words, entity_key, fold
+from tracker.model import FactChange, Sentence, SentenceOp
+
+UNKNOWN_AGENTS = frozenset({"unknown", "who", "whoever", "that", "which", "it", "they", "he", "she"})
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A fact change with what ranks it: its weight and the B (or A) sentence it rests on."""
+
+    change: FactChange
+    weight: float
+    position: int
+    a_sentence: int | None = None
+    b_sentence: int | None = None
+
+
+@dataclass(frozen=True)
+class _Side:
+    sentences: Sequence[Sentence]
+    facts: Sequence[Fact]
+
+    def text(self, index: int | None) -> str | None:
+        return self.sentences[index].text if index is not None else None
+
+
+def compare_facts(
+    a_sentences: Sequence[Sentence],
+    a_facts: Sequence[Fact],
+    b_sentences: Sequence[Sentence],
+    b_facts: Sequence[Fact],
+    ops: Sequence[SentenceOp],
+) -> list[FactChange]:
+    """The fact changes from version A to version B, most important first."""
+    a, b = _Side(a_sentences, a_facts), _Side(b_sentences, b_facts)
+    a_cover, b_cover = _coverage(a_sentences, b_sentences)
+    candidates = [
+        *_quantity_changes(a, b, b_cover),
+        *_status_changes(a, b),
+        *_agent_changes(a, b),
+    ]
+    explained = {c.b_sentence for c in candidates if c.b_sentence is not None}
+    candidates += _additions(a, b, b_cover, explained)
+    candidates += _removals(a, b, a_cover)
+    return _rank(candidates)
+
+
+# ---------------------------------------------------------------- sentence coverage
+
+
+def _coverage(
+    a_sentences: Sequence[Sentence], b_sentences: Sequence[Sentence]
+) -> tuple[list[float], list[float]]:
+    """For each sentence, how well the other version already says it (0..100)."""
+    a_texts = [fold(s.text) for s in a_sentences]
+    b_texts = [fold(s.text) for s in b_sentences]
+    if not a_texts or not b_texts:
+        return [0.0] * len(a_texts), [0.0] * len(b_texts)
+    scores = process.cdist(a_texts, b_texts, scorer=fuzz.token_set_ratio, workers=1)
+    a_cover = [float(row.max()) for row in scores]
+    b_cover = [float(scores[:, j].max()) for j in range(len(b_texts))]
+    return a_cover, b_cover
+
+
+def _novel_share(text: str, vocabulary: set[str]) -> float:
+    words = content_words(text)
+    if not words:
+        return 0.0
+    return len(words - vocabulary) / len(words)
+
+
+# ---------------------------------------------------------------- quantities
+
+
+def _by_key(facts: Iterable[Fact], kind: str) -> dict[str, list[Fact]]:
+    grouped: dict[str, list[Fact]] = defaultdict(list)
+    for fact in facts:
+        if fact.kind == kind and fact.key:
+            grouped[fact.key].append(fact)
+    return grouped
+
+
+def _base_value(fact: Fact) -> float | None:
+    if fact.value is None:
+        return None
+    factor = lx.UNITS[fact.unit][1] if fact.unit in lx.UNITS else 1.0
+    return fact.value * factor
+
+
+def _same_value(x: Fact, y: Fact) -> bool:
+    vx, vy = _base_value(x), _base_value(y)
+    if vx is None or vy is None:
+        return fold(x.number or "") == fold(y.number or "")
+    return abs(vx - vy) <= lx.UNIT_TOLERANCE * max(abs(vx), abs(vy), 1e-9)
+
+
+def _quantity_changes(a: _Side, b: _Side, b_cover: list[float]) -> list[_Candidate]:
+    a_keys, b_keys = _by_key(a.facts, "quantity"), _by_key(b.facts, "quantity")
+    a_all = [f for facts in a_keys.values() for f in facts]
+    out = []
+    for key, b_list in b_keys.items():
+        a_list = a_keys.get(key, [])
+        fresh = [f for f in b_list if not any(_same_value(f, old) for old in a_list)]
+        if not fresh:
+            out += _source_change(key, a_list, b_list, a, b)
+            continue
+        new = fresh[0]
+        if a_list:
+            old = a_list[0]
+            out.append(_quantity_change("quantity", key, old, new, a, b))
+        elif not any(_same_value(new, old) for old in a_all) and (
+            b_cover[new.sentence] < lx.SAME_SENTENCE_SIMILARITY
+        ):
+            out.append(_quantity_change("added", key, None, new, a, b))
+    return out
+
+
+def _counted_label(key: str) -> str:
+    counted = key.split("/")[0]
+    return counted[:1].upper() + counted[1:]
+
+
+def _quantity_change(
+    change: str, key: str, old: Fact | None, new: Fact, a: _Side, b: _Side
+) -> _Candidate:
+    label = _counted_label(key)
+    before = old.number if old else None
+    after = new.number or ""
+    if new.source:
+        after_shown = f"{after} ({new.source} {_past(new.source_verb)})"
+    else:
+        after_shown = after
+    summary = f"{label}: {before or 'not given'} → {after_shown}"
+    return _Candidate(
+        FactChange(
+            change=change,  # type: ignore[arg-type]
+            kind="quantity",
+            subject=label,
+            slot="count",
+            before=before,
+            after=after_shown,
+            summary=summary,
+            evidence_a=a.text(old.sentence) if old else None,
+            evidence_b=b.text(new.sentence),
+        ),
+        weight=lx.CHANGE_WEIGHT[change] + 1.0,
+        position=new.sentence,
+        a_sentence=old.sentence if old else None,
+        b_sentence=new.sentence,
+    )
+
+
+def _source_change(
+    key: str, a_list: list[Fact], b_list: list[Fact], a: _Side, b: _Side
+) -> list[_Candidate]:
+    """Same number, another source ("the agency said" → "police said")."""
+    a_sources = {entity_key(f.source) for f in a_list if f.source}
+    first = next((f for f in b_list if f.source), None)
+    if first is None or not a_sources or entity_key(first.source or "") in a_sources:
+        return []
+    old = next(f for f in a_list if f.source)
+    return [_attribution_change(_counted_label(key), old, first, a, b)]
+
+
+def _attribution_change(subject: str, old: Fact, new: Fact, a: _Side, b: _Side) -> _Candidate:
+    return _Candidate(
+        FactChange(
+            change="attribution",
+            kind="attribution",
+            subject=subject,
+            slot="source",
+            before=old.source,
+            after=new.source,
+            summary=f"{subject}: source {old.source} → {new.source}",
+            evidence_a=a.text(old.sentence),
+            evidence_b=b.text(new.sentence),
+        ),
+        weight=lx.CHANGE_WEIGHT["attribution"],
+        position=new.sentence,
+        a_sentence=old.sentence,
+        b_sentence=new.sentence,
+    )
+
+
+def _past(verb: str | None) -> str:
+    if not verb:
+        return "said"
+    if verb == "according to":
+        return "says"
+    head, _, particle = verb.partition(" ")
+    past = lx.IRREGULAR_PAST.get(head, head + ("d" if head.endswith("e") else "ed"))
+    return f"{past} {particle}".strip()
+
+
+# ---------------------------------------------------------------- entity statuses
+
+
+def _status_changes(a: _Side, b: _Side) -> list[_Candidate]:
+    a_keys, b_keys = _by_key(a.facts, "status"), _by_key(b.facts, "status")
+    out = []
+    for key, b_list in b_keys.items():
+        a_list = a_keys.get(key)
+        if not a_list:
+            continue
+        old, new = a_list[0], b_list[0]
+        if old.status == new.status:
+            continue
+        name = new.patient or key
+        before = f"{old.status}: {old.text}"
+        after = f"{new.status}: {new.text}"
+        out.append(
+            _Candidate(
+                FactChange(
+                    change="changed",
+                    kind="status",
+                    subject=name,
+                    slot="status",
+                    before=before,
+                    after=after,
+                    summary=f"{name}: {old.status} → {new.status}{_said(new)}",
+                    evidence_a=a.text(old.sentence),
+                    evidence_b=b.text(new.sentence),
+                ),
+                weight=lx.CHANGE_WEIGHT["changed"] + 1.0,
+                position=new.sentence,
+                a_sentence=old.sentence,
+                b_sentence=new.sentence,
+            )
+        )
+    return out
+
+
+def _said(fact: Fact) -> str:
+    return f" ({fact.source} {_past(fact.source_verb)})" if fact.source else ""
+
+
+# ---------------------------------------------------------------- who did it
+
+
+def _known(agent: str | None) -> bool:
+    return bool(agent) and fold(agent or "") not in UNKNOWN_AGENTS
+
+
+def _event_groups(facts: Iterable[Fact]) -> dict[tuple[str, str], list[Fact]]:
+    grouped: dict[tuple[str, str], list[Fact]] = defaultdict(list)
+    for fact in facts:
+        if fact.kind == "event" and fact.key and fact.predicate.split()[0] not in lx.LIGHT_VERBS:
+            grouped[(fact.predicate, fact.key)].append(fact)
+    return grouped
+
+
+def _agent_changes(a: _Side, b: _Side) -> list[_Candidate]:
+    """Who did it: unclear → known (resolved), or one known agent → another (changed)."""
+    a_groups, b_groups = _event_groups(a.facts), _event_groups(b.facts)
+    out = []
+    for key, b_list in b_groups.items():
+        a_list = a_groups.get(key)
+        if not a_list:
+            continue
+        new = next((f for f in b_list if _known(f.agent)), None)
+        if new is None:
+            continue
+        a_agents = {entity_key(f.agent or "") for f in a_list if _known(f.agent)}
+        if entity_key(new.agent or "") in a_agents:
+            continue
+        old = next((f for f in a_list if f.certainty == "unclear"), a_list[0])
+        if a_agents:
+            old = next(f for f in a_list if _known(f.agent))
+            change, before = "changed", old.agent
+        else:
+            change, before = "resolved", "unclear" if old.certainty == "unclear" else None
+        out.append(_agent_change(change, key, old, new, before, a, b))
+    return out
+
+
+def _agent_change(
+    change: str,
+    key: tuple[str, str],
+    old: Fact,
+    new: Fact,
+    before: str | None,
+    a: _Side,
+    b: _Side,
+) -> _Candidate:
+    predicate, _ = key
+    thing = (new.patient or old.patient or "").split()[-1:] or [""]
+    after = f"{new.agent}{_said(new)}"
+    subject = f"{predicate} / {thing[0]}"
+    summary = f"Who {_past(predicate)} the {thing[0]}: "
+    summary += f"{before or 'not stated'} → {after}"
+    return _Candidate(
+        FactChange(
+            change=change,  # type: ignore[arg-type]
+            kind="event",
+            subject=subject,
+            slot="agent",
+            before=before,
+            after=after,
+            summary=summary,
+            evidence_a=a.text(old.sentence),
+            evidence_b=b.text(new.sentence),
+        ),
+        weight=lx.CHANGE_WEIGHT[change],
+        position=new.sentence,
+        a_sentence=old.sentence,
+        b_sentence=new.sentence,
+    )
+
+
+# ---------------------------------------------------------------- new and dropped sentences
+
+
+def _main_event(facts: Iterable[Fact], sentence: int) -> Fact | None:
+    events = [f for f in facts if f.sentence == sentence and f.kind == "event"]
+    return next((f for f in events if f.predicate.split()[0] not in lx.LIGHT_VERBS), None)
+
+
+def _is_substantive(text: str) -> bool:
+    return len(text.split()) >= lx.MIN_ADDED_WORDS
+
+
+def _additions(
+    a: _Side, b: _Side, b_cover: list[float], explained: set[int]
+) -> list[_Candidate]:
+    vocabulary = set().union(*(content_words(s.text) for s in a.sentences))
+    out = []
+    for sentence in b.sentences:
+        i = sentence.index
+        if i in explained or b_cover[i] >= lx.COVERED_SIMILARITY:
+            continue
+        if not _is_substantive(sentence.text):
+            continue
+        if _novel_share(sentence.text, vocabulary) < lx.NOVEL_WORD_SHARE:
+            continue
+        out.append(_sentence_change("added", b.facts, sentence, None, sentence.text))
+    return out
+
+
+def _removals(a: _Side, b: _Side, a_cover: list[float]) -> list[_Candidate]:
+    """Sentences of A that B no longer says, when B is a revision of A (not a rewrite)."""
+    if not a.sentences:
+        return []
+    kept = sum(score >= lx.SAME_SENTENCE_SIMILARITY for score in a_cover) / len(a.sentences)
+    if kept < lx.REVISION_SHARE:
+        return []
+    vocabulary = set().union(*(content_words(s.text) for s in b.sentences))
+    tail = len(a.sentences) * (1 - lx.TAIL_SHARE)
+    out = []
+    for sentence in a.sentences:
+        i = sentence.index
+        if a_cover[i] >= lx.COVERED_SIMILARITY or i >= tail:
+            continue
+        if not _is_substantive(sentence.text):
+            continue
+        if _novel_share(sentence.text, vocabulary) < lx.NOVEL_WORD_SHARE:
+            continue
+        out.append(_sentence_change("removed", a.facts, sentence, sentence.text, None))
+    return out
+
+
+def _sentence_change(
+    change: str, facts: Sequence[Fact], sentence: Sentence, before: str | None, after: str | None
+) -> _Candidate:
+    event = _main_event(facts, sentence.index)
+    subject = f"{event.predicate} / {event.patient or event.agent or ''}" if event else ""
+    label = "New" if change == "added" else "Removed"
+    return _Candidate(
+        FactChange(
+            change=change,  # type: ignore[arg-type]
+            kind="event",
+            subject=subject.strip(" /"),
+            slot="event_added" if change == "added" else "event_removed",
+            before=before,
+            after=after,
+            summary=f"{label}: {sentence.text}",
+            evidence_a=before,
+            evidence_b=after,
+        ),
+        weight=lx.CHANGE_WEIGHT[change] + _salience(sentence.text),
+        position=sentence.index,
+        a_sentence=sentence.index if change == "removed" else None,
+        b_sentence=sentence.index if change == "added" else None,
+    )
+
+
+def _salience(text: str) -> float:
+    """Numbers and names make a new sentence matter more; long quotes less."""
+    words = text.split()
+    names = sum(1 for w in words[1:] if w[:1].isupper())
+    digits = any(ch.isdigit() for ch in text)
+    return 0.3 * math.log1p(names) + (0.5 if digits else 0.0)
+
+
+# ---------------------------------------------------------------- ranking
+
+
+def _rank(candidates: list[_Candidate]) -> list[FactChange]:
+    """Most important first; lede sentences before late ones; one item per change."""
+    seen: set[tuple[str, str | None, str | None]] = set()
+    ordered = sorted(candidates, key=lambda c: (-(c.weight - 0.02 * c.position), c.position))
+    out = []
+    for candidate in ordered:
+        change = candidate.change
+        identity = (change.subject, change.before, change.after)
+        if identity in seen:
+            continue
+        seen.add(identity)
+        out.append(change)
+    return out

