@@ -1,4 +1,4 @@
-"""The fetch stage against a real HTTP server on 127.0.0.1, on both transports."""
+"""The fetch stage against a real HTTP server on 127.0.0.1, on both engines (aiohttp, httpx)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import random
 import socket
 import time
 import tracemalloc
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from fractions import Fraction
+from typing import Literal
 
 import httpx
 import pytest
@@ -33,18 +33,12 @@ from tracker.fetch import (
 # Until tests/conftest.py registers it for every module.
 pytest_plugins = ["tests.fixtures_http"]
 
-TransportFactory = Callable[[], httpx.AsyncBaseTransport | None]
-
-# None: the default (aiohttp when installed); the other: httpx's own engine.
-TRANSPORTS: dict[str, TransportFactory] = {
-    "default": lambda: None,
-    "httpx": lambda: httpx.AsyncHTTPTransport(trust_env=False),
-}
+Engine = Literal["aiohttp", "httpx"]
 
 
-@pytest.fixture(params=sorted(TRANSPORTS))
-def transport(request: pytest.FixtureRequest) -> TransportFactory:
-    return TRANSPORTS[request.param]
+@pytest.fixture(params=["aiohttp", "httpx"])
+def engine(request: pytest.FixtureRequest) -> Engine:
+    return request.param
 
 
 def settings_for(server: TestHTTPServer, **overrides: object) -> FetchSettings:
@@ -62,7 +56,7 @@ def settings_for(server: TestHTTPServer, **overrides: object) -> FetchSettings:
 def fetch(
     server: TestHTTPServer,
     path: str,
-    transport: TransportFactory,
+    engine: Engine,
     *,
     url: str | None = None,
     etag: str | None = None,
@@ -71,10 +65,9 @@ def fetch(
 ) -> FetchResult:
     return fetch_once(
         url or server.url(path),
-        settings=settings_for(server, **overrides),
+        settings=settings_for(server, engine=engine, **overrides),
         etag=etag,
         last_modified=last_modified,
-        transport=transport(),
     )
 
 
@@ -82,10 +75,10 @@ def fetch(
 
 
 def test_page_is_fetched_with_its_text_and_validators(
-    http_server: TestHTTPServer, transport: TransportFactory
+    http_server: TestHTTPServer, engine: Engine
 ) -> None:
     page = http_server.page("/story", "<p>Two servicemen were killed.</p>")
-    result = fetch(http_server, "/story", transport)
+    result = fetch(http_server, "/story", engine)
     assert result.outcome == "ok"
     assert result.status == 200
     assert result.text == "<p>Two servicemen were killed.</p>"
@@ -96,10 +89,10 @@ def test_page_is_fetched_with_its_text_and_validators(
 
 
 def test_matching_etag_gets_not_modified_without_body(
-    http_server: TestHTTPServer, transport: TransportFactory
+    http_server: TestHTTPServer, engine: Engine
 ) -> None:
     page = http_server.page("/story", "<p>v1</p>")
-    result = fetch(http_server, "/story", transport, etag=page.etag)
+    result = fetch(http_server, "/story", engine, etag=page.etag)
     assert result.outcome == "not_modified"
     assert result.status == 304
     assert result.body is None
@@ -108,39 +101,35 @@ def test_matching_etag_gets_not_modified_without_body(
 
 
 def test_matching_last_modified_gets_not_modified(
-    http_server: TestHTTPServer, transport: TransportFactory
+    http_server: TestHTTPServer, engine: Engine
 ) -> None:
     page = http_server.page("/story", "<p>v1</p>")
-    result = fetch(http_server, "/story", transport, last_modified=page.last_modified)
+    result = fetch(http_server, "/story", engine, last_modified=page.last_modified)
     assert result.outcome == "not_modified"
     assert result.last_modified == page.last_modified
 
 
-def test_etag_round_trip_sees_the_changed_page(
-    http_server: TestHTTPServer, transport: TransportFactory
-) -> None:
+def test_etag_round_trip_sees_the_changed_page(http_server: TestHTTPServer, engine: Engine) -> None:
     http_server.page("/story", "<p>killed: 32</p>")
-    first = fetch(http_server, "/story", transport)
-    unchanged = fetch(http_server, "/story", transport, etag=first.etag)
+    first = fetch(http_server, "/story", engine)
+    unchanged = fetch(http_server, "/story", engine, etag=first.etag)
     http_server.page("/story", "<p>killed: 60</p>")
-    changed = fetch(http_server, "/story", transport, etag=first.etag)
+    changed = fetch(http_server, "/story", engine, etag=first.etag)
     assert unchanged.outcome == "not_modified"
     assert changed.outcome == "ok"
     assert changed.text == "<p>killed: 60</p>"
     assert changed.etag != first.etag
 
 
-def test_user_agent_names_the_tracker(
-    http_server: TestHTTPServer, transport: TransportFactory
-) -> None:
+def test_user_agent_names_the_tracker(http_server: TestHTTPServer, engine: Engine) -> None:
     http_server.page("/story", "x")
-    fetch(http_server, "/story", transport)
+    fetch(http_server, "/story", engine)
     assert http_server.requests("/story")[-1].headers["user-agent"].startswith("tracker/")
 
 
-def test_gzip_page_is_decoded(http_server: TestHTTPServer, transport: TransportFactory) -> None:
+def test_gzip_page_is_decoded(http_server: TestHTTPServer, engine: Engine) -> None:
     http_server.page("/story", "<p>" + "breaking " * 500 + "</p>", gzip=True)
-    result = fetch(http_server, "/story", transport)
+    result = fetch(http_server, "/story", engine)
     assert result.outcome == "ok"
     assert result.text == "<p>" + "breaking " * 500 + "</p>"
     assert result.bytes < 500  # counted on the wire, compressed
@@ -153,55 +142,49 @@ def test_gzip_page_is_decoded(http_server: TestHTTPServer, transport: TransportF
     ("code", "permanent"), [(301, True), (308, True), (302, False), (307, False)]
 )
 def test_redirect_records_final_url_and_whether_it_was_permanent(
-    http_server: TestHTTPServer, transport: TransportFactory, code: int, permanent: bool
+    http_server: TestHTTPServer, engine: Engine, code: int, permanent: bool
 ) -> None:
     http_server.page("/new", "<p>moved here</p>")
     http_server.redirect("/old", "/new", code)
-    result = fetch(http_server, "/old", transport)
+    result = fetch(http_server, "/old", engine)
     assert result.outcome == "ok"
     assert result.final_url == http_server.url("/new")
     assert result.permanent_redirect == (http_server.url("/new") if permanent else None)
 
 
-def test_redirect_chain_is_followed_to_the_end(
-    http_server: TestHTTPServer, transport: TransportFactory
-) -> None:
+def test_redirect_chain_is_followed_to_the_end(http_server: TestHTTPServer, engine: Engine) -> None:
     http_server.page("/c", "<p>end</p>")
     http_server.redirect("/a", "/b", 302)
     http_server.redirect("/b", http_server.url("/c"), 301)
-    result = fetch(http_server, "/a", transport)
+    result = fetch(http_server, "/a", engine)
     assert (result.outcome, result.final_url) == ("ok", http_server.url("/c"))
     assert result.permanent_redirect == http_server.url("/c")
 
 
-def test_redirect_loop_is_detected(
-    http_server: TestHTTPServer, transport: TransportFactory
-) -> None:
+def test_redirect_loop_is_detected(http_server: TestHTTPServer, engine: Engine) -> None:
     http_server.redirect("/a", "/b")
     http_server.redirect("/b", "/a")
-    result = fetch(http_server, "/a", transport)
+    result = fetch(http_server, "/a", engine)
     assert result.outcome == "redirect_loop"
     assert http_server.count("/a") == 1
     assert result.error
 
 
-def test_too_many_redirects_stop_at_the_limit(
-    http_server: TestHTTPServer, transport: TransportFactory
-) -> None:
+def test_too_many_redirects_stop_at_the_limit(http_server: TestHTTPServer, engine: Engine) -> None:
     for hop in range(10):
         http_server.redirect(f"/{hop}", f"/{hop + 1}")
-    result = fetch(http_server, "/0", transport, max_redirects=3)
+    result = fetch(http_server, "/0", engine, max_redirects=3)
     assert result.outcome == "redirect_loop"
     assert "more than 3 redirects" in (result.error or "")
     assert http_server.count("/4") == 0
 
 
 def test_redirect_to_a_private_address_is_refused(
-    http_server: TestHTTPServer, transport: TransportFactory
+    http_server: TestHTTPServer, engine: Engine
 ) -> None:
     http_server.page("/secret", "<p>internal</p>")
     http_server.redirect("/story", http_server.url("/secret", host="localhost"))
-    result = fetch(http_server, "/story", transport)
+    result = fetch(http_server, "/story", engine)
     assert result.outcome == "refused"
     assert "loopback" in (result.error or "")
     assert http_server.count("/secret") == 0
@@ -214,41 +197,41 @@ def test_redirect_to_a_private_address_is_refused(
     ("code", "outcome"), [(404, "gone"), (410, "gone"), (500, "http_error"), (403, "http_error")]
 )
 def test_error_status_has_its_outcome(
-    http_server: TestHTTPServer, transport: TransportFactory, code: int, outcome: str
+    http_server: TestHTTPServer, engine: Engine, code: int, outcome: str
 ) -> None:
     http_server.status("/story", code)
-    result = fetch(http_server, "/story", transport)
+    result = fetch(http_server, "/story", engine)
     assert (result.outcome, result.status) == (outcome, code)
     assert result.body is None
     assert str(code) in (result.error or "")
 
 
 def test_too_many_requests_carries_retry_after_seconds(
-    http_server: TestHTTPServer, transport: TransportFactory
+    http_server: TestHTTPServer, engine: Engine
 ) -> None:
     http_server.status("/story", 429, ("Retry-After", "120"))
-    result = fetch(http_server, "/story", transport)
+    result = fetch(http_server, "/story", engine)
     assert result.outcome == "rate_limited"
     assert result.retry_after == 120.0
 
 
 def test_service_unavailable_carries_retry_after_date(
-    http_server: TestHTTPServer, transport: TransportFactory
+    http_server: TestHTTPServer, engine: Engine
 ) -> None:
     later = datetime.now(UTC) + timedelta(seconds=600)
     http_server.status("/story", 503, ("Retry-After", format_datetime(later, usegmt=True)))
-    result = fetch(http_server, "/story", transport)
+    result = fetch(http_server, "/story", engine)
     assert result.outcome == "rate_limited"
     assert result.retry_after is not None
     assert 590 <= result.retry_after <= 601
 
 
-def test_closed_port_is_a_network_error(transport: TransportFactory) -> None:
+def test_closed_port_is_a_network_error(engine: Engine) -> None:
     with socket.socket() as probe:  # find a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    settings = FetchSettings(allow_private=True, connect_timeout=2, total_timeout=5)
-    result = fetch_once(f"http://127.0.0.1:{port}/", settings=settings, transport=transport())
+    settings = FetchSettings(allow_private=True, connect_timeout=2, total_timeout=5, engine=engine)
+    result = fetch_once(f"http://127.0.0.1:{port}/", settings=settings)
     assert result.outcome == "network_error"
     assert result.status is None
     assert result.error
@@ -260,20 +243,18 @@ def test_closed_port_is_a_network_error(transport: TransportFactory) -> None:
     ids=["hang-up", "garbage", "truncated"],
 )
 def test_broken_server_is_a_network_error(
-    http_server: TestHTTPServer, transport: TransportFactory, data: bytes
+    http_server: TestHTTPServer, engine: Engine, data: bytes
 ) -> None:
     http_server.route("/story", Raw(data))
-    result = fetch(http_server, "/story", transport)
+    result = fetch(http_server, "/story", engine)
     assert result.outcome == "network_error"
     assert result.error
 
 
-def test_corrupt_gzip_body_is_a_network_error(
-    http_server: TestHTTPServer, transport: TransportFactory
-) -> None:
+def test_corrupt_gzip_body_is_a_network_error(http_server: TestHTTPServer, engine: Engine) -> None:
     head = b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 12\r\n\r\n"
     http_server.route("/story", Raw(head + b"not gzip!!!!"))
-    result = fetch(http_server, "/story", transport)
+    result = fetch(http_server, "/story", engine)
     assert result.outcome == "network_error"
 
 
@@ -281,43 +262,43 @@ def test_corrupt_gzip_body_is_a_network_error(
 
 
 def test_trickling_server_times_out_within_the_total_timeout(
-    http_server: TestHTTPServer, transport: TransportFactory
+    http_server: TestHTTPServer, engine: Engine
 ) -> None:
     http_server.route("/story", Trickle(interval=0.1))
     started = time.monotonic()
-    result = fetch(http_server, "/story", transport, read_timeout=5.0, total_timeout=1.0)
+    result = fetch(http_server, "/story", engine, read_timeout=5.0, total_timeout=1.0)
     assert result.outcome == "timeout"
     assert time.monotonic() - started < 1.0 + 1.0
     assert result.bytes > 0  # it did trickle: the read timeout alone would never fire
 
 
 def test_declared_body_over_the_cap_is_refused_unread(
-    http_server: TestHTTPServer, transport: TransportFactory
+    http_server: TestHTTPServer, engine: Engine
 ) -> None:
     http_server.route("/story", Huge(size=2_000_000))
-    result = fetch(http_server, "/story", transport, max_bytes=100_000)
+    result = fetch(http_server, "/story", engine, max_bytes=100_000)
     assert result.outcome == "too_large"
     assert result.body is None
     assert result.bytes <= 100_000
 
 
 def test_undeclared_body_over_the_cap_stops_streaming_at_the_cap(
-    http_server: TestHTTPServer, transport: TransportFactory
+    http_server: TestHTTPServer, engine: Engine
 ) -> None:
     http_server.route("/story", Huge(size=50_000_000, declare_length=False))
-    result = fetch(http_server, "/story", transport, max_bytes=100_000)
+    result = fetch(http_server, "/story", engine, max_bytes=100_000)
     assert result.outcome == "too_large"
     assert 100_000 < result.bytes <= 100_000 + 128 * 1024  # the cap plus about one chunk
 
 
 def test_gzip_bomb_stops_at_the_cap_with_bounded_memory(
-    http_server: TestHTTPServer, transport: TransportFactory
+    http_server: TestHTTPServer, engine: Engine
 ) -> None:
     http_server.route("/story", GzipBomb(decoded_size=1 << 30))
     cap = 2_000_000  # over the ~1 MB of compressed bytes: only inflation can pass it
     tracemalloc.start()
     try:
-        result = fetch(http_server, "/story", transport, max_bytes=cap)
+        result = fetch(http_server, "/story", engine, max_bytes=cap)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -327,13 +308,13 @@ def test_gzip_bomb_stops_at_the_cap_with_bounded_memory(
 
 
 def test_per_host_limit_caps_requests_in_flight(
-    http_server: TestHTTPServer, transport: TransportFactory
+    http_server: TestHTTPServer, engine: Engine
 ) -> None:
     http_server.page("/story", "<p>slow</p>", delay=0.15)
 
     async def many() -> list[FetchResult]:
-        settings = settings_for(http_server, per_host_limit=2)
-        async with Fetcher(settings, transport=transport()) as fetcher:
+        settings = settings_for(http_server, per_host_limit=2, engine=engine)
+        async with Fetcher(settings) as fetcher:
             return await asyncio.gather(
                 *(fetcher.fetch(http_server.url("/story")) for _ in range(8))
             )
@@ -354,21 +335,21 @@ CP1252_TEXT = "The \u201cceasefire\u201d held in Stepanakert, the café said \u2
     ids=["declared-utf8", "undeclared", "declared-latin1"],
 )
 def test_windows_1252_page_is_decoded_whatever_the_header_says(
-    http_server: TestHTTPServer, transport: TransportFactory, content_type: str
+    http_server: TestHTTPServer, engine: Engine, content_type: str
 ) -> None:
     body = ("<html><body><p>" + CP1252_TEXT + "</p></body></html>").encode("cp1252")
     http_server.page("/story", body, content_type=content_type)
-    result = fetch(http_server, "/story", transport)
+    result = fetch(http_server, "/story", engine)
     assert result.text is not None
     assert CP1252_TEXT in result.text
 
 
 def test_meta_charset_is_used_when_the_header_has_none(
-    http_server: TestHTTPServer, transport: TransportFactory
+    http_server: TestHTTPServer, engine: Engine
 ) -> None:
     body = f'<html><head><meta charset="windows-1252"></head><p>{CP1252_TEXT}</p>'.encode("cp1252")
     http_server.page("/story", body, content_type="text/html")
-    result = fetch(http_server, "/story", transport)
+    result = fetch(http_server, "/story", engine)
     assert result.encoding == "cp1252"
     assert CP1252_TEXT in (result.text or "")
 
@@ -431,12 +412,12 @@ def test_host_name_with_any_private_address_is_refused(monkeypatch: pytest.Monke
 
 
 def test_allowed_host_list_lets_one_private_name_through(
-    http_server: TestHTTPServer, transport: TransportFactory
+    http_server: TestHTTPServer, engine: Engine
 ) -> None:
     http_server.page("/story", "<p>x</p>")
     http_server.redirect("/old", http_server.url("/story", host="localhost"))
     allowed = frozenset({f"127.0.0.1:{http_server.port}", f"localhost:{http_server.port}"})
-    result = fetch(http_server, "/old", transport, allow_hosts=allowed)
+    result = fetch(http_server, "/old", engine, allow_hosts=allowed)
     assert result.outcome == "ok"
     assert result.final_url == http_server.url("/story", host="localhost")
 
@@ -457,21 +438,41 @@ def test_non_http_scheme_is_refused(url: str) -> None:
 
 
 def test_fetch_refuses_loopback_without_touching_the_server(
-    http_server: TestHTTPServer, transport: TransportFactory
+    http_server: TestHTTPServer, engine: Engine
 ) -> None:
     http_server.page("/story", "<p>x</p>")
-    result = fetch_once(http_server.url("/story"), settings=FetchSettings(), transport=transport())
+    result = fetch_once(http_server.url("/story"), settings=FetchSettings(engine=engine))
     assert result.outcome == "refused"
     assert http_server.count("/story") == 0
 
 
 def test_fetch_by_host_name_works_with_allow_private(
-    http_server: TestHTTPServer, transport: TransportFactory
+    http_server: TestHTTPServer, engine: Engine
 ) -> None:
     http_server.page("/story", "<p>x</p>")
     url = http_server.url("/story", host="localhost")
-    result = fetch_once(url, settings=FetchSettings(allow_private=True), transport=transport())
+    result = fetch_once(url, settings=FetchSettings(allow_private=True, engine=engine))
     assert result.outcome == "ok"
+
+
+class CountingTransport(httpx.AsyncHTTPTransport):
+    """httpx's real transport, counting what goes through it."""
+
+    sent = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.sent += 1
+        return await super().handle_async_request(request)
+
+
+def test_injected_transport_is_used(http_server: TestHTTPServer) -> None:
+    http_server.page("/story", "<p>x</p>")
+    transport = CountingTransport(trust_env=False)
+    result = fetch_once(
+        http_server.url("/story"), settings=settings_for(http_server), transport=transport
+    )
+    assert result.outcome == "ok"
+    assert transport.sent == 1
 
 
 def test_allow_private_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -527,7 +528,7 @@ def test_backoff_delay_grows_with_failures_on_average() -> None:
 
 
 def test_dns_answer_that_turns_private_after_the_check_is_refused(
-    http_server: TestHTTPServer, monkeypatch: pytest.MonkeyPatch
+    http_server: TestHTTPServer, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """DNS rebinding: the check sees a public address, the connection would get loopback."""
     http_server.page("/story", "<p>internal</p>")
@@ -541,7 +542,7 @@ def test_dns_answer_that_turns_private_after_the_check_is_refused(
         return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
 
     monkeypatch.setattr(socket, "getaddrinfo", rebinding_getaddrinfo)
-    settings = FetchSettings(dns_cache_seconds=0.0, total_timeout=5.0)
+    settings = FetchSettings(dns_cache_seconds=0.0, total_timeout=5.0, engine=engine)
     result = fetch_once(http_server.url("/story", host="rebind.test"), settings=settings)
     assert result.outcome == "refused"
     assert http_server.count("/story") == 0
