@@ -35,6 +35,8 @@ _BYLINE = re.compile(
 _CREDIT = re.compile(r"^[A-Z][\w.' -]{1,60}\s/\s[A-Z][\w&' -]{1,40}$")  # "Jane Doe / AP"
 _TERMINAL = ".!?\"'”’)…:"
 MAX_TITLE_WORDS = 25
+# Fewer words than this from a web page is navigation or a stub, not an article.
+MIN_HTML_WORDS = 15
 
 
 def normalise(text: str) -> str:
@@ -96,7 +98,7 @@ def parse_html(html: str, *, url: str | None = None, name: str = "input") -> Art
     title = normalise(doc.title) if getattr(doc, "title", None) else None
     if title and paragraphs and normalise(paragraphs[0]) == title:
         paragraphs = paragraphs[1:]  # trafilatura sometimes repeats the headline as text
-    if not paragraphs:
+    if sum(len(p.split()) for p in paragraphs) < MIN_HTML_WORDS:
         raise InputError(f"{name}: no article text found in the HTML page")
     return Article(
         paragraphs=paragraphs,
