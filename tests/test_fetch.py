@@ -258,6 +258,18 @@ def test_corrupt_gzip_body_is_a_network_error(http_server: TestHTTPServer, engin
     assert result.outcome == "network_error"
 
 
+def test_unresolvable_host_is_a_network_error(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_such_host(*args: object, **kwargs: object) -> list:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_such_host)  # no DNS query leaves the machine
+    result = fetch_once("http://story.invalid/", settings=FetchSettings(engine=engine))
+    assert result.outcome == "network_error"
+    assert result.error == "cannot resolve story.invalid: Name or service not known"
+
+
 # --- limits: time, size, concurrency --------------------------------------------
 
 

@@ -804,6 +804,8 @@ def _root_cause(error: BaseException) -> BaseException:
 def _describe(error: BaseException) -> str:
     root = _root_cause(error)
     message = str(root) or str(error) or type(root).__name__
+    if type(root) is OSError:  # our own wording, e.g. "cannot resolve …"
+        return _one_line(message)
     return _one_line(f"{type(root).__name__}: {message}")
 
 
