@@ -23,7 +23,7 @@ import zlib
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from email.utils import formatdate
+from email.utils import formatdate, parsedate_to_datetime
 from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -260,13 +260,28 @@ class TestHTTPServer:
             data,
             content_type=content_type,
             etag=etag or _etag_of(data),
-            last_modified=last_modified or formatdate(usegmt=True),
+            last_modified=last_modified or self._next_last_modified(path, data),
             conditional=conditional,
             delay=delay,
             gzip=gzip,
         )
         self.route(path, page)
         return page
+
+    def _next_last_modified(self, path: str, body: bytes) -> str:
+        """Now, but a changed body always gets a later second than the one it replaces.
+
+        Last-Modified has one-second resolution: a test that changes a page twice
+        within a second must still see If-Modified-Since fail.
+        """
+        with self._route_lock:
+            previous = self._routes.get(path)
+        stamp = time.time()
+        if isinstance(previous, Page) and previous.last_modified and previous.body != body:
+            stamp = max(stamp, parsedate_to_datetime(previous.last_modified).timestamp() + 1)
+        elif isinstance(previous, Page) and previous.last_modified:
+            return previous.last_modified  # same body: same validator
+        return formatdate(stamp, usegmt=True)
 
     def redirect(self, path: str, location: str, status: int = 302) -> None:
         self.route(path, Redirect(location, status))
@@ -364,7 +379,13 @@ def _not_modified(page: Page, headers: dict[str, str]) -> bool:
         tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
         return page.etag in tags or "*" in tags
     if_modified_since = headers.get("if-modified-since")
-    return if_modified_since is not None and if_modified_since == page.last_modified
+    if if_modified_since is None or page.last_modified is None:
+        return False
+    try:
+        since = parsedate_to_datetime(if_modified_since)
+    except (TypeError, ValueError):
+        return False  # RFC 9110: an invalid date is ignored
+    return parsedate_to_datetime(page.last_modified) <= since
 
 
 def _trickle(interval: float, stopping: threading.Event) -> Iterator[bytes]:

@@ -121,6 +121,17 @@ def test_etag_round_trip_sees_the_changed_page(http_server: TestHTTPServer, engi
     assert changed.etag != first.etag
 
 
+def test_last_modified_round_trip_sees_a_change_within_the_same_second(
+    http_server: TestHTTPServer, engine: Engine
+) -> None:
+    http_server.page("/story", "<p>killed: 32</p>")
+    first = fetch(http_server, "/story", engine)
+    http_server.page("/story", "<p>killed: 60</p>")
+    changed = fetch(http_server, "/story", engine, last_modified=first.last_modified)
+    assert changed.outcome == "ok"
+    assert changed.text == "<p>killed: 60</p>"
+
+
 def test_user_agent_names_the_tracker(http_server: TestHTTPServer, engine: Engine) -> None:
     http_server.page("/story", "x")
     fetch(http_server, "/story", engine)
