@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process
 
@@ -19,6 +19,10 @@ from tracker.facts.model import Fact
 from tracker.facts.normalize import content_words, entity_key, fold
 from tracker.model import FactChange, Sentence, SentenceOp
 
+_SENTENCE_SLOTS = {"added": "event_added", "removed": "event_removed"}
+_SENTENCE_SLOTS |= {"changed": "statement", "contradicted": "statement"}
+_SENTENCE_LABELS = {"added": "New", "removed": "Removed", "changed": "Changed"}
+_SENTENCE_LABELS |= {"contradicted": "Contradicted"}
 UNKNOWN_AGENTS = frozenset({"unknown", "who", "whoever", "that", "which", "it", "they", "he", "she"})
 
 
@@ -51,33 +55,44 @@ def compare_facts(
 ) -> list[FactChange]:
     """The fact changes from version A to version B, most important first."""
     a, b = _Side(a_sentences, a_facts), _Side(b_sentences, b_facts)
-    a_cover, b_cover = _coverage(a_sentences, b_sentences)
+    cover = _coverage(a_sentences, b_sentences)
     candidates = [
-        *_quantity_changes(a, b, b_cover),
+        *_quantity_changes(a, b, cover.b_score),
         *_status_changes(a, b),
         *_agent_changes(a, b),
     ]
     explained = {c.b_sentence for c in candidates if c.b_sentence is not None}
-    candidates += _additions(a, b, b_cover, explained)
-    candidates += _removals(a, b, a_cover)
+    candidates += _edits(a, b, ops, explained)
+    explained |= {c.b_sentence for c in candidates if c.b_sentence is not None}
+    candidates += _additions(a, b, cover, explained)
+    used_a = {c.a_sentence for c in candidates if c.a_sentence is not None}
+    candidates += _removals(a, b, cover.a_score, used_a)
     return _rank(candidates)
 
 
 # ---------------------------------------------------------------- sentence coverage
 
 
-def _coverage(
-    a_sentences: Sequence[Sentence], b_sentences: Sequence[Sentence]
-) -> tuple[list[float], list[float]]:
-    """For each sentence, how well the other version already says it (0..100)."""
+@dataclass(frozen=True)
+class _Coverage:
+    """For each sentence, how well the other version already says it (0..100), and where."""
+
+    a_score: list[float]
+    b_score: list[float]
+    b_best: list[int]
+
+
+def _coverage(a_sentences: Sequence[Sentence], b_sentences: Sequence[Sentence]) -> _Coverage:
     a_texts = [fold(s.text) for s in a_sentences]
     b_texts = [fold(s.text) for s in b_sentences]
     if not a_texts or not b_texts:
-        return [0.0] * len(a_texts), [0.0] * len(b_texts)
+        return _Coverage([0.0] * len(a_texts), [0.0] * len(b_texts), [-1] * len(b_texts))
     scores = process.cdist(a_texts, b_texts, scorer=fuzz.token_set_ratio, workers=1)
-    a_cover = [float(row.max()) for row in scores]
-    b_cover = [float(scores[:, j].max()) for j in range(len(b_texts))]
-    return a_cover, b_cover
+    return _Coverage(
+        a_score=[float(row.max()) for row in scores],
+        b_score=[float(scores[:, j].max()) for j in range(len(b_texts))],
+        b_best=[int(scores[:, j].argmax()) for j in range(len(b_texts))],
+    )
 
 
 def _novel_share(text: str, vocabulary: set[str]) -> float:
@@ -337,24 +352,107 @@ def _is_substantive(text: str) -> bool:
     return len(text.split()) >= lx.MIN_ADDED_WORDS
 
 
-def _additions(
-    a: _Side, b: _Side, b_cover: list[float], explained: set[int]
-) -> list[_Candidate]:
+def _additions(a: _Side, b: _Side, cover: _Coverage, explained: set[int]) -> list[_Candidate]:
     vocabulary = set().union(*(content_words(s.text) for s in a.sentences))
+    novel = [
+        s
+        for s in b.sentences
+        if s.index not in explained
+        and cover.b_score[s.index] < lx.COVERED_SIMILARITY
+        and _is_substantive(s.text)
+        and _novel_share(s.text, vocabulary) >= lx.NOVEL_WORD_SHARE
+    ]
+    block = _inserted_block(b, cover)
     out = []
-    for sentence in b.sentences:
-        i = sentence.index
-        if i in explained or b_cover[i] >= lx.COVERED_SIMILARITY:
+    for sentence in novel:
+        if sentence.index in block:
             continue
-        if not _is_substantive(sentence.text):
-            continue
-        if _novel_share(sentence.text, vocabulary) < lx.NOVEL_WORD_SHARE:
-            continue
-        out.append(_sentence_change("added", b.facts, sentence, None, sentence.text))
+        best = cover.b_best[sentence.index]
+        if best >= 0 and cover.b_score[sentence.index] >= lx.REWRITE_SIMILARITY:
+            out.append(_rewrite(a.sentences[best], sentence, b.facts))
+        else:
+            out.append(_sentence_change("added", b.facts, sentence, None, sentence.text))
+    if block:
+        first = b.sentences[min(block)]
+        out.append(_sentence_change("added", b.facts, first, None, first.text, weight=-1.0))
     return out
 
 
-def _removals(a: _Side, b: _Side, a_cover: list[float]) -> list[_Candidate]:
+def _inserted_block(b: _Side, cover: _Coverage) -> set[int]:
+    """A long run of new sentences dropped into an otherwise unchanged story (a sidebar)."""
+    kept = [score >= lx.SAME_SENTENCE_SIMILARITY for score in cover.a_score]
+    if not kept or sum(kept) / len(kept) < lx.BLOCK_KEPT_SHARE:
+        return set()
+    block: set[int] = set()
+    run: list[int] = []
+    for sentence in [*b.sentences, None]:
+        if sentence is not None and cover.b_score[sentence.index] < lx.COVERED_SIMILARITY:
+            run.append(sentence.index)
+            continue
+        if len(run) >= lx.BLOCK_RUN:
+            block.update(run)
+        run = []
+    return block
+
+
+def _rewrite(old: Sentence, new: Sentence, facts: Sequence[Fact]) -> _Candidate:
+    """A new sentence that reworks an old one: report it as a change of that statement."""
+    candidate = _sentence_change("changed", facts, new, old.text, new.text)
+    return _Candidate(
+        replace(candidate.change, evidence_a=old.text, summary=f"Changed: {new.text}"),
+        weight=candidate.weight,
+        position=candidate.position,
+        a_sentence=old.index,
+        b_sentence=new.index,
+    )
+
+
+def _terms(facts: Iterable[Fact], sentence: int) -> tuple[set[str], bool]:
+    terms: set[str] = set()
+    negated = False
+    for fact in facts:
+        if fact.kind == "mentions" and fact.sentence == sentence:
+            terms.update(fact.text.split())
+            negated = negated or fact.negated
+    return terms, negated
+
+
+def _edits(
+    a: _Side, b: _Side, ops: Sequence[SentenceOp], explained: set[int]
+) -> list[_Candidate]:
+    """Edited sentence pairs whose names, things or negation changed (not just style)."""
+    out = []
+    for op in ops:
+        if op.op != "edited" or len(op.a) != 1 or len(op.b) != 1 or op.b[0] in explained:
+            continue
+        i, j = op.a[0], op.b[0]
+        a_terms, a_neg = _terms(a.facts, i)
+        b_terms, b_neg = _terms(b.facts, j)
+        removed, added = a_terms - b_terms, b_terms - a_terms
+        old, new = a.sentences[i], b.sentences[j]
+        if a_neg != b_neg:
+            change = "contradicted"
+        elif (removed and added) or any(t[:1].isupper() for t in removed):
+            change = "changed"
+        else:
+            continue
+        what = f"{', '.join(sorted(removed)) or '—'} → {', '.join(sorted(added)) or '—'}"
+        candidate = _sentence_change(change, b.facts, new, old.text, new.text)
+        out.append(
+            _Candidate(
+                replace(candidate.change, evidence_a=old.text, summary=f"Changed: {what}"),
+                weight=candidate.weight,
+                position=j,
+                a_sentence=i,
+                b_sentence=j,
+            )
+        )
+    return out
+
+
+def _removals(
+    a: _Side, b: _Side, a_cover: list[float], used: set[int]
+) -> list[_Candidate]:
     """Sentences of A that B no longer says, when B is a revision of A (not a rewrite)."""
     if not a.sentences:
         return []
@@ -366,7 +464,7 @@ def _removals(a: _Side, b: _Side, a_cover: list[float]) -> list[_Candidate]:
     out = []
     for sentence in a.sentences:
         i = sentence.index
-        if a_cover[i] >= lx.COVERED_SIMILARITY or i >= tail:
+        if a_cover[i] >= lx.COVERED_SIMILARITY or i >= tail or i in used:
             continue
         if not _is_substantive(sentence.text):
             continue
@@ -377,24 +475,29 @@ def _removals(a: _Side, b: _Side, a_cover: list[float]) -> list[_Candidate]:
 
 
 def _sentence_change(
-    change: str, facts: Sequence[Fact], sentence: Sentence, before: str | None, after: str | None
+    change: str,
+    facts: Sequence[Fact],
+    sentence: Sentence,
+    before: str | None,
+    after: str | None,
+    weight: float = 0.0,
 ) -> _Candidate:
     event = _main_event(facts, sentence.index)
     subject = f"{event.predicate} / {event.patient or event.agent or ''}" if event else ""
-    label = "New" if change == "added" else "Removed"
+    label = _SENTENCE_LABELS[change]
     return _Candidate(
         FactChange(
             change=change,  # type: ignore[arg-type]
             kind="event",
             subject=subject.strip(" /"),
-            slot="event_added" if change == "added" else "event_removed",
+            slot=_SENTENCE_SLOTS[change],
             before=before,
             after=after,
             summary=f"{label}: {sentence.text}",
             evidence_a=before,
             evidence_b=after,
         ),
-        weight=lx.CHANGE_WEIGHT[change] + _salience(sentence.text),
+        weight=lx.CHANGE_WEIGHT[change] + _salience(sentence.text) + weight,
         position=sentence.index,
         a_sentence=sentence.index if change == "removed" else None,
         b_sentence=sentence.index if change == "added" else None,
@@ -413,15 +516,24 @@ def _salience(text: str) -> float:
 
 
 def _rank(candidates: list[_Candidate]) -> list[FactChange]:
-    """Most important first; lede sentences before late ones; one item per change."""
+    """Most important first; lede sentences before late ones; one item per change.
+
+    Sentence-level changes (a whole new, dropped or reworded sentence) are capped:
+    the reader wants the top new facts, not every new sentence of a rewrite.
+    """
     seen: set[tuple[str, str | None, str | None]] = set()
     ordered = sorted(candidates, key=lambda c: (-(c.weight - 0.02 * c.position), c.position))
     out = []
+    sentence_level = 0
     for candidate in ordered:
         change = candidate.change
         identity = (change.subject, change.before, change.after)
         if identity in seen:
             continue
+        if change.slot in _SENTENCE_SLOTS.values():
+            sentence_level += 1
+            if sentence_level > lx.MAX_SENTENCE_CHANGES:
+                continue
         seen.add(identity)
         out.append(change)
     return out

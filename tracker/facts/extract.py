@@ -86,8 +86,24 @@ def _read_doc(doc: Doc, index: int, context: _Context) -> None:
         if token.pos_ == "VERB" and token.lemma_ not in lx.SAY_VERBS:
             facts.append(_event(token, index, context))
     facts.extend(_quantities(doc, index, context))
+    facts.append(_mentions(doc, index))
     facts.extend(_statuses(doc, index, context))
     _remember_antecedents(doc, context)
+
+
+def _mentions(doc: Doc, index: int) -> Fact:
+    """What a sentence is about, for cheap comparison later: content lemmas and negations."""
+    terms = [
+        fold(t.lemma_ if t.pos_ != "PROPN" else t.text)
+        for t in doc
+        if t.pos_ in lx.CONTENT_POS or t.dep_ == "neg"
+    ]
+    return Fact(
+        kind="mentions",
+        sentence=index,
+        text=" ".join(dict.fromkeys(t for t in terms if t)),
+        negated=any(t.dep_ == "neg" for t in doc),
+    )
 
 
 # ---------------------------------------------------------------- phrases and pronouns

@@ -235,3 +235,14 @@ IRREGULAR_PAST: dict[str, str] = {
     "build": "built", "fight": "fought", "seize": "seized", "begin": "began",
     "sign": "signed", "order": "ordered", "steal": "stole", "break": "broke", "run": "ran",
 }
+
+# Parts of speech whose words carry a sentence's facts (kept per sentence as "mentions").
+CONTENT_POS: frozenset[str] = frozenset({"NOUN", "PROPN", "NUM", "ADJ"})
+# At most this many "added"/"removed" sentences per diff: the reader wants the top new facts.
+MAX_SENTENCE_CHANGES = 3
+# A run of this many added sentences in an otherwise unchanged story is an inserted
+# sidebar or page furniture: reported once, not sentence by sentence.
+BLOCK_RUN = 8
+BLOCK_KEPT_SHARE = 0.8
+# An added sentence this similar to an A sentence is reported as a rewrite of it.
+REWRITE_SIMILARITY = 55

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import Any, Literal
 
-FactKind = Literal["event", "quantity", "status"]
+FactKind = Literal["event", "quantity", "status", "mentions"]
 Certainty = Literal["stated", "attributed", "confirmed", "reported", "unclear", "denied"]
 
 
@@ -14,7 +14,8 @@ class Fact:
     """A fact extracted from one sentence of a version.
 
     ``kind`` is ``event`` (an action with roles), ``quantity`` (a number and what it
-    counts) or ``status`` (what happened to a named entity: captured, dead, charged …).
+    counts), ``status`` (what happened to a named entity: captured, dead, charged …) or
+    ``mentions`` (one per sentence: its content lemmas in ``text``, for cheap comparison).
     ``predicate`` is the verb lemma with its particle ("shoot down"), ``key`` the
     normalised thing the fact is about (an event's patient, a quantity's counted
     class, a status's entity), so facts of two versions are matched on
