@@ -30,14 +30,13 @@ from tracker.fetch import (
     parse_retry_after,
 )
 
-# Until tests/conftest.py registers it for every module.
-pytest_plugins = ["tests.fixtures_http"]
-
 Engine = Literal["aiohttp", "httpx"]
 
 
 @pytest.fixture(params=["aiohttp", "httpx"])
 def engine(request: pytest.FixtureRequest) -> Engine:
+    if request.param == "aiohttp":
+        pytest.importorskip("httpx_aiohttp")  # an optional engine where it is not installed
     return request.param
 
 
