@@ -227,3 +227,20 @@ def test_a_text_aligned_with_itself_is_all_equal(a: list[str]) -> None:
 @given(_sentences, _sentences)
 def test_alignment_is_deterministic(a: list[str], b: list[str]) -> None:
     assert align(a, b) == align(a, b)
+
+
+def test_split_off_tail_of_a_nearly_unchanged_sentence() -> None:
+    a = [
+        "Officials met on Monday.",
+        "The ministry said the convoy was travelling at night along the northern highway,"
+        " and the crew opened fire after a warning.",
+        "Roads were closed.",
+    ]
+    b = [
+        "Officials met on Monday.",
+        "The ministry said the convoy was travelling at night along the northern highway.",
+        "The crew opened fire after a warning.",
+        "Roads were closed.",
+    ]
+    split = _only(align(a, b), "split")
+    assert (split.a, split.b) == ((1,), (1, 2))

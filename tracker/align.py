@@ -156,6 +156,8 @@ class _Aligner:
         self._match_moves(NEAR_IDENTICAL)
         for gap_a, gap_b in self._gaps(anchors):
             self._pair_gap(gap_a, gap_b)
+        # An anchor can hold the larger half of a split; give it the free half beside it.
+        self.matches = [self._grown(match) for match in self.matches]
         self._match_moves(MOVED)
         self.matches.extend(_Match("removed", (i,), (), 0.0) for i in self._rest(self.free_a))
         self.matches.extend(_Match("added", (), (j,), 0.0) for j in self._rest(self.free_b))
@@ -233,6 +235,53 @@ class _Aligner:
         for negative_score, j, i in sorted(candidates):
             if self.free_a[i] and self.free_b[j]:
                 self._take(_Match("edited", (i,), (j,), -negative_score))
+
+    def _grown(self, match: _Match) -> _Match:
+        """An edited pair extended into a split / merge with free neighbours, when that is real."""
+        if match.kind != "edited":
+            return match
+        (i,), (j,) = match.a, match.b
+        best = match
+        for extra in range(1, MAX_SPLIT_PARTS):
+            for start in range(j - extra, j + 1):  # the free neighbours before, after, around
+                group = self._free_run(self.free_b, start, extra + 1, keep=j)
+                if group and (split := self._group(i, group, split=True, best=best)):
+                    best = split
+            for start in range(i - extra, i + 1):
+                group = self._free_run(self.free_a, start, extra + 1, keep=i)
+                if group and (merge := self._group(j, group, split=False, best=best)):
+                    best = merge
+        for k in best.a:
+            self.free_a[k] = False
+        for k in best.b:
+            self.free_b[k] = False
+        return best
+
+    @staticmethod
+    def _free_run(free: list[bool], start: int, length: int, keep: int) -> list[int] | None:
+        """Indexes start..start+length-1 if all are free except ``keep``, which must be inside."""
+        run = list(range(start, start + length))
+        if start < 0 or run[-1] >= len(free) or keep not in run:
+            return None
+        return run if all(free[k] or k == keep for k in run) else None
+
+    def _group(self, one: int, many: list[int], *, split: bool, best: _Match) -> _Match | None:
+        whole, whole_stems = (
+            (self.a[one], self.stems_a[one]) if split else (self.b[one], self.stems_b[one])
+        )
+        side, side_stems = (self.b, self.stems_b) if split else (self.a, self.stems_a)
+        score = _group_similarity(
+            whole,
+            whole_stems,
+            [side[k] for k in many],
+            [side_stems[k] for k in many],
+            best.similarity,
+        )
+        if score is None or score <= best.similarity:
+            return None
+        if split:
+            return _Match("split", (one,), tuple(many), score)
+        return _Match("merged", tuple(many), (one,), score)
 
     # -- step 3: moves
 
