@@ -1,0 +1,554 @@
+"""Queries over a story's versions: diffs by name, history summaries, fact timeline, blame, search.
+
+The CLI's ``diff``, ``history``, ``facts``, ``blame`` and ``search`` each call one
+function here and render what it returns. Whole-history queries read a story
+once (:func:`tracker.store.timeline.load_story`) and compare consecutive
+versions by sentence id first, so an unchanged sentence costs an integer
+comparison and only the changed ones are aligned.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from difflib import SequenceMatcher
+from pathlib import Path
+from typing import Any
+
+from tracker import semdiff
+from tracker.align import align
+from tracker.errors import InputError
+from tracker.extract import read_article
+from tracker.model import Diff, FactChange, SentenceOp
+from tracker.selectors import parse_time, pick_version
+from tracker.store import Store, VersionInfo
+from tracker.store.search import PhraseMatch, find_phrase, story_versions
+from tracker.store.timeline import StoryRows, load_story
+
+# ---------------------------------------------------------------- diffs by name
+
+
+@dataclass(frozen=True)
+class LabelledDiff:
+    """A diff with the section (update / earlier / body) of every sentence on each side.
+
+    ``within_version`` marks a diff of one version's breaking update (B) against
+    its earlier story (A), where "removed" means "not repeated in the update".
+    """
+
+    diff: Diff
+    a_sections: tuple[str, ...]
+    b_sections: tuple[str, ...]
+    within_version: bool = False
+
+
+def diff_versions(
+    store: Store,
+    url: str,
+    a: str | None = None,
+    b: str | None = None,
+    *,
+    at: str | None = None,
+) -> LabelledDiff:
+    """Diff two stored versions named as people name them (default: the last two).
+
+    ``a`` and ``b`` take numbers, negative offsets (-1 = latest) and times; ``at``
+    picks B as the version current at that moment and A as the one before it.
+    """
+    versions = store.history(url)
+    a_number, b_number = pick_pair(versions, url, a, b, at=at)
+    left = semdiff.stored_side(store, url, a_number)
+    right = semdiff.stored_side(store, url, b_number)
+    return _labelled(semdiff.diff(left, right), left, right)
+
+
+def pick_pair(
+    versions: Sequence[VersionInfo],
+    url: str,
+    a: str | None = None,
+    b: str | None = None,
+    *,
+    at: str | None = None,
+) -> tuple[int, int]:
+    """The (older, newer) version numbers a diff request names."""
+    if at is not None and b is not None:
+        raise InputError("give B or --at, not both")
+    if b is None and at is not None:
+        b = at
+    if a is None and b is None:
+        if len(versions) < 2:
+            raise InputError(f"{url} has {len(versions)} version(s); a diff needs two")
+        return versions[-2].number, versions[-1].number
+    if b is None:
+        b_number = pick_version("-1", versions, url)
+        a_number = pick_version(a or "-2", versions, url)
+    else:
+        b_number = pick_version(b, versions, url)
+        a_number = pick_version(a, versions, url) if a is not None else _before(versions, b_number)
+    if a_number > b_number:
+        raise InputError(
+            f"reversed range: v{a_number} is newer than v{b_number} (give the older first)"
+        )
+    if a_number == b_number:
+        raise InputError(f"both sides are v{a_number}: name two different versions")
+    return a_number, b_number
+
+
+def _before(versions: Sequence[VersionInfo], number: int) -> int:
+    earlier = [v.number for v in versions if v.number < number]
+    if not earlier:
+        raise InputError(f"v{number} is the first version: nothing before it to diff against")
+    return earlier[-1]
+
+
+def diff_version_sections(
+    store: Store, url: str, version: str | None = None, *, at: str | None = None
+) -> LabelledDiff:
+    """One stored version's breaking update against its earlier story."""
+    if version is not None and at is not None:
+        raise InputError("give --version or --at, not both")
+    number = pick_version(version or at or "-1", store.history(url), url)
+    return _sections_diff(semdiff.stored_side(store, url, number))
+
+
+def diff_files(path_a: str | Path, path_b: str | Path) -> LabelledDiff:
+    """Two local HTML or text files; nothing is stored."""
+    left = semdiff.prepare(read_article(path_a), str(path_a))
+    right = semdiff.prepare(read_article(path_b), str(path_b))
+    return _labelled(semdiff.diff(left, right), left, right)
+
+
+def diff_file_sections(path: str | Path) -> LabelledDiff:
+    """A local file's breaking update against its earlier story."""
+    return _sections_diff(semdiff.prepare(read_article(path), str(path)))
+
+
+def _labelled(diff: Diff, a: semdiff.Side, b: semdiff.Side) -> LabelledDiff:
+    return LabelledDiff(
+        diff,
+        tuple(s.section for s in a.sentences),
+        tuple(s.section for s in b.sentences),
+    )
+
+
+def _sections_diff(side: semdiff.Side) -> LabelledDiff:
+    diff = semdiff.diff_sections(side)
+    count = {kind: sum(s.section == kind for s in side.sentences) for kind in ("earlier", "update")}
+    return LabelledDiff(
+        diff,
+        ("earlier",) * count["earlier"],
+        ("update",) * count["update"],
+        within_version=True,
+    )
+
+
+# ---------------------------------------------------------------- consecutive versions
+
+
+@dataclass(frozen=True)
+class ChangeCounts:
+    """How many sentences a version added, edited, removed and moved."""
+
+    added: int = 0
+    edited: int = 0
+    removed: int = 0
+    moved: int = 0
+
+
+def align_ids(
+    a_ids: Sequence[int], b_ids: Sequence[int], texts: dict[int, str]
+) -> list[SentenceOp]:
+    """Align two versions given as sentence ids: identical ids pair for free, the rest by text.
+
+    Ops carry positions in the full versions but no word diffs (blame and
+    counts do not need them). Order is not reading order.
+    """
+    ops: list[SentenceOp] = []
+    matcher = SequenceMatcher(None, a_ids, b_ids, autojunk=False)
+    paired_a: set[int] = set()
+    paired_b: set[int] = set()
+    for block in matcher.get_matching_blocks():
+        for k in range(block.size):
+            i, j = block.a + k, block.b + k
+            ops.append(SentenceOp("equal", (i,), (j,)))
+            paired_a.add(i)
+            paired_b.add(j)
+    free_b: dict[int, list[int]] = {}
+    for j, sid in enumerate(b_ids):
+        if j not in paired_b:
+            free_b.setdefault(sid, []).append(j)
+    for i, sid in enumerate(a_ids):
+        if i not in paired_a and free_b.get(sid):
+            j = free_b[sid].pop(0)
+            ops.append(SentenceOp("moved", (i,), (j,)))
+            paired_a.add(i)
+            paired_b.add(j)
+    rest_a = [i for i in range(len(a_ids)) if i not in paired_a]
+    rest_b = [j for j in range(len(b_ids)) if j not in paired_b]
+    if rest_a and rest_b:
+        inner = align([texts[a_ids[i]] for i in rest_a], [texts[b_ids[j]] for j in rest_b])
+        for op in inner:
+            kind = "edited" if op.op == "equal" else op.op  # same words, other house style
+            ops.append(
+                SentenceOp(kind, tuple(rest_a[i] for i in op.a), tuple(rest_b[j] for j in op.b))
+            )
+    else:
+        ops += [SentenceOp("removed", (i,), ()) for i in rest_a]
+        ops += [SentenceOp("added", (), (j,)) for j in rest_b]
+    return ops
+
+
+def count_changes(ops: Sequence[SentenceOp]) -> ChangeCounts:
+    counts = {"added": 0, "edited": 0, "removed": 0, "moved": 0}
+    for op in ops:
+        if op.op in ("edited", "split", "merged"):
+            counts["edited"] += 1
+        elif op.op in counts:
+            counts[op.op] += 1
+    return ChangeCounts(**counts)
+
+
+def _fact_signature(facts: list[dict[str, Any]]) -> tuple[tuple[Any, ...], ...]:
+    """A version's facts without where they sit: equal signatures mean no fact changed."""
+    return tuple(
+        sorted(
+            tuple(sorted((k, str(v)) for k, v in f.items() if k not in ("sentence", "text")))
+            for f in facts
+        )
+    )
+
+
+def _fact_changes(rows: StoryRows, i: int, j: int) -> list[FactChange] | None:
+    """compare_facts between versions i and j from their stored facts (None if not extracted)."""
+    from tracker.facts import compare_facts, facts_from_json
+
+    a, b = rows.versions[i], rows.versions[j]
+    if a.facts is None or b.facts is None:
+        return None
+    if _fact_signature(a.facts) == _fact_signature(b.facts):
+        return []
+    return compare_facts(
+        rows.sentences(i), facts_from_json(a.facts), rows.sentences(j), facts_from_json(b.facts), []
+    )
+
+
+# ---------------------------------------------------------------- history
+
+
+@dataclass(frozen=True)
+class VersionSummary:
+    """One line of ``tracker history``: a version and what it changed from the one before."""
+
+    info: VersionInfo
+    changes: ChangeCounts | None  # None for the first version
+    headline: str | None  # the most important fact change, if any
+    events: tuple[str, ...] = ()
+    facts_pending: bool = False
+
+
+def history(store: Store, url: str, *, since: str | None = None) -> list[VersionSummary]:
+    """Every version (or those at or after ``since``) with its change summary."""
+    moment = parse_time(since) if since else None
+    rows = load_story(store, url, since=moment)
+    out = []
+    for k, version in enumerate(rows.versions):
+        if moment is not None and version.info.fetched_at < moment:
+            continue
+        out.append(_summary(rows, k))
+    return out
+
+
+def _summary(rows: StoryRows, k: int) -> VersionSummary:
+    version = rows.versions[k]
+    if k == 0:
+        return VersionSummary(version.info, None, None)
+    before = rows.versions[k - 1]
+    ops = align_ids(before.sentence_ids, version.sentence_ids, rows.texts)
+    changes = _fact_changes(rows, k - 1, k)
+    headline = changes[0].summary if changes else None
+    return VersionSummary(
+        info=version.info,
+        changes=count_changes(ops),
+        headline=headline,
+        events=_structural_events(before.info, version.info),
+        facts_pending=changes is None,
+    )
+
+
+def _structural_events(a: VersionInfo, b: VersionInfo) -> tuple[str, ...]:
+    had, has = "update" in a.sections, "update" in b.sections
+    if has and not had:
+        return ("breaking update arrived",)
+    if had and not has:
+        return ("marker dropped: story rewritten",)
+    return ()
+
+
+# ---------------------------------------------------------------- fact timeline
+
+
+@dataclass(frozen=True)
+class FactPoint:
+    """A fact's value as of one version, with the sentence that says so."""
+
+    version: int
+    value: str
+    evidence: str | None = None
+
+
+@dataclass(frozen=True)
+class FactTimeline:
+    """One fact (a count, who did something, an entity's status) across the versions."""
+
+    label: str
+    kind: str
+    subject: str
+    slot: str
+    points: tuple[FactPoint, ...]
+
+
+@dataclass(frozen=True)
+class FactTimelines:
+    story: str
+    facts: tuple[FactTimeline, ...]
+    pending: tuple[int, ...]  # versions whose facts are not extracted yet
+
+
+_NO_VALUE = {"not given", "not stated", ""}
+# Changes whose values are whole sentences (new, dropped, reworded claims): not a timeline.
+_SENTENCE_SLOTS = {"event_added", "event_removed", "statement"}
+
+
+def fact_timeline(store: Store, url: str) -> FactTimelines:
+    """Each fact's value across versions, from compare_facts between consecutive versions."""
+    rows = load_story(store, url)
+    pending = tuple(v.info.number for v in rows.versions if v.facts is None)
+    ready = [k for k, v in enumerate(rows.versions) if v.facts is not None]
+    series: dict[tuple[str, str, str], list[FactPoint]] = {}
+    labels: dict[tuple[str, str, str], str] = {}
+    if ready:
+        _add_points(series, labels, _first_facts(rows, ready[0]), None, rows, ready[0])
+    for i, j in itertools.pairwise(ready):
+        _add_points(series, labels, _fact_changes(rows, i, j) or [], i, rows, j)
+    timelines = tuple(
+        FactTimeline(labels[key], key[0], key[1], key[2], tuple(points))
+        for key, points in series.items()
+        if len(points) > 1 or key[0] == "quantity"
+    )
+    return FactTimelines(url, timelines, pending)
+
+
+def _first_facts(rows: StoryRows, k: int) -> list[FactChange]:
+    """The counts the first version states (compared against an empty story)."""
+    from tracker.facts import compare_facts, facts_from_json
+
+    facts = facts_from_json(rows.versions[k].facts or [])
+    return [c for c in compare_facts([], [], rows.sentences(k), facts, []) if c.kind == "quantity"]
+
+
+def _add_points(
+    series: dict[tuple[str, str, str], list[FactPoint]],
+    labels: dict[tuple[str, str, str], str],
+    changes: list[FactChange],
+    before_index: int | None,
+    rows: StoryRows,
+    after_index: int,
+) -> None:
+    for change in changes:
+        if change.slot in _SENTENCE_SLOTS:
+            continue  # whole sentences, not a value that changes
+        label, before, after = _summary_parts(change)
+        if not label:
+            continue
+        key = (change.kind, change.subject, change.slot)
+        labels.setdefault(key, label)
+        points = series.setdefault(key, [])
+        if before_index is not None and before not in _NO_VALUE:
+            number = rows.versions[before_index].info.number
+            if not points or (points[-1].value != before and points[-1].version < number):
+                points.append(FactPoint(number, before, change.evidence_a))
+        number = rows.versions[after_index].info.number
+        if not points or points[-1].value != after:
+            points.append(FactPoint(number, after, change.evidence_b))
+
+
+def _summary_parts(change: FactChange) -> tuple[str, str, str]:
+    """("Killed", "32", "60") from "Killed: 32 → 60"; falls back to the change's fields."""
+    label, _, values = change.summary.partition(": ")
+    before, arrow, after = values.partition(" → ")
+    if not arrow:
+        return change.subject, change.before or "", change.after or ""
+    return label, before, after
+
+
+# ---------------------------------------------------------------- blame
+
+
+@dataclass(frozen=True)
+class BlameLine:
+    """A sentence of a version, the version that introduced it and the last that edited it."""
+
+    index: int
+    section: str
+    paragraph: int
+    text: str
+    introduced: int
+    edited: int
+
+
+@dataclass(frozen=True)
+class Blame:
+    story: str
+    version: VersionInfo
+    lines: tuple[BlameLine, ...]
+
+
+def blame(store: Store, url: str, version: str | None = None, *, at: str | None = None) -> Blame:
+    """Walk the alignments from v1 to the named version (default: latest)."""
+    if version is not None and at is not None:
+        raise InputError("give --version or --at, not both")
+    rows = load_story(store, url, texts=False)
+    infos = [v.info for v in rows.versions]
+    number = pick_version(version or at or "-1", infos, url)
+    last = next(k for k, v in enumerate(rows.versions) if v.info.number == number)
+    walked = rows.versions[: last + 1]
+    texts = _changed_texts(store, walked)
+    origin = [(walked[0].info.number, walked[0].info.number)] * len(walked[0].sentence_ids)
+    for before, after in itertools.pairwise(walked):
+        origin = _carry(origin, before.sentence_ids, after.sentence_ids, texts, after.info.number)
+    target = walked[-1]
+    all_texts = {**texts, **_missing_texts(store, target.sentence_ids, texts)}
+    lines = tuple(
+        BlameLine(i, section, paragraph, all_texts[sid], intro, edit)
+        for i, (sid, section, paragraph, (intro, edit)) in enumerate(
+            zip(target.sentence_ids, target.sections, target.paragraphs, origin, strict=True)
+        )
+    )
+    return Blame(url, target.info, lines)
+
+
+def _changed_texts(store: Store, versions: Sequence[Any]) -> dict[int, str]:
+    """Texts of the sentences that are not in both neighbours: only those need aligning."""
+    from tracker.store.timeline import load_texts
+
+    wanted: set[int] = set()
+    for before, after in itertools.pairwise(versions):
+        a, b = set(before.sentence_ids), set(after.sentence_ids)
+        wanted |= a ^ b
+    return load_texts(store, wanted) if wanted else {}
+
+
+def _missing_texts(store: Store, ids: Sequence[int], have: dict[int, str]) -> dict[int, str]:
+    from tracker.store.timeline import load_texts
+
+    missing = set(ids) - set(have)
+    return load_texts(store, missing) if missing else {}
+
+
+def _carry(
+    origin: list[tuple[int, int]],
+    a_ids: Sequence[int],
+    b_ids: Sequence[int],
+    texts: dict[int, str],
+    number: int,
+) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = [(number, number)] * len(b_ids)
+    for op in align_ids(a_ids, b_ids, texts):
+        if not op.b or not op.a:
+            continue
+        introduced = min(origin[i][0] for i in op.a)
+        for j in op.b:
+            if op.op in ("equal", "moved"):
+                out[j] = origin[op.a[0]]
+            else:
+                out[j] = (introduced, number)
+    return out
+
+
+# ---------------------------------------------------------------- search
+
+
+@dataclass(frozen=True)
+class Span:
+    """Versions ``first`` … ``last`` contain the phrase; ``gone`` is the next one (if any)."""
+
+    first: int
+    first_at: datetime
+    last: int
+    gone: int | None
+    gone_at: datetime | None
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """Where one story said a phrase: when it appeared and when it disappeared (if it did)."""
+
+    story: str
+    spans: tuple[Span, ...]
+    sentence: str  # the first sentence found saying it
+
+    @property
+    def appeared(self) -> Span:
+        return self.spans[0]
+
+    @property
+    def disappeared(self) -> int | None:
+        return self.spans[-1].gone
+
+
+def search(store: Store, text: str, *, story: str | None = None) -> list[SearchHit]:
+    """Each story whose versions contain ``text``, earliest appearance first."""
+    phrase = " ".join(text.split())
+    if not any(ch.isalnum() for ch in phrase):
+        raise InputError("empty search: give a word or phrase to look for")
+    if story is not None:
+        store.history(story)  # an unknown story is an error, not "no results"
+    matches = find_phrase(store, phrase, story=story)
+    versions = story_versions(store, {m.story for m in matches})
+    hits = [_hit(url, versions[url], matches) for url in {m.story for m in matches}]
+    return sorted(hits, key=lambda h: (h.appeared.first_at, h.story))
+
+
+def _hit(url: str, versions: list[tuple[int, datetime]], matches: list[PhraseMatch]) -> SearchHit:
+    mine = sorted((m for m in matches if m.story == url), key=lambda m: m.version)
+    having = {m.version for m in mine}
+    spans: list[Span] = []
+    start: tuple[int, datetime] | None = None
+    previous: tuple[int, datetime] | None = None
+    for number, at in versions:
+        if number in having and start is None:
+            start = (number, at)
+        elif number not in having and start is not None and previous is not None:
+            spans.append(Span(start[0], start[1], previous[0], number, at))
+            start = None
+        previous = (number, at)
+    if start is not None and previous is not None:
+        spans.append(Span(start[0], start[1], previous[0], None, None))
+    return SearchHit(url, tuple(spans), mine[0].sentence)
+
+
+__all__ = [
+    "Blame",
+    "BlameLine",
+    "ChangeCounts",
+    "FactPoint",
+    "FactTimeline",
+    "FactTimelines",
+    "LabelledDiff",
+    "SearchHit",
+    "Span",
+    "VersionSummary",
+    "align_ids",
+    "blame",
+    "count_changes",
+    "diff_file_sections",
+    "diff_files",
+    "diff_version_sections",
+    "diff_versions",
+    "fact_timeline",
+    "history",
+    "pick_pair",
+    "search",
+]

@@ -1,0 +1,125 @@
+"""Read a story's whole history at once: every version's sentence ids, and each text once.
+
+History, blame and the fact timeline walk all versions of a story. Reading them
+one :meth:`Store.version` at a time costs a round trip per version; this reads
+the story in three queries and keeps sentences as ids, so "unchanged" is an
+integer comparison and each distinct sentence text is loaded once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import defer
+
+from tracker.model import Sentence
+from tracker.store.repository import Store, VersionInfo, _version_info
+from tracker.store.schema import SentenceText, Version, VersionSentence
+
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class VersionRows:
+    """One version as ids: its sentences' ids, paragraphs and sections by position."""
+
+    info: VersionInfo
+    sentence_ids: tuple[int, ...]
+    paragraphs: tuple[int, ...]
+    sections: tuple[str, ...]
+    facts: list[dict[str, Any]] | None
+
+
+@dataclass(frozen=True)
+class StoryRows:
+    """All versions of a story (oldest first) and the text of every sentence they use."""
+
+    url: str
+    versions: tuple[VersionRows, ...]
+    texts: dict[int, str]
+
+    def sentences(self, index: int) -> tuple[Sentence, ...]:
+        """The sentences of ``versions[index]`` as pipeline values."""
+        v = self.versions[index]
+        return tuple(
+            Sentence(self.texts[sid], i, para, section)  # type: ignore[arg-type]
+            for i, (sid, para, section) in enumerate(
+                zip(v.sentence_ids, v.paragraphs, v.sections, strict=True)
+            )
+        )
+
+
+def load_story(
+    store: Store, url: str, *, since: datetime | None = None, texts: bool = True
+) -> StoryRows:
+    """A story's versions (all, or those from the last one before ``since``) in three queries."""
+    with store.session() as session:
+        story = store.story(session, url)
+        versions = list(
+            session.scalars(
+                select(Version)
+                .where(Version.story_id == story.id)
+                .order_by(Version.number)
+                .options(defer(Version.raw_html))
+            )
+        )
+        if since is not None:
+            first = max((i for i, v in enumerate(versions) if v.fetched_at < since), default=0)
+            versions = versions[first:]
+        by_version: dict[int, list[tuple[int, int, str]]] = {v.id: [] for v in versions}
+        ids = list(by_version)
+        for start in range(0, len(ids), _CHUNK):
+            rows = session.execute(
+                select(
+                    VersionSentence.version_id,
+                    VersionSentence.sentence_id,
+                    VersionSentence.paragraph,
+                    VersionSentence.section,
+                )
+                .where(VersionSentence.version_id.in_(ids[start : start + _CHUNK]))
+                .order_by(VersionSentence.version_id, VersionSentence.position)
+            )
+            for version_id, sentence_id, paragraph, section in rows:
+                by_version[version_id].append((sentence_id, paragraph, section))
+        text_of = (
+            _texts(session, {s for rows in by_version.values() for s, _, _ in rows})
+            if (texts)
+            else {}
+        )
+        return StoryRows(
+            url=url,
+            versions=tuple(_rows(v, by_version[v.id]) for v in versions),
+            texts=text_of,
+        )
+
+
+def load_texts(store: Store, ids: set[int]) -> dict[int, str]:
+    """The texts of the given sentence ids."""
+    with store.session() as session:
+        return _texts(session, ids)
+
+
+def _texts(session: Any, ids: set[int]) -> dict[int, str]:
+    wanted = sorted(ids)
+    out: dict[int, str] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        rows = session.execute(
+            select(SentenceText.id, SentenceText.text).where(
+                SentenceText.id.in_(wanted[start : start + _CHUNK])
+            )
+        )
+        out.update({sid: text for sid, text in rows})
+    return out
+
+
+def _rows(version: Version, rows: list[tuple[int, int, str]]) -> VersionRows:
+    return VersionRows(
+        info=_version_info(version),
+        sentence_ids=tuple(r[0] for r in rows),
+        paragraphs=tuple(r[1] for r in rows),
+        sections=tuple(r[2] for r in rows),
+        facts=version.facts,
+    )
