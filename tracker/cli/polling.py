@@ -1,0 +1,268 @@
+"""Polling commands: add, remove, poll, run, demo."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import Callable
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from tracker.cli import app
+from tracker.cli.options import Db, NoColor, console, open_store
+from tracker.errors import InputError
+from tracker.fetch import Fetcher, FetchSettings, UnsafeURLError, check_url_allowed
+from tracker.ingest import check_story_url
+from tracker.poll import CheckReport, Poller, PollSettings, PollSummary
+from tracker.render.json import iso
+from tracker.scheduler import Daemon, DaemonSettings, SchedulePolicy, parse_duration
+from tracker.store import Store
+from tracker.store.polling import add_story, count_due, remove_story
+
+AllowPrivate = Annotated[
+    bool,
+    typer.Option(
+        "--allow-private",
+        envvar="TRACKER_ALLOW_PRIVATE",
+        help="Allow loopback and private-network URLs (also TRACKER_ALLOW_PRIVATE=1).",
+    ),
+]
+Concurrency = Annotated[int, typer.Option(help="Checks in flight at once.", min=1)]
+PerHost = Annotated[int, typer.Option("--per-host", help="Requests at once per host.", min=1)]
+
+
+def _fetch_settings(allow_private: bool, per_host: int) -> FetchSettings:
+    return FetchSettings.from_env(
+        allow_private=allow_private or FetchSettings.from_env().allow_private,
+        per_host_limit=per_host,
+    )
+
+
+@app.command()
+def add(
+    url: str,
+    every: Annotated[
+        str | None,
+        typer.Option(help="Check at this fixed interval (30s, 5m, 1h); default: adaptive."),
+    ] = None,
+    label: Annotated[str | None, typer.Option(help="A name for the story in lists.")] = None,
+    allow_private: AllowPrivate = False,
+    db: Db = None,
+) -> None:
+    """Track a story: it is checked at the next poll."""
+    check_story_url(url)
+    seconds = round(parse_duration(every)) if every else None
+    try:
+        check_url_allowed(url, allow_private=allow_private)
+    except UnsafeURLError as exc:
+        hint = " (use --allow-private for a local server)" if "address" in str(exc) else ""
+        raise InputError(f"{exc}{hint}") from None
+    with open_store(db) as store:
+        created = add_story(store, url, every=seconds, label=label)
+    how = f"every {every}" if every else "adaptive interval"
+    typer.echo(f"{url}: {'tracking' if created else 'tracking again'} ({how})")
+
+
+@app.command()
+def remove(
+    url: str,
+    purge: Annotated[
+        bool, typer.Option("--purge", help="Also delete its versions and check log.")
+    ] = False,
+    db: Db = None,
+) -> None:
+    """Stop tracking a story; its history is kept unless --purge."""
+    with open_store(db) as store:
+        remove_story(store, url, purge=purge)
+    typer.echo(f"{url}: {'deleted with its history' if purge else 'no longer tracked'}")
+
+
+@app.command()
+def poll(
+    urls: Annotated[
+        list[str] | None, typer.Argument(help="Stories to check now (default: all due).")
+    ] = None,
+    allow_private: AllowPrivate = False,
+    concurrency: Concurrency = 64,
+    per_host: PerHost = 4,
+    db: Db = None,
+    no_color: NoColor = False,
+) -> None:
+    """Check the due stories (or the named ones) once, now."""
+    out = console(no_color)
+    err = Console(stderr=True, no_color=out.no_color, highlight=False)
+    with open_store(db) as store:
+        total = len(urls) if urls else count_due(store)
+        lines: list[str] = []
+        with _progress(err, total) as advance:
+
+            def on_check(report: CheckReport) -> None:
+                advance()
+                if urls:
+                    lines.append(_line(report))
+
+            summary = asyncio.run(
+                _poll_once(
+                    store,
+                    urls,
+                    _fetch_settings(allow_private, per_host),
+                    on_check,
+                    PollSettings(concurrency=concurrency),
+                )
+            )
+    for line in lines:
+        out.print(line, markup=False)
+    for url in summary.busy:
+        out.print(f"{url}: being checked by another worker; skipped", markup=False)
+    out.print(_summary_line(summary), markup=False)
+
+
+async def _poll_once(
+    store: Store,
+    urls: list[str] | None,
+    fetch_settings: FetchSettings,
+    on_check: Callable[[CheckReport], None],
+    settings: PollSettings,
+) -> PollSummary:
+    async with Fetcher(fetch_settings) as fetcher:
+        poller = Poller(store, fetcher, settings=settings, on_check=on_check)
+        try:
+            return await poller.poll(urls)
+        finally:
+            poller.close()
+
+
+class _progress:
+    """A progress bar on a terminal's stderr; nothing otherwise."""
+
+    def __init__(self, err: Console, total: int) -> None:
+        self._bar: Progress | None = None
+        if err.is_terminal and total:
+            self._bar = Progress(
+                TextColumn("checking"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=err,
+                transient=True,
+            )
+            self._task = self._bar.add_task("checking", total=total)
+
+    def __enter__(self) -> Callable[[], None]:
+        if self._bar is not None:
+            self._bar.start()
+        return self._advance
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+    def _advance(self) -> None:
+        if self._bar is not None:
+            self._bar.advance(self._task)
+
+
+def _line(report: CheckReport) -> str:
+    r = report.record
+    what = r.outcome.replace("_", " ")
+    if r.outcome == "changed" and r.version_number:
+        what = f"changed: stored v{r.version_number}"
+    if r.error:
+        what += f" ({r.error})"
+    status = f"HTTP {r.http_status} " if r.http_status else ""
+    next_at = iso(r.next_check_at) or "never (retired)"
+    return f"{report.url}: {status}{what}; next check {next_at}"
+
+
+def _summary_line(summary: PollSummary) -> str:
+    if not summary.checks:
+        return "nothing was due"
+    parts = ", ".join(f"{n} {outcome.replace('_', ' ')}" for outcome, n in summary.counts.items())
+    return f"checked {summary.checks} {'story' if summary.checks == 1 else 'stories'}: {parts}"
+
+
+@app.command()
+def run(
+    allow_private: AllowPrivate = False,
+    tick: Annotated[str, typer.Option(help="How often to look for due stories.")] = "1s",
+    concurrency: Concurrency = 64,
+    per_host: PerHost = 4,
+    min_interval: Annotated[str, typer.Option(help="Fastest adaptive interval.")] = "1m",
+    max_interval: Annotated[str, typer.Option(help="Slowest adaptive interval.")] = "6h",
+    retire_after: Annotated[
+        str, typer.Option(help="Stop polling a story with no change for this long.")
+    ] = "30d",
+    facts_every: Annotated[
+        str, typer.Option(help="How often the facts job runs ('0' turns it off).")
+    ] = "30s",
+    stop_after: Annotated[
+        str | None, typer.Option("--for", help="Stop after this long (default: until signalled).")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No line per check.")] = False,
+    db: Db = None,
+) -> None:
+    """The scheduler daemon: polls due stories until Ctrl-C or SIGTERM."""
+    fastest, slowest = parse_duration(min_interval), parse_duration(max_interval)
+    policy = SchedulePolicy(
+        min_interval=fastest,
+        max_interval=slowest,
+        start_interval=min(slowest, max(fastest, SchedulePolicy.start_interval)),
+        retire_after=parse_duration(retire_after),
+    )
+    daemon_settings = DaemonSettings(
+        tick=parse_duration(tick),
+        facts_every=0.0 if facts_every.strip() in ("0", "off") else parse_duration(facts_every),
+    )
+    limit = parse_duration(stop_after) if stop_after else None
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    with open_store(db) as store:
+        db_url = store.engine.url.render_as_string(hide_password=False)
+        print(f"tracker run: polling {store.engine.url!r}; Ctrl-C to stop", file=sys.stderr)
+        asyncio.run(
+            _run(
+                store,
+                db_url,
+                policy,
+                daemon_settings,
+                _fetch_settings(allow_private, per_host),
+                PollSettings(concurrency=concurrency),
+                None if quiet else _log_check,
+                limit,
+            )
+        )
+    print("tracker run: stopped", file=sys.stderr)
+
+
+def _log_check(report: CheckReport) -> None:
+    print(f"{iso(report.record.checked_at)} {_line(report)}", file=sys.stderr, flush=False)
+
+
+async def _run(
+    store: Store,
+    db_url: str,
+    policy: SchedulePolicy,
+    daemon_settings: DaemonSettings,
+    fetch_settings: FetchSettings,
+    settings: PollSettings,
+    on_check: Callable[[CheckReport], None] | None,
+    limit: float | None,
+) -> None:
+    async with Fetcher(fetch_settings) as fetcher:
+        poller = Poller(store, fetcher, policy=policy, settings=settings, on_check=on_check)
+        try:
+            await Daemon(poller, db_url, daemon_settings).run(limit=limit)
+        finally:
+            poller.close()
+            sys.stderr.flush()
+
+
+@app.command()
+def demo(db: Db = None, no_color: NoColor = False) -> None:
+    """The whole loop on the bundled seed story, served by a local server."""
+    from tracker.demo import run_demo
+
+    run_demo(db, console(no_color))

@@ -1,0 +1,442 @@
+"""Poll: check due stories — claim, fetch, fingerprint, quality gate, ingest, log, reschedule.
+
+One :class:`Poller` per process keeps up to ``concurrency`` checks in flight
+through one shared :class:`~tracker.fetch.Fetcher`, claims more as they finish,
+and writes outcomes in batches (one transaction for many check-log rows and
+reschedules).
+
+A fetched page is not extracted when nothing in it could be article text
+changed: :func:`fingerprint` hashes the text of its paragraphs, headings, list
+items and quotes with a regular-expression pass over the bytes (thousands of
+pages a second), and only a new fingerprint pays for trafilatura and
+:func:`tracker.ingest.ingest_article`, in a worker thread. Ad slots, view
+counters and timestamps outside those elements change the bytes, not the
+fingerprint.
+
+The quality gate keeps failed extractions out of the history: a page with no
+article, a stub, a consent/paywall/error page, or a text that shrank
+drastically without its breaking-update marker changing is logged as a
+``suspect`` check, not stored as a version.
+
+Check outcomes: ``changed`` (a version was stored), ``unchanged``,
+``not_modified`` (304), ``suspect``, ``gone`` (404/410), and the fetch failures
+``rate_limited``, ``http_error``, ``timeout``, ``too_large``, ``refused``,
+``redirect_loop``, ``network_error`` (plus ``error`` for a bug of ours).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import re
+import socket
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from tracker.errors import InputError, TrackerError
+from tracker.extract import parse_html, parse_text
+from tracker.fetch import Fetcher, FetchResult
+from tracker.ingest import ingest_article
+from tracker.model import Article, Split
+from tracker.scheduler import Plan, SchedulePolicy, StoryClock, reschedule
+from tracker.sections import split_article
+from tracker.store import Store, utcnow
+from tracker.store.polling import (
+    CheckRecord,
+    DueStory,
+    claim_due,
+    record_checks,
+    release_leases,
+    story_ids,
+)
+
+# -- the cheap fingerprint ------------------------------------------------------------
+
+# Elements that hold article text, and the tags that end one (a block boundary).
+_TEXT_START = rb"<(?:p|h[1-6]|li|blockquote|dd|figcaption)\b[^>]*>"
+_BLOCK = (
+    rb"(?:p|h[1-6]|li|ul|ol|dl|dd|dt|div|section|article|aside|header|footer|nav|main|table|"
+    rb"tr|td|th|blockquote|figure|figcaption|form|script|style|noscript|template|svg|iframe)"
+)
+# From a text element's start tag up to the next block tag: linear, no backtracking.
+_TEXT_RUN = re.compile(_TEXT_START + rb"([^<]*(?:<(?!/?" + _BLOCK + rb"\b)[^<]*)*)", re.I)
+_MARKUP = re.compile(rb"<[^>]*>|\s+")
+_COMMENT = re.compile(rb"<!--.*?-->", re.S)
+SUSPECT = "s:"  # prefix of a fingerprint whose page failed the quality gate
+
+
+def fingerprint(page: bytes) -> str:
+    """A hash of the text in a page's paragraphs, headings, list items and quotes.
+
+    The same article text gives the same fingerprint whatever else on the
+    page changes; it decides whether full extraction is worth running.
+    """
+    if b"<!--" in page:
+        page = _COMMENT.sub(b"", page)
+    digest = hashlib.blake2b(digest_size=16)
+    found = False
+    for match in _TEXT_RUN.finditer(page):
+        text = _MARKUP.sub(b" ", match.group(1)).strip()
+        if text:
+            digest.update(text)
+            digest.update(b"\n")
+            found = True
+    if not found:  # not HTML, or no text elements: hash all of it
+        digest.update(b" ".join(page.split()))
+    return digest.hexdigest()
+
+
+# -- the quality gate -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Gate:
+    """What the quality gate accepts as a version."""
+
+    min_words: int = 40  # fewer: a stub
+    shrink_ratio: float = 0.5  # fewer words than this share of the last version: suspect
+    furniture_words: int = 300  # consent/paywall/error phrases only count on shorter pages
+
+
+# A page that is not the article, by the phrases it is made of: (what it is, pattern).
+NOT_AN_ARTICLE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern, re.I))
+    for kind, pattern in (
+        ("consent page", r"\b(?:we|this site) uses? cookies\b|\baccept all(?: cookies)?\b"),
+        ("consent page", r"\bcookie (?:settings|preferences|policy)\b.*\b(?:accept|agree)\b"),
+        ("consent page", r"\bwe value your privacy\b|\bmanage (?:your )?consent\b"),
+        ("paywall", r"\bsubscribe (?:now )?to (?:continue|keep) reading\b"),
+        ("paywall", r"\balready (?:a subscriber|have an account)\b"),
+        ("paywall", r"\b(?:sign|log) ?in to (?:continue|read)\b|\bsubscribers only\b"),
+        ("paywall", r"\byou have reached your (?:free )?(?:article )?limit\b"),
+        ("error page", r"\bpage (?:not found|cannot be found)\b|\b404\b.*\bnot found\b"),
+        ("error page", r"\bsomething went wrong\b|\binternal server error\b"),
+        ("error page", r"\baccess denied\b|\bforbidden\b.*\bpermission\b"),
+        ("error page", r"\b(?:temporarily|currently) unavailable\b|\bunder maintenance\b"),
+        ("bot check", r"\bare you a (?:robot|human)\b|\bcaptcha\b|\benable javascript\b"),
+    )
+)
+
+
+def quality_problem(
+    article: Article,
+    split: Split,
+    previous_words: int | None,
+    previous_marker: str | None,
+    gate: Gate,
+) -> str | None:
+    """Why this extraction should not become a version, or None when it looks like the story."""
+    words = article.words
+    if words < gate.min_words:
+        return f"stub: {words} words (fewer than {gate.min_words})"
+    if words < gate.furniture_words:
+        text = f"{article.title or ''}\n{article.text}"
+        for kind, pattern in NOT_AN_ARTICLE:
+            if pattern.search(text):
+                return f"{kind}, not the article"
+    if (
+        previous_words
+        and words < previous_words * gate.shrink_ratio
+        and split.marker == previous_marker
+    ):
+        return f"text shrank from {previous_words} to {words} words with no marker change"
+    return None
+
+
+_HTML = re.compile(r"<\s*(?:!doctype\s+html|html|head|body|article|p|div)[\s>]", re.I)
+
+
+def article_of(text: str, url: str) -> Article:
+    """Extract the article of a fetched page (decoded already by the fetcher)."""
+    if _HTML.search(text[:4096]):
+        return parse_html(text, url=url, name=url)
+    return parse_text(text, name=url)
+
+
+# -- the poller -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PollSettings:
+    """How many checks at once, how big the claims and write batches are, the gate."""
+
+    concurrency: int = 64
+    lease_seconds: float = 300.0
+    flush_every: float = 0.25
+    flush_size: int = 500
+    extract_workers: int = 1
+    gate: Gate = field(default_factory=Gate)
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """One finished check, as the CLI logs it."""
+
+    url: str
+    record: CheckRecord
+
+    @property
+    def outcome(self) -> str:
+        return self.record.outcome
+
+
+@dataclass
+class PollSummary:
+    """What a drain did: checks by outcome, and the named stories another worker held."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    busy: list[str] = field(default_factory=list)
+
+    @property
+    def checks(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    outcome: str
+    fingerprint: str | None
+    error: str | None = None
+    version: int | None = None
+    breaking: bool | None = None
+
+
+def worker_id() -> str:
+    """A lease owner name that is unique across machines and processes."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+class Poller:
+    """Checks due stories of one store through one fetcher."""
+
+    def __init__(
+        self,
+        store: Store,
+        fetcher: Fetcher,
+        *,
+        policy: SchedulePolicy | None = None,
+        settings: PollSettings | None = None,
+        owner: str | None = None,
+        on_check: Callable[[CheckReport], None] | None = None,
+    ) -> None:
+        self.store = store
+        self.fetcher = fetcher
+        self.policy = policy or SchedulePolicy()
+        self.settings = settings or PollSettings()
+        self.owner = owner or worker_id()
+        self.on_check = on_check
+        self.stopping = False
+        self._extractor = ThreadPoolExecutor(
+            max_workers=self.settings.extract_workers, thread_name_prefix="extract"
+        )
+
+    def close(self) -> None:
+        """Wait for extractions in progress (each writes its version whole) and stop."""
+        self._extractor.shutdown(wait=True, cancel_futures=True)
+
+    def release_leases(self) -> None:
+        release_leases(self.store, self.owner)
+
+    async def poll(self, urls: Sequence[str] | None = None) -> PollSummary:
+        """Check every story due now (or the named ones) once."""
+        if urls:
+            ids = story_ids(self.store, list(dict.fromkeys(urls)))
+            return await self.drain(ids=list(ids.values()), names=ids)
+        return await self.drain(due_before=utcnow())
+
+    async def drain(
+        self,
+        *,
+        due_before: datetime | None = None,
+        ids: list[int] | None = None,
+        names: dict[str, int] | None = None,
+    ) -> PollSummary:
+        """Check due stories until none is due (``due_before``: only those due by then)."""
+        summary = PollSummary()
+        in_flight: dict[asyncio.Task[CheckRecord], DueStory] = {}
+        buffer: list[tuple[str, CheckRecord]] = []
+        last_flush = time.monotonic()
+        more = True
+        try:
+            while True:
+                room = self.settings.concurrency - len(in_flight)
+                if more and not self.stopping and room * 2 >= self.settings.concurrency:
+                    claimed = self._claim(room, due_before, ids)
+                    if ids is not None:
+                        summary.busy = _busy(names or {}, claimed)
+                        more = False
+                    else:
+                        more = len(claimed) == room
+                    for due in claimed:
+                        in_flight[asyncio.create_task(self.check(due))] = due
+                if not in_flight:
+                    break
+                done, _ = await asyncio.wait(
+                    in_flight, timeout=self.settings.flush_every, return_when="FIRST_COMPLETED"
+                )
+                for task in done:
+                    buffer.append((in_flight.pop(task).url, task.result()))
+                flush_due = time.monotonic() - last_flush >= self.settings.flush_every
+                if buffer and (len(buffer) >= self.settings.flush_size or flush_due):
+                    self._flush(buffer, summary)
+                    last_flush = time.monotonic()
+                if not in_flight and not more and ids is None and not self.stopping:
+                    more = True  # one more look: stories may have fallen due meanwhile
+                    if not self._any_due(due_before):
+                        break
+        finally:
+            for task in in_flight:
+                task.cancel()
+            self._flush(buffer, summary)
+            if in_flight:
+                release_leases(self.store, self.owner, [d.id for d in in_flight.values()])
+        return summary
+
+    def _claim(
+        self, room: int, due_before: datetime | None, ids: list[int] | None
+    ) -> list[DueStory]:
+        return claim_due(
+            self.store,
+            self.owner,
+            limit=room if ids is None else len(ids),
+            lease_seconds=self.settings.lease_seconds,
+            due_before=due_before,
+            ids=ids,
+        )
+
+    def _any_due(self, due_before: datetime | None) -> bool:
+        from tracker.store.polling import next_due_at
+
+        nxt = next_due_at(self.store)
+        return nxt is not None and nxt <= (due_before or utcnow())
+
+    def _flush(self, buffer: list[tuple[str, CheckRecord]], summary: PollSummary) -> None:
+        if not buffer:
+            return
+        record_checks(self.store, self.owner, [record for _, record in buffer])
+        for url, record in buffer:
+            summary.counts[record.outcome] += 1
+            if self.on_check is not None:
+                self.on_check(CheckReport(url, record))
+        buffer.clear()
+
+    # -- one check ---------------------------------------------------------------
+
+    async def check(self, due: DueStory) -> CheckRecord:
+        """Fetch one claimed story and decide what its answer means; never raises."""
+        checked_at = utcnow()
+        result: FetchResult | None = None
+        try:
+            result = await self.fetcher.fetch(
+                due.url, etag=due.etag, last_modified=due.last_modified
+            )
+            verdict = await self._verdict(due, result, checked_at)
+        except Exception as exc:  # a bug of ours: logged as a check, never fatal
+            verdict = _Verdict("error", due.fingerprint, f"{type(exc).__name__}: {exc}")
+        return self._record(due, result, verdict, checked_at)
+
+    async def _verdict(self, due: DueStory, result: FetchResult, at: datetime) -> _Verdict:
+        if result.outcome != "ok":
+            return _Verdict(result.outcome, due.fingerprint, result.error)
+        if result.body is None or result.text is None:
+            return _Verdict("suspect", due.fingerprint, "not a text page")
+        mark = fingerprint(result.body)
+        if mark == due.fingerprint:
+            return _Verdict("unchanged", mark)
+        if SUSPECT + mark == due.fingerprint:
+            return _Verdict("suspect", SUSPECT + mark, "the same suspect page as before")
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._extractor, self._ingest, due, result, mark, at)
+
+    def _ingest(self, due: DueStory, result: FetchResult, mark: str, at: datetime) -> _Verdict:
+        """Extract, gate and store (a worker thread): the costly path, for new fingerprints."""
+        assert result.text is not None
+        try:
+            article = article_of(result.text, result.final_url)
+        except InputError:
+            return _Verdict("suspect", SUSPECT + mark, "no article text found on the page")
+        split = split_article(article)
+        problem = quality_problem(
+            article, split, due.latest_words, due.latest_marker, self.settings.gate
+        )
+        if problem is not None:
+            return _Verdict("suspect", SUSPECT + mark, problem)
+        try:
+            saved = ingest_article(
+                self.store,
+                due.url,
+                article,
+                fetched_at=at,
+                raw_html=result.body,
+                final_url=result.final_url if result.final_url != due.url else None,
+                facts=False,
+            )
+        except TrackerError as exc:
+            return _Verdict("error", due.fingerprint, str(exc))
+        outcome = "changed" if saved.stored else "unchanged"
+        return _Verdict(outcome, mark, None, saved.number, split.marker is not None)
+
+    def _record(
+        self, due: DueStory, result: FetchResult | None, verdict: _Verdict, at: datetime
+    ) -> CheckRecord:
+        clock = StoryClock(
+            interval=due.interval_seconds,
+            every=due.every_seconds,
+            failures=due.failures,
+            created_at=due.created_at,
+            last_changed_at=due.last_changed_at,
+            breaking=due.latest_marker is not None,
+        )
+        plan: Plan = reschedule(
+            self.policy,
+            clock,
+            verdict.outcome,
+            at,
+            retry_after=result.retry_after if result else None,
+            breaking=verdict.breaking,
+        )
+        answered = result is not None and result.status is not None
+        reached = answered and verdict.outcome in (
+            "changed",
+            "unchanged",
+            "not_modified",
+            "suspect",
+        )
+        return CheckRecord(
+            story_id=due.id,
+            checked_at=at,
+            outcome=verdict.outcome,
+            status=plan.status,
+            next_check_at=plan.next_check_at,
+            interval_seconds=round(plan.interval),
+            failures=plan.failures,
+            http_status=result.status if result else None,
+            size=result.bytes if result else None,
+            elapsed_ms=round(result.elapsed * 1000) if result else None,
+            error=verdict.error,
+            version_number=verdict.version if verdict.outcome == "changed" else None,
+            etag=result.etag if reached and result else due.etag,
+            last_modified=result.last_modified if reached and result else due.last_modified,
+            final_url=result.final_url if answered and result else due.final_url,
+            moved_to=_moved_to(due, result) if answered else due.moved_to,
+            fingerprint=verdict.fingerprint,
+            last_changed_at=at if verdict.outcome == "changed" else due.last_changed_at,
+        )
+
+
+def _moved_to(due: DueStory, result: FetchResult | None) -> str | None:
+    if result is None:
+        return due.moved_to
+    target = result.permanent_redirect
+    return target if target and target != due.url else None
+
+
+def _busy(names: dict[str, int], claimed: list[DueStory]) -> list[str]:
+    got = {d.id for d in claimed}
+    return [url for url, sid in names.items() if sid not in got]

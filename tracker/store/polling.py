@@ -1,0 +1,315 @@
+"""The database side of polling: add and remove stories, claim due ones, record check outcomes.
+
+Finding due work is one indexed range query on ``stories.next_check_at`` with a
+LIMIT, so its cost follows what is due, not how many stories exist. Claiming
+is one ``UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED LIMIT n)
+RETURNING …`` statement: on PostgreSQL several workers take disjoint batches;
+on SQLite the statement is atomic by itself. A claim sets a lease
+(``lease_owner``, ``lease_until``) and moves ``next_check_at`` to the lease's
+end, so a worker that dies leaves its stories due again when the lease
+expires. Outcomes are written for a whole batch in one transaction, and only
+where the lease is still the writer's (a fence against a worker whose lease ran
+out and was taken over).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, bindparam, func, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from tracker.errors import NotFoundError
+from tracker.store.repository import Store, utcnow
+from tracker.store.schema import Check, Story, Version
+
+POLLED_STATUSES = ("active", "gone", "error")
+
+
+@dataclass(frozen=True)
+class DueStory:
+    """A claimed story: what a check needs to fetch it and judge the answer."""
+
+    id: int
+    url: str
+    status: str
+    etag: str | None
+    last_modified: str | None
+    fingerprint: str | None
+    every_seconds: int | None
+    interval_seconds: int | None
+    failures: int
+    created_at: datetime
+    last_changed_at: datetime | None
+    final_url: str | None = None
+    moved_to: str | None = None
+    latest_number: int | None = None
+    latest_words: int | None = None
+    latest_marker: str | None = None
+
+
+@dataclass
+class CheckRecord:
+    """One check's outcome and the story state it leaves behind (written in a batch)."""
+
+    story_id: int
+    checked_at: datetime
+    outcome: str
+    status: str
+    next_check_at: datetime | None
+    interval_seconds: int | None
+    failures: int
+    http_status: int | None = None
+    size: int | None = None
+    elapsed_ms: int | None = None
+    error: str | None = None
+    version_number: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    final_url: str | None = None
+    moved_to: str | None = None
+    fingerprint: str | None = None
+    last_changed_at: datetime | None = None
+
+
+_CLAIMED_COLUMNS = (
+    Story.id,
+    Story.url,
+    Story.status,
+    Story.etag,
+    Story.last_modified,
+    Story.fingerprint,
+    Story.every_seconds,
+    Story.interval_seconds,
+    Story.failures,
+    Story.created_at,
+    Story.last_changed_at,
+    Story.final_url,
+    Story.moved_to,
+)
+
+
+# -- adding and removing -------------------------------------------------------------
+
+
+def add_story(
+    store: Store,
+    url: str,
+    *,
+    every: int | None = None,
+    label: str | None = None,
+    first_check: datetime | None = None,
+) -> bool:
+    """Track ``url`` (due at once); re-activates a removed or retired story. True if new."""
+    now = utcnow()
+    with store.session() as session:
+        story = session.scalar(select(Story).where(Story.url == url))
+        created = story is None
+        story = store.ensure_story(session, url)
+        story.status = "active"
+        story.every_seconds = every
+        story.interval_seconds = every
+        story.failures = 0
+        story.next_check_at = first_check or now
+        story.lease_owner = story.lease_until = None
+        if label is not None:
+            story.label = label
+        return created
+
+
+def remove_story(store: Store, url: str, *, purge: bool = False) -> None:
+    """Stop polling ``url``; its versions and check log are kept unless ``purge``."""
+    if purge:
+        store.delete_story(url)
+        return
+    with store.session() as session:
+        story = store.story(session, url)
+        story.status = "removed"
+        story.next_check_at = None
+        story.lease_owner = story.lease_until = None
+
+
+def story_ids(store: Store, urls: Sequence[str]) -> dict[str, int]:
+    """The ids of the named stories; NotFoundError names the first unknown one."""
+    with store.session() as session:
+        found = dict(session.execute(select(Story.url, Story.id).where(Story.url.in_(urls))).all())
+    for url in urls:
+        if url not in found:
+            raise NotFoundError(f"unknown story: {url} (add it with: tracker add {url})")
+    return found
+
+
+# -- claiming ------------------------------------------------------------------------
+
+
+def claim_due(
+    store: Store,
+    owner: str,
+    *,
+    limit: int,
+    lease_seconds: float,
+    now: datetime | None = None,
+    due_before: datetime | None = None,
+    ids: Sequence[int] | None = None,
+) -> list[DueStory]:
+    """Lease up to ``limit`` due stories (or the stories ``ids``, due or not) to ``owner``."""
+    now = now or utcnow()
+    lease_until = now + timedelta(seconds=lease_seconds)
+    if ids is None:
+        wanted = (
+            select(Story.id)
+            .where(Story.next_check_at <= (due_before or now))
+            .order_by(Story.next_check_at)
+            .limit(limit)
+        )
+    else:
+        free = or_(Story.lease_until.is_(None), Story.lease_until < now)
+        wanted = select(Story.id).where(Story.id.in_(list(ids)), free).limit(limit)
+    wanted = wanted.with_for_update(skip_locked=True)
+    statement = (
+        update(Story)
+        .where(Story.id.in_(wanted.scalar_subquery()))
+        .values(lease_owner=owner, lease_until=lease_until, next_check_at=lease_until)
+        .returning(*_CLAIMED_COLUMNS)
+        .execution_options(synchronize_session=False)
+    )
+    with store.session() as session:
+        rows = session.execute(statement).all()
+        if not rows:
+            return []
+        latest = _latest_versions(session, [row.id for row in rows])
+    return [_due_story(row, latest.get(row.id)) for row in rows]
+
+
+def _latest_versions(session: Session, ids: list[int]) -> dict[int, tuple[int, int, str | None]]:
+    """Story id → (number, words, marker) of its latest version, for the claimed batch only."""
+    newest = (
+        select(Version.story_id, func.max(Version.number).label("number"))
+        .where(Version.story_id.in_(ids))
+        .group_by(Version.story_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Version.story_id, Version.number, Version.words, Version.marker).join(
+            newest,
+            and_(Version.story_id == newest.c.story_id, Version.number == newest.c.number),
+        )
+    )
+    return {story_id: (number, words, marker) for story_id, number, words, marker in rows}
+
+
+def _due_story(row: Any, latest: tuple[int, int, str | None] | None) -> DueStory:
+    number, words, marker = latest or (None, None, None)
+    return DueStory(
+        id=row.id,
+        url=row.url,
+        status=row.status,
+        etag=row.etag,
+        last_modified=row.last_modified,
+        fingerprint=row.fingerprint,
+        every_seconds=row.every_seconds,
+        interval_seconds=row.interval_seconds,
+        failures=row.failures or 0,
+        created_at=row.created_at,
+        last_changed_at=row.last_changed_at,
+        final_url=row.final_url,
+        moved_to=row.moved_to,
+        latest_number=number,
+        latest_words=words,
+        latest_marker=marker,
+    )
+
+
+def next_due_at(store: Store) -> datetime | None:
+    """When the next story falls due (None when nothing is scheduled)."""
+    with store.session() as session:
+        return session.scalar(select(func.min(Story.next_check_at)))
+
+
+# -- recording -----------------------------------------------------------------------
+
+_STORY_FIELDS = (
+    "status",
+    "next_check_at",
+    "interval_seconds",
+    "failures",
+    "etag",
+    "last_modified",
+    "final_url",
+    "moved_to",
+    "fingerprint",
+    "last_changed_at",
+)
+
+
+def _story_update(owner: str) -> Any:
+    values = {name: bindparam(f"new_{name}") for name in _STORY_FIELDS}
+    values |= {
+        "last_checked_at": bindparam("new_checked_at"),
+        "last_error": bindparam("new_error"),
+        "lease_owner": None,
+        "lease_until": None,
+    }
+    return (
+        update(Story.__table__)
+        .where(Story.__table__.c.id == bindparam("sid"), Story.__table__.c.lease_owner == owner)
+        .values(values)
+    )
+
+
+def record_checks(store: Store, owner: str, records: Sequence[CheckRecord]) -> None:
+    """Log a batch of checks and reschedule their stories, in one transaction."""
+    if not records:
+        return
+    checks = [
+        {
+            "story_id": r.story_id,
+            "checked_at": r.checked_at,
+            "outcome": r.outcome,
+            "http_status": r.http_status,
+            "bytes": r.size,
+            "elapsed_ms": r.elapsed_ms,
+            "error": r.error,
+            "version_number": r.version_number,
+        }
+        for r in records
+    ]
+    stories = [
+        {
+            "sid": r.story_id,
+            "new_checked_at": r.checked_at,
+            "new_error": r.error,
+            **{f"new_{name}": getattr(r, name) for name in _STORY_FIELDS},
+        }
+        for r in records
+    ]
+    with store.session() as session:
+        session.execute(insert(Check.__table__), checks)
+        session.connection().execute(_story_update(owner), stories)
+
+
+def release_leases(store: Store, owner: str, ids: Sequence[int] | None = None) -> None:
+    """Give up ``owner``'s leases (all, or of ``ids``): those stories are due again now."""
+    now = utcnow()
+    condition = Story.lease_owner == owner
+    if ids is not None:
+        condition = and_(condition, Story.id.in_(list(ids)))
+    with store.session() as session:
+        session.execute(
+            update(Story)
+            .where(condition)
+            .values(lease_owner=None, lease_until=None, next_check_at=now)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def count_due(store: Store, before: datetime | None = None) -> int:
+    """How many stories are due by ``before`` (default now): an index range count."""
+    with store.session() as session:
+        return (
+            session.scalar(select(func.count()).where(Story.next_check_at <= (before or utcnow())))
+            or 0
+        )
