@@ -17,12 +17,11 @@ sentence where it stood relative to its neighbours.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from diff_match_patch import diff_match_patch
 from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
@@ -145,6 +144,9 @@ class _Aligner:
         self.free_a = [True] * len(a)
         self.free_b = [True] * len(b)
         self.matches: list[_Match] = []
+        # Character ratios of each gap between exact anchors, keyed by the gap's first indexes.
+        self._gap_ratios: dict[tuple[int, int], np.ndarray] = {}
+        self._gap_starts: list[tuple[int, int]] = []
 
     def run(self) -> list[_Match]:
         anchors = self._anchors()
@@ -188,21 +190,34 @@ class _Aligner:
         exact = _exact_lcs(self.a, self.b)
         anchors: list[tuple[int, int]] = []
         for gap_a, gap_b, following in _gaps_between(exact, len(self.a), len(self.b)):
-            anchors.extend(self._near_identical_lcs(gap_a, gap_b))
+            if gap_a and gap_b:
+                ratios = _ratio_matrix([self.a[i] for i in gap_a], [self.b[j] for j in gap_b])
+                # Every later gap lies inside one of these: keep the ratios for pairing.
+                self._gap_ratios[(gap_a[0], gap_b[0])] = ratios
+                self._gap_starts.append((gap_a[0], gap_b[0]))
+                anchors.extend(self._near_identical_lcs(gap_a, gap_b, ratios))
             if following is not None:
                 anchors.append(following)
         return anchors
 
-    def _near_identical_lcs(self, gap_a: list[int], gap_b: list[int]) -> list[tuple[int, int]]:
-        if not gap_a or not gap_b:
-            return []
-        ratios = _ratio_matrix([self.a[i] for i in gap_a], [self.b[j] for j in gap_b])
+    def _ratios(self, gap_a: list[int], gap_b: list[int]) -> np.ndarray:
+        """The character ratios of a gap, cut from those of the exact-LCS gap around it."""
+        k = bisect_right(self._gap_starts, (gap_a[0], len(self.b))) - 1
+        start_a, start_b = self._gap_starts[k]
+        whole = self._gap_ratios[(start_a, start_b)]
+        return whole[np.ix_([i - start_a for i in gap_a], [j - start_b for j in gap_b])]
+
+    def _near_identical_lcs(
+        self, gap_a: list[int], gap_b: list[int], ratios: np.ndarray
+    ) -> list[tuple[int, int]]:
         rows, columns = np.nonzero(ratios >= NEAR_IDENTICAL)
+        # Most pairs first; among as many, the longer and closer ones (see _exact_lcs).
+        tie_break = _length_tie_break([self.a[i] for i in gap_a])
         candidates = [
-            (gap_a[x], gap_b[y], float(ratios[x, y]))
+            (gap_a[x], gap_b[y], 1.0 + tie_break * len(self.a[gap_a[x]]) * float(ratios[x, y]))
             for x, y in zip(rows.tolist(), columns.tolist(), strict=True)
         ]
-        return _longest_increasing_pairs(candidates)
+        return _heaviest_increasing_pairs(candidates)
 
     def _gaps(self, anchors: list[tuple[int, int]]) -> list[tuple[list[int], list[int]]]:
         """Still-free indexes between consecutive anchors, on each side."""
@@ -217,24 +232,38 @@ class _Aligner:
     # -- step 2: pairs inside a gap
 
     def _pair_gap(self, gap_a: list[int], gap_b: list[int]) -> None:
-        ratios = _ratio_matrix([self.a[i] for i in gap_a], [self.b[j] for j in gap_b])
+        similarities = self._similarity_matrix(gap_a, gap_b)
         if len(gap_a) * len(gap_b) > MAX_GAP_CELLS:
-            self._pair_gap_greedily(gap_a, gap_b, ratios)
+            self._pair_gap_greedily(gap_a, gap_b, similarities)
             return
-        for match in _GapProgram(self, gap_a, gap_b, ratios).solve():
+        for match in _GapProgram(self, gap_a, gap_b, similarities.tolist()).solve():
             self._take(match)
 
-    def _pair_gap_greedily(self, gap_a: list[int], gap_b: list[int], ratios: np.ndarray) -> None:
-        # The similarity is at most (ratio + 1) / 2, so lower ratios can never reach GAP_PAIR.
-        rows, columns = np.nonzero(ratios >= 2 * GAP_PAIR - 1)
-        candidates = []
-        for x, y in zip(rows.tolist(), columns.tolist(), strict=True):
-            score = self.similarity(gap_a[x], gap_b[y], float(ratios[x, y]))
-            if score >= GAP_PAIR:
-                candidates.append((-score, gap_b[y], gap_a[x]))
-        for negative_score, j, i in sorted(candidates):
+    def _pair_gap_greedily(
+        self, gap_a: list[int], gap_b: list[int], similarities: np.ndarray
+    ) -> None:
+        """Best pairs first (ties by position), each sentence once; order is not enforced."""
+        rows, columns = np.nonzero(similarities >= GAP_PAIR)
+        scores = similarities[rows, columns]
+        for k in np.lexsort((rows, columns, -scores)).tolist():
+            i, j = gap_a[int(rows[k])], gap_b[int(columns[k])]
             if self.free_a[i] and self.free_b[j]:
-                self._take(_Match("edited", (i,), (j,), -negative_score))
+                self._take(_Match("edited", (i,), (j,), float(scores[k])))
+
+    def _similarity_matrix(self, rows: list[int], columns: list[int]) -> np.ndarray:
+        """``similarity`` of every A row against every B column, vectorised."""
+        ratios = self._ratios(rows, columns)
+        vocabulary: dict[str, int] = {}
+        for stems in [self.stems_a[i] for i in rows] + [self.stems_b[j] for j in columns]:
+            for stem in stems:
+                vocabulary.setdefault(stem, len(vocabulary))
+        in_a = _incidence([self.stems_a[i] for i in rows], vocabulary)
+        in_b = _incidence([self.stems_b[j] for j in columns], vocabulary)
+        shared = in_a @ in_b.T
+        sizes = in_a.sum(axis=1)[:, None] + in_b.sum(axis=1)[None, :]
+        dice = np.divide(2 * shared, sizes, out=np.zeros_like(shared), where=sizes > 0)
+        # No content words on either side: wording is all there is (as in _similarity).
+        return np.where(sizes > 0, (ratios + dice) / 2, ratios)
 
     def _grown(self, match: _Match) -> _Match:
         """An edited pair extended into a split / merge with free neighbours, when that is real."""
@@ -289,7 +318,9 @@ class _Aligner:
         rest_a, rest_b = self._rest(self.free_a), self._rest(self.free_b)
         if not rest_a or not rest_b:
             return
-        ratios = _ratio_matrix([self.a[i] for i in rest_a], [self.b[j] for j in rest_b])
+        ratios = _ratio_matrix(
+            [self.a[i] for i in rest_a], [self.b[j] for j in rest_b], cutoff=threshold
+        )
         rows, columns = np.nonzero(ratios >= threshold)
         candidates = sorted(
             (-float(ratios[x, y]), rest_b[y], rest_a[x])
@@ -310,12 +341,11 @@ class _GapProgram:
     left out costs nothing, so only pairs worth making are made.
     """
 
-    def __init__(self, aligner: _Aligner, gap_a: list[int], gap_b: list[int], ratios: np.ndarray):
+    def __init__(
+        self, aligner: _Aligner, gap_a: list[int], gap_b: list[int], single: list[list[float]]
+    ):
         self.aligner, self.gap_a, self.gap_b = aligner, gap_a, gap_b
-        self.single = [
-            [aligner.similarity(i, j, float(ratios[x, y])) for y, j in enumerate(gap_b)]
-            for x, i in enumerate(gap_a)
-        ]
+        self.single = single  # similarity of each one-to-one pair in the gap
 
     def solve(self) -> list[_Match]:
         n, m = len(self.gap_a), len(self.gap_b)
@@ -423,31 +453,43 @@ def _group_similarity(
 # --- helpers on index sequences --------------------------------------------------------------
 
 
-def _ratio_matrix(rows: list[str], columns: list[str]) -> np.ndarray:
-    """Character ratios (0..1) of every row against every column, computed in C."""
-    return cdist(rows, columns, scorer=fuzz.ratio, workers=1) / 100.0
+def _ratio_matrix(rows: list[str], columns: list[str], cutoff: float = 0.0) -> np.ndarray:
+    """Character ratios (0..1) of every row against every column, computed in C.
+
+    Ratios below ``cutoff`` come back as 0 (and cost less to compute).
+    """
+    return cdist(rows, columns, scorer=fuzz.ratio, score_cutoff=cutoff * 100, workers=1) / 100.0
 
 
 def _exact_lcs(a: list[str], b: list[str]) -> list[tuple[int, int]]:
-    """Index pairs of a longest common subsequence of equal strings (Myers, diff-match-patch)."""
-    codes: dict[str, str] = {}
-    differ = diff_match_patch()
-    differ.Diff_Timeout = 0
-    pairs: list[tuple[int, int]] = []
-    i = j = 0
-    for op, chars in differ.diff_main(_encode(a, codes), _encode(b, codes), False):
-        if op == diff_match_patch.DIFF_EQUAL:
-            pairs.extend((i + k, j + k) for k in range(len(chars)))
-        if op != diff_match_patch.DIFF_INSERT:
-            i += len(chars)
-        if op != diff_match_patch.DIFF_DELETE:
-            j += len(chars)
-    return pairs
+    """Index pairs of a longest common subsequence of equal strings (Hunt–Szymanski).
+
+    Candidate pairs are the equal strings; sentences rarely repeat, so there are about
+    as many candidates as sentences and this is O(n log n), where Myers' diff is O(n·d).
+    """
+    positions_in_b: dict[str, list[int]] = {}
+    for j, sentence in enumerate(b):
+        positions_in_b.setdefault(sentence, []).append(j)
+    tie_break = _length_tie_break(a)
+    candidates = [
+        (i, j, 1.0 + tie_break * len(sentence))
+        for i, sentence in enumerate(a)
+        for j in positions_in_b.get(sentence, ())
+    ]
+    return _heaviest_increasing_pairs(candidates)
 
 
-def _encode(sentences: list[str], codes: dict[str, str]) -> str:
-    """One character per distinct sentence; code points from U+E000 up skip the surrogates."""
-    return "".join(codes.setdefault(s, chr(0xE000 + len(codes))) for s in sentences)
+def _length_tie_break(side: Sequence[str]) -> float:
+    """A weight per character so small that all of them together never outweigh one pair."""
+    return 1.0 / (sum(len(s) for s in side) + 1)
+
+
+def _incidence(stem_sets: list[frozenset[str]], vocabulary: dict[str, int]) -> np.ndarray:
+    """One row per sentence, one column per stem: 1.0 where the sentence has the stem."""
+    matrix = np.zeros((len(stem_sets), max(1, len(vocabulary))), dtype=np.float32)
+    for row, stems in enumerate(stem_sets):
+        matrix[row, [vocabulary[stem] for stem in stems]] = 1.0
+    return matrix
 
 
 def _gaps_between(
@@ -463,25 +505,36 @@ def _gaps_between(
     return gaps
 
 
-def _longest_increasing_pairs(candidates: list[tuple[int, int, float]]) -> list[tuple[int, int]]:
-    """Most pairs increasing on both sides (longest increasing subsequence, patience sorting)."""
-    # Same i sorted by descending j so that one A sentence is never used twice.
-    ordered = sorted(candidates, key=lambda c: (c[0], -c[1], -c[2]))
-    tails: list[int] = []  # tails[k]: position in ordered of the chain of k+1 with the least last j
-    tail_js: list[int] = []  # the j of each tail, for bisecting
-    previous: list[int] = [-1] * len(ordered)
-    for position, (_i, j, _score) in enumerate(ordered):
-        k = bisect_left(tail_js, j)
-        if k:
-            previous[position] = tails[k - 1]
-        if k == len(tails):
-            tails.append(position)
-            tail_js.append(j)
-        else:
-            tails[k] = position
-            tail_js[k] = j
+def _heaviest_increasing_pairs(candidates: list[tuple[int, int, float]]) -> list[tuple[int, int]]:
+    """The chain of ``(i, j, weight)`` pairs increasing on both sides with the largest weight.
+
+    Callers weigh a pair 1 plus a length tie-break, so the chain is a longest common
+    subsequence that, among equally long ones, keeps the longer sentences in place: a short
+    marker line is then what moved, not the paragraph beside it. A Fenwick tree over j gives
+    the best chain ending below any j in O(log n): O(k log n) for k candidates.
+    """
+    if not candidates:
+        return []
+    # Same i sorted by descending j so that one A sentence is never used twice in a chain.
+    ordered = sorted(candidates, key=lambda c: (c[0], -c[1]))
+    size = max(j for _i, j, _w in ordered) + 1
+    tree: list[tuple[float, int]] = [(0.0, -1)] * (size + 1)  # (chain weight, last position)
+    previous = [-1] * len(ordered)
+    weight_at = [0.0] * len(ordered)
+    for position, (_i, j, weight) in enumerate(ordered):
+        best, k = (0.0, -1), j  # the best chain whose last j is below this j
+        while k > 0:
+            best = max(best, tree[k], key=lambda entry: entry[0])
+            k -= k & -k
+        previous[position] = best[1]
+        weight_at[position] = best[0] + weight
+        entry, k = (weight_at[position], position), j + 1
+        while k <= size:
+            if entry[0] > tree[k][0]:
+                tree[k] = entry
+            k += k & -k
+    position = max(range(len(ordered)), key=lambda p: (weight_at[p], -p))
     chain: list[tuple[int, int]] = []
-    position = tails[-1] if tails else -1
     while position != -1:
         chain.append((ordered[position][0], ordered[position][1]))
         position = previous[position]
