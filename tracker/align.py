@@ -517,21 +517,24 @@ def _heaviest_increasing_pairs(candidates: list[tuple[int, int, float]]) -> list
         return []
     # Same i sorted by descending j so that one A sentence is never used twice in a chain.
     ordered = sorted(candidates, key=lambda c: (c[0], -c[1]))
-    size = max(j for _i, j, _w in ordered) + 1
-    tree: list[tuple[float, int]] = [(0.0, -1)] * (size + 1)  # (chain weight, last position)
+    rank = {j: r for r, j in enumerate(sorted({j for _i, j, _w in ordered}), start=1)}
+    size = len(rank)
+    tree_weight = [0.0] * (size + 1)  # Fenwick tree of the best chain weight ending at or below
+    tree_position = [-1] * (size + 1)  # ... and the position in ordered where that chain ends
     previous = [-1] * len(ordered)
     weight_at = [0.0] * len(ordered)
     for position, (_i, j, weight) in enumerate(ordered):
-        best, k = (0.0, -1), j  # the best chain whose last j is below this j
+        best_weight, best_position, k = 0.0, -1, rank[j] - 1  # best chain with a smaller j
         while k > 0:
-            best = max(best, tree[k], key=lambda entry: entry[0])
+            if tree_weight[k] > best_weight:
+                best_weight, best_position = tree_weight[k], tree_position[k]
             k -= k & -k
-        previous[position] = best[1]
-        weight_at[position] = best[0] + weight
-        entry, k = (weight_at[position], position), j + 1
+        previous[position] = best_position
+        weight_at[position] = total = best_weight + weight
+        k = rank[j]
         while k <= size:
-            if entry[0] > tree[k][0]:
-                tree[k] = entry
+            if total > tree_weight[k]:
+                tree_weight[k], tree_position[k] = total, position
             k += k & -k
     position = max(range(len(ordered)), key=lambda p: (weight_at[p], -p))
     chain: list[tuple[int, int]] = []
