@@ -23,8 +23,7 @@ app = typer.Typer(
 )
 
 # Importing the command modules registers their commands on ``app``.
-from tracker.cli import core  # noqa: E402, F401
-from tracker.cli import polling  # noqa: E402, F401
+from tracker.cli import core, polling, queries  # noqa: E402, F401
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,12 +7,13 @@ from typing import Annotated
 
 import typer
 
-from tracker import semdiff
+from tracker import queries
 from tracker.cli import app
 from tracker.cli.options import Db, Json, NoColor, console, open_store, print_json
 from tracker.errors import InputError
 from tracker.extract import read_article
 from tracker.ingest import check_story_url, ingest_file
+from tracker.render import html as htmldoc
 from tracker.render import json as jsondoc
 from tracker.render import terminal
 from tracker.sections import split_article
@@ -63,6 +64,15 @@ def list_stories(db: Db = None, json: Json = False, no_color: NoColor = False) -
         terminal.render_list(console(no_color), stories)
 
 
+Version = Annotated[
+    str | None,
+    typer.Option("--version", "-v", help="A number, -1 for the latest, or a time (ISO-8601)."),
+]
+At = Annotated[
+    str | None, typer.Option("--at", help="The version current at this time (ISO-8601).")
+]
+
+
 @app.command()
 def history(
     url: str,
@@ -73,24 +83,20 @@ def history(
     json: Json = False,
     no_color: NoColor = False,
 ) -> None:
-    """The versions of a story: number, time, words, sections."""
+    """The versions of a story: time, words, sentences changed and the headline fact change."""
     with open_store(db) as store:
-        versions = store.history(url)
-    if since:
-        moment = parse_time(since)
-        versions = [v for v in versions if v.fetched_at >= moment]
+        summaries = queries.history(store, url, since=since)
     if json:
-        print_json(jsondoc.dumps(jsondoc.history_document(url, versions)))
+        print_json(jsondoc.dumps(jsondoc.history_summary_document(url, summaries)))
     else:
-        terminal.render_history(console(no_color), url, versions)
+        terminal.render_history(console(no_color), url, summaries)
 
 
 @app.command()
 def show(
     url: str,
-    version: Annotated[
-        str | None, typer.Option("--version", "-v", help="Number, -1 for latest, or a time.")
-    ] = None,
+    version: Version = None,
+    at: At = None,
     section: Annotated[str | None, typer.Option(help="update, earlier or body.")] = None,
     db: Db = None,
     json: Json = False,
@@ -99,8 +105,11 @@ def show(
     """One version's text (default: the latest)."""
     if section not in (None, "update", "earlier", "body"):
         raise InputError(f"--section must be update, earlier or body, not {section!r}")
+    if version is not None and at is not None:
+        raise InputError("give --version or --at, not both")
     with open_store(db) as store:
-        number = pick_version(version, store.history(url), url) if version else None
+        spec = version or at
+        number = pick_version(spec, store.history(url), url) if spec else None
         stored = store.version(url, number)
     if section and section not in stored.split.kinds:
         raise InputError(f"v{stored.info.number} has no {section} section ({stored.split.kinds})")
@@ -122,47 +131,69 @@ def diff(
     version: Annotated[
         str | None, typer.Option("--version", "-v", help="With --sections on a URL.")
     ] = None,
-    context: Annotated[int, typer.Option(help="Unchanged sentences shown around changes.")] = 0,
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="B is the version current at this time; A the one before."),
+    ] = None,
+    context: Annotated[
+        int, typer.Option(min=0, help="Unchanged sentences shown around changes.")
+    ] = 0,
+    side_by_side: Annotated[
+        bool, typer.Option("--side-by-side", help="A on the left, B on the right.")
+    ] = False,
+    facts_only: Annotated[
+        bool, typer.Option("--facts-only", help="Only the fact changes and events.")
+    ] = False,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Also write a self-contained HTML page here.")
+    ] = None,
     db: Db = None,
     json: Json = False,
     no_color: NoColor = False,
 ) -> None:
     """The semantic diff: how the facts changed, then the aligned sentences."""
-    result = _diff(targets, sections=sections, version=version, db=db)
+    result = _diff(targets, sections=sections, version=version, at=at, db=db)
+    if html is not None:
+        htmldoc.write_diff(html, result, context=None if context == 0 else context)
     if json:
-        print_json(jsondoc.dumps(jsondoc.diff_document(result)))
+        print_json(jsondoc.dumps(jsondoc.labelled_diff_document(result)))
     else:
-        terminal.render_diff(console(no_color), result, context=context)
+        terminal.render_diff(
+            console(no_color),
+            result,
+            context=context,
+            facts_only=facts_only,
+            side_by_side=side_by_side,
+        )
 
 
-def _diff(targets: list[str], *, sections: bool, version: str | None, db: str | None):
+def _diff(
+    targets: list[str], *, sections: bool, version: str | None, at: str | None, db: str | None
+) -> queries.LabelledDiff:
     first = targets[0]
     if first.startswith(("http://", "https://")):
         check_story_url(first)
         with open_store(db) as store:
-            versions = store.history(first)
             if sections:
                 if len(targets) > 1:
-                    raise InputError("with --sections give one URL and --version N")
-                number = pick_version(version or "-1", versions, first)
-                return semdiff.diff_sections(semdiff.stored_side(store, first, number))
+                    raise InputError("with --sections give one URL and --version N (or --at)")
+                return queries.diff_version_sections(store, first, version, at=at)
             if len(targets) > 3:
                 raise InputError("give a URL and at most two versions")
-            if len(versions) < 2 and len(targets) < 3:
-                raise InputError(f"{first} has {len(versions)} version(s); a diff needs two")
-            specs = targets[1:] or ["-2", "-1"]
-            if len(specs) == 1:
-                specs = [specs[0], "-1"]
-            a, b = (pick_version(s, versions, first) for s in specs)
-            if a > b:
-                raise InputError(f"reversed range: v{a} is newer than v{b} (give the older first)")
-            return semdiff.diff(
-                semdiff.stored_side(store, first, a), semdiff.stored_side(store, first, b)
+            specs = targets[1:]
+            return queries.diff_versions(
+                store,
+                first,
+                specs[0] if specs else None,
+                specs[1] if len(specs) > 1 else None,
+                at=at,
             )
+    if at is not None or version is not None:
+        raise InputError("--at and --version name versions of a stored story (give its URL)")
     if sections:
         if len(targets) != 1:
             raise InputError("with --sections give exactly one FILE")
-        return semdiff.diff_file_sections(first)
+        return queries.diff_file_sections(first)
     if len(targets) != 2:
         raise InputError("give two files (FILE_A FILE_B), or one with --sections")
-    return semdiff.diff_files(targets[0], targets[1])
+    return queries.diff_files(targets[0], targets[1])

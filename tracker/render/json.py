@@ -8,6 +8,14 @@ from datetime import datetime
 from typing import Any
 
 from tracker.model import Diff, Split
+from tracker.queries import (
+    Blame,
+    ChangeCounts,
+    FactTimelines,
+    LabelledDiff,
+    SearchHit,
+    VersionSummary,
+)
 from tracker.store import StoredVersion, StoryInfo, VersionInfo
 
 
@@ -87,4 +95,86 @@ def show_document(version: StoredVersion) -> dict[str, Any]:
         "story": version.url,
         "version": version_document(version.info),
         **split_document(version.split),
+    }
+
+
+# -- query documents (history summaries, fact timeline, blame, search, labelled diff) --------
+
+
+def labelled_diff_document(view: LabelledDiff) -> dict[str, Any]:
+    """The diff document, each sentence with the section it sits in (B's, or A's if removed)."""
+    document = diff_document(view.diff)
+    for entry, op in zip(document["sentences"], view.diff.sentences, strict=True):
+        side, index = (view.b_sections, op.b[0]) if op.b else (view.a_sections, op.a[0])
+        entry["section"] = side[index] if index < len(side) else None
+    document["within_version"] = view.within_version
+    return document
+
+
+def counts_document(counts: ChangeCounts | None) -> dict[str, int] | None:
+    return asdict(counts) if counts else None
+
+
+def history_summary_document(url: str, summaries: list[VersionSummary]) -> dict[str, Any]:
+    """``history --json``: the documented version fields plus what each version changed."""
+    return {
+        "story": url,
+        "versions": [
+            {
+                **version_document(s.info),
+                "changes": counts_document(s.changes),
+                "headline": s.headline,
+                "events": list(s.events),
+                "facts_pending": s.facts_pending,
+            }
+            for s in summaries
+        ],
+    }
+
+
+def facts_document(timelines: FactTimelines) -> dict[str, Any]:
+    """``facts --json``: each fact's values across versions."""
+    return {
+        "story": timelines.story,
+        "facts": [
+            {
+                "label": f.label,
+                "kind": f.kind,
+                "subject": f.subject,
+                "slot": f.slot,
+                "values": [asdict(p) for p in f.points],
+            }
+            for f in timelines.facts
+        ],
+        "pending": list(timelines.pending),
+    }
+
+
+def blame_document(blame: Blame) -> dict[str, Any]:
+    """``blame --json``: each sentence of one version with where it came from."""
+    return {
+        "story": blame.story,
+        "version": version_document(blame.version),
+        "sentences": [asdict(line) for line in blame.lines],
+    }
+
+
+def search_document(phrase: str, hits: list[SearchHit]) -> dict[str, Any]:
+    """``search --json``: per story, when the phrase appeared and when it disappeared."""
+    return {
+        "query": phrase,
+        "stories": [
+            {
+                "story": h.story,
+                "appeared": {"version": h.appeared.first, "fetched_at": iso(h.appeared.first_at)},
+                "disappeared": (
+                    {"version": h.spans[-1].gone, "fetched_at": iso(h.spans[-1].gone_at)}
+                    if h.disappeared
+                    else None
+                ),
+                "spans": [{"first": s.first, "last": s.last, "gone": s.gone} for s in h.spans],
+                "sentence": h.sentence,
+            }
+            for h in hits
+        ],
     }

@@ -1,15 +1,33 @@
-"""Terminal rendering with rich: fact changes first, then the aligned sentences."""
+"""Terminal rendering with rich: fact changes first, then the aligned sentences.
+
+Every function takes a console and a value and builds rich Text / Tables from
+it. Without colour (``--no-color``, ``NO_COLOR``, output not a terminal) word
+changes inside a sentence are marked ``[-old-]{+new+}`` so they still show.
+"""
 
 from __future__ import annotations
+
+import re
+from datetime import datetime
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from tracker.model import Diff, SentenceOp, Split
+from tracker.model import Diff, FactChange, SentenceOp, Split
+from tracker.queries import (
+    Blame,
+    ChangeCounts,
+    FactTimelines,
+    LabelledDiff,
+    SearchHit,
+    VersionSummary,
+)
 from tracker.render.json import iso
-from tracker.store import StoredVersion, StoryInfo, VersionInfo
+from tracker.render.layout import SECTION_TITLES, Row, counts, diff_rows
+from tracker.store import StoredVersion, StoryInfo
 
+# sign and colour of each sentence op
 OP_STYLE = {
     "added": ("+", "green"),
     "removed": ("-", "red"),
@@ -19,34 +37,348 @@ OP_STYLE = {
     "merged": ("⇇", "yellow"),
     "equal": (" ", "dim"),
 }
+# Inside a sentence diff the earlier-story-only sentences of an update are not "removed".
+WITHIN_VERSION_STYLE = {"removed": ("·", "dim"), "added": ("+", "green")}
+# tag and colour of each fact change
+CHANGE_STYLE = {
+    "resolved": "bold green",
+    "changed": "bold yellow",
+    "contradicted": "bold red",
+    "quantity": "bold yellow",
+    "attribution": "bold cyan",
+    "certainty": "bold cyan",
+    "added": "green",
+    "removed": "red",
+}
+WORD_STYLE = {"-": "red strike", "+": "bold green"}
+PLAIN_WORD_MARKS = {"-": ("[-", "-]"), "+": ("{+", "+}")}
 
 
-def render_diff(console: Console, diff: Diff, *, context: int = 0) -> None:
-    console.print(Text(f"{diff.a.label} → {diff.b.label}", style="bold"))
+def plain(console: Console) -> bool:
+    return console.no_color or console.color_system is None
+
+
+def short_time(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value else "—"
+
+
+def short_iso(text: str | None) -> str:
+    return text.replace("T", " ")[:16] if text else ""
+
+
+# ---------------------------------------------------------------- diff
+
+
+def render_diff(
+    console: Console,
+    view: LabelledDiff | Diff,
+    *,
+    context: int | None = 0,
+    facts_only: bool = False,
+    side_by_side: bool = False,
+) -> None:
+    """The fact changes (the first lines), structural events, then the sentence diff."""
+    if isinstance(view, Diff):
+        view = LabelledDiff(view, (), ())
+    diff = view.diff
+    for line in fact_lines(diff.facts, console.width):
+        console.print(line)
+    if not diff.facts:
+        console.print(Text("No fact changes.", style="dim"))
     for event in diff.events:
         console.print(Text(f"■ {event}", style="bold magenta"))
-    if diff.facts:
-        console.print(Text("Fact changes", style="bold underline"))
-        for change in diff.facts:
-            console.print(Text.assemble(("• ", "bold"), (change.summary, "bold")))
+    if facts_only:
+        return
+    console.print(header_rule(view))
+    rows = diff_rows(view, context)
+    if side_by_side:
+        console.print(side_by_side_table(view, rows, plain(console)))
     else:
-        console.print(Text("No fact changes.", style="dim"))
-    console.print()
-    for op in diff.sentences:
-        if op.op == "equal" and context == 0:
-            continue
-        console.print(_sentence_line(op))
+        console.print(unified_table(view, rows, plain(console)))
 
 
-def _sentence_line(op: SentenceOp) -> Text:
-    sign, style = OP_STYLE[op.op]
-    line = Text(f"{sign} ", style=style)
-    if op.words and op.op != "equal":
-        for kind, words in op.words:
-            line.append(words, style={"-": "red strike", "+": "green bold"}.get(kind, ""))
+def fact_lines(facts: tuple[FactChange, ...] | list[FactChange], width: int = 100) -> list[Text]:
+    """One line per fact change: "Label: before → after", coloured by what happened."""
+    return [fact_line(change, width) for change in facts]
+
+
+def fact_line(change: FactChange, width: int = 100) -> Text:
+    """A value change in full; a new or dropped sentence cut to one line."""
+    style = CHANGE_STYLE.get(change.change, "bold")
+    label, sep, values = change.summary.partition(": ")
+    before, arrow, after = values.partition(" → ")
+    line = Text("• ", style=style)
+    if not sep:
+        line.append(change.summary, style="bold")
+    elif not arrow:
+        room = max(width - len(label) - 5, 20)
+        shown = values if len(values) <= room else values[: room - 1].rstrip() + "…"
+        line.append(f"{label}: ", style=style)
+        line.append(shown)
     else:
-        line.append(op.b_text or op.a_text, style=style)
+        line.append(f"{label}: ", style="bold")
+        line.append(before, style="red")
+        line.append(" → ", style="bold")
+        line.append(after, style="bold green")
     return line
+
+
+def header_rule(view: LabelledDiff) -> Text:
+    diff, c = view.diff, counts(view)
+    a = f"{diff.a.label} {short_iso(diff.a.fetched_at)}".strip()
+    b = f"{diff.b.label} {short_iso(diff.b.fetched_at)}".strip()
+    line = Text("── ", style="dim")
+    line.append(f"{a} → {b}", style="bold")
+    line.append("  ")
+    line.append_text(change_counts(c, view.within_version))
+    line.append(" ──", style="dim")
+    return line
+
+
+def change_counts(c: ChangeCounts, within_version: bool = False) -> Text:
+    """``+added ~edited -removed ↕moved`` in their colours."""
+    text = Text()
+    removed = ("·", "dim") if within_version else ("-", "red")
+    for sign, value, style in (
+        ("+", c.added, "green"),
+        ("~", c.edited, "yellow"),
+        (removed[0], c.removed, removed[1]),
+        ("↕", c.moved, "cyan"),
+    ):
+        if sign == "↕" and not value:
+            continue
+        if len(text):
+            text.append(" ")
+        text.append(f"{sign}{value}", style=style if value else "dim")
+    return text
+
+
+def _op_style(view: LabelledDiff, op: SentenceOp) -> tuple[str, str]:
+    if view.within_version and op.op in WITHIN_VERSION_STYLE:
+        return WITHIN_VERSION_STYLE[op.op]
+    return OP_STYLE[op.op]
+
+
+def words_text(op: SentenceOp, show: str, is_plain: bool, base: str = "") -> Text:
+    """The sentence with word changes marked; ``show`` is "-+" (both), "-" (A) or "+" (B)."""
+    text = Text(style=base)
+    if not op.words:
+        text.append(op.b_text if "+" in show else op.a_text)
+        return text
+    for kind, words in op.words:
+        if kind != "=" and kind not in show:
+            continue
+        if kind == "=":
+            text.append(words)
+        elif is_plain:
+            start, end = PLAIN_WORD_MARKS[kind]
+            text.append(f"{start}{words}{end}")
+        else:
+            text.append(words, style=WORD_STYLE[kind])
+    return text
+
+
+def _sentence(view: LabelledDiff, row: Row, is_plain: bool) -> tuple[Text, Text]:
+    """The sign cell and the text cell of one unified-diff row."""
+    op = row.op
+    assert op is not None
+    if row.kind == "moved_from":
+        arrow = "↓" if row.direction == "down" else "↑"
+        return Text(f"⟨{row.move}⟩", style="cyan"), Text(
+            f"{arrow} moved {row.direction} (⟨{row.move}⟩)", style="dim cyan"
+        )
+    sign, style = _op_style(view, op)
+    if op.op == "moved":
+        arrow = "↑" if row.direction == "up" else "↓"
+        sign_text = Text(f"⟨{row.move}⟩{arrow}", style="cyan")
+        return sign_text, words_text(op, "-+", is_plain, "cyan" if not op.words else "")
+    if op.op in ("edited", "split", "merged"):
+        return Text(sign, style=style), words_text(op, "-+", is_plain)
+    if op.op == "equal":
+        return Text(" "), Text(op.b_text, style="dim")
+    return Text(sign, style=f"bold {style}"), Text(op.b_text or op.a_text, style=style)
+
+
+def _label_row(row: Row) -> Text:
+    if row.kind == "section":
+        title = SECTION_TITLES.get(row.section or "", row.section or "")
+        return Text(f"── {title} ──", style="bold magenta")
+    noun = "sentence" if row.skipped == 1 else "sentences"
+    return Text(f"⋯ {row.skipped} unchanged {noun}", style="dim")
+
+
+def unified_table(view: LabelledDiff, rows: list[Row], is_plain: bool) -> Table:
+    """One column of sentences in reading order with a sign column, like a unified diff."""
+    table = Table.grid(padding=(0, 1))
+    table.add_column(no_wrap=True, min_width=1)
+    table.add_column(ratio=1)
+    for row in rows:
+        if row.kind in ("section", "skipped"):
+            table.add_row(Text(""), _label_row(row))
+        else:
+            table.add_row(*_sentence(view, row, is_plain))
+    return table
+
+
+def side_by_side_table(view: LabelledDiff, rows: list[Row], is_plain: bool) -> Table:
+    """A on the left, B on the right; edited sentences show deletions left, insertions right."""
+    table = Table(show_header=True, header_style="bold", expand=True, show_lines=False)
+    table.add_column("", no_wrap=True, width=4)
+    table.add_column(view.diff.a.label, ratio=1)
+    table.add_column(view.diff.b.label, ratio=1)
+    for row in rows:
+        if row.kind in ("section", "skipped"):
+            label = _label_row(row)
+            table.add_row(Text(""), label, label.copy())
+            continue
+        op = row.op
+        assert op is not None
+        sign, style = _op_style(view, op)
+        if row.kind == "moved_from":
+            table.add_row(
+                Text(f"⟨{row.move}⟩", style="cyan"),
+                Text(op.a_text, style="cyan"),
+                Text(f"⟨{row.move}⟩ moved {row.direction}", style="dim cyan"),
+            )
+        elif op.op == "moved":
+            table.add_row(
+                Text(f"⟨{row.move}⟩", style="cyan"),
+                Text(f"⟨{row.move}⟩ moved {row.direction}", style="dim cyan"),
+                words_text(op, "+", is_plain, "cyan"),
+            )
+        elif op.op == "equal":
+            table.add_row(Text(""), Text(op.a_text, style="dim"), Text(op.b_text, style="dim"))
+        elif op.op == "added":
+            table.add_row(Text(sign, style=style), Text(""), Text(op.b_text, style=style))
+        elif op.op == "removed":
+            table.add_row(Text(sign, style=style), Text(op.a_text, style=style), Text(""))
+        else:
+            table.add_row(
+                Text(sign, style=style),
+                words_text(op, "-", is_plain),
+                words_text(op, "+", is_plain),
+            )
+    return table
+
+
+# ---------------------------------------------------------------- history, facts, blame, search
+
+
+def render_history(console: Console, url: str, versions: list[VersionSummary]) -> None:
+    """One line per version: number, time, words, sentence changes, the headline fact change."""
+    table = Table(title=url, title_justify="left", box=None, header_style="bold", pad_edge=False)
+    for column, justify, width in (
+        ("v", "right", 4),
+        ("fetched (UTC)", "left", 16),
+        ("words", "right", 5),
+        ("sentences", "left", 11),
+    ):
+        table.add_column(column, justify=justify, no_wrap=True, min_width=width)  # type: ignore[arg-type]
+    table.add_column("what changed", ratio=1, overflow="fold")
+    for summary in versions:
+        info = summary.info
+        changes = change_counts(summary.changes) if summary.changes else Text("new", style="dim")
+        table.add_row(
+            f"v{info.number}",
+            short_time(info.fetched_at),
+            str(info.words),
+            changes,
+            _what_changed(summary),
+        )
+    console.print(table)
+
+
+def _what_changed(summary: VersionSummary) -> Text:
+    text = Text()
+    if summary.info.reverts_to:
+        text.append(f"reverts to v{summary.info.reverts_to}  ", style="bold magenta")
+    for event in summary.events:
+        text.append(f"■ {event}  ", style="magenta")
+    if summary.headline:
+        text.append(summary.headline, style="bold")
+    elif summary.facts_pending:
+        text.append("facts not extracted yet", style="dim")
+    elif summary.changes is None:
+        text.append(summary.info.title or "first version", style="dim")
+    return text
+
+
+def render_facts(console: Console, timelines: FactTimelines) -> None:
+    """Each fact's values across versions: "Killed: v1 32 · v3 60 · v5 236"."""
+    if not timelines.facts:
+        console.print(Text("No facts changed across the versions.", style="dim"))
+    table = Table(title=timelines.story, title_justify="left", box=None, header_style="bold")
+    table.add_column("fact", style="bold", max_width=40)
+    table.add_column("values by version", ratio=1)
+    for fact in timelines.facts:
+        line = Text()
+        for k, point in enumerate(fact.points):
+            if k:
+                line.append(" · ", style="dim")
+            line.append(f"v{point.version} ", style="dim")
+            last = k == len(fact.points) - 1
+            line.append(point.value, style="bold green" if last and k else "")
+        table.add_row(fact.label, line)
+    if timelines.facts:
+        console.print(table)
+    if timelines.pending:
+        pending = ", ".join(f"v{n}" for n in timelines.pending)
+        console.print(Text(f"Facts not extracted yet for {pending}.", style="dim"))
+
+
+def render_blame(console: Console, blame: Blame) -> None:
+    """Each sentence with the version that introduced it and the last that edited it."""
+    info = blame.version
+    console.print(
+        Text(f"{blame.story} v{info.number} ({short_time(info.fetched_at)} UTC)", style="bold")
+    )
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    table.add_column("since", justify="right", no_wrap=True, min_width=5)
+    table.add_column("edited", justify="right", no_wrap=True, min_width=6)
+    table.add_column("sentence", ratio=1)
+    section = None
+    for line in blame.lines:
+        if line.section != section and any(s != "body" for s in info.sections):
+            title = SECTION_TITLES.get(line.section, line.section)
+            table.add_row("", "", Text(f"── {title} ──", style="bold magenta"))
+            section = line.section
+        fresh = line.introduced == info.number
+        table.add_row(
+            Text(f"v{line.introduced}", style="green" if fresh else ""),
+            Text(
+                f"v{line.edited}" if line.edited != line.introduced else "",
+                style="yellow",
+            ),
+            line.text,
+        )
+    console.print(table)
+
+
+def render_search(console: Console, phrase: str, hits: list[SearchHit]) -> None:
+    """For each story: the version where the phrase appeared, and where it disappeared."""
+    if not hits:
+        console.print(f"No version of any story says {phrase!r}.")
+        return
+    for hit in hits:
+        console.print(Text(hit.story, style="bold"))
+        for span in hit.spans:
+            line = Text("  appeared ", style="dim")
+            line.append(f"v{span.first} {short_time(span.first_at)}", style="green")
+            if span.gone is not None:
+                line.append(" · disappeared ", style="dim")
+                line.append(f"v{span.gone} {short_time(span.gone_at)}", style="red")
+            else:
+                line.append(" · still there", style="dim")
+            console.print(line)
+        quote = Text("  “")
+        quote.append(hit.sentence)
+        quote.append("”")
+        pattern = r"(?i)" + r"\W+".join(re.escape(word) for word in phrase.split())
+        quote.highlight_regex(pattern, style="bold reverse")
+        console.print(quote)
+
+
+# ---------------------------------------------------------------- split, list, show
 
 
 def render_split(console: Console, split: Split) -> None:
@@ -57,18 +389,6 @@ def render_split(console: Console, split: Split) -> None:
         for paragraph in section.paragraphs:
             console.print(paragraph)
             console.print()
-
-
-def render_history(console: Console, url: str, versions: list[VersionInfo]) -> None:
-    table = Table(title=url, title_justify="left")
-    for column in ("v", "fetched", "words", "sections", "note"):
-        table.add_column(column)
-    for v in versions:
-        note = f"reverts to v{v.reverts_to}" if v.reverts_to else (v.title or "")
-        table.add_row(
-            str(v.number), iso(v.fetched_at) or "", str(v.words), "+".join(v.sections), note
-        )
-    console.print(table)
 
 
 def render_list(console: Console, stories: list[StoryInfo]) -> None:

@@ -1,0 +1,202 @@
+"""HTML rendering: one self-contained page (inline CSS, no scripts, no network) of a diff.
+
+Facts on top, the aligned diff below as two columns (A | B) in the layout of
+:mod:`tracker.render.layout`; a moved sentence's old and new places link to each
+other. Every piece of article text goes through :func:`html.escape`, and the
+page's Content-Security-Policy forbids scripts, so a ``<script>`` in an article
+is shown as text and never runs.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+from tracker.model import FactChange, SentenceOp
+from tracker.queries import LabelledDiff
+from tracker.render.layout import SECTION_TITLES, Row, counts, diff_rows
+
+CSS = """
+body{font:16px/1.5 Georgia,'Times New Roman',serif;margin:2rem auto;max-width:1150px;
+ color:#1d1d1f;background:#fff;padding:0 1rem}
+h1{font:600 1.15rem/1.3 system-ui,sans-serif;margin:0 0 .3rem}
+.sub{font:.85rem system-ui,sans-serif;color:#666;margin-bottom:1.2rem}
+h2{font:600 .8rem system-ui,sans-serif;text-transform:uppercase;letter-spacing:.06em;color:#555;
+ margin:1.6rem 0 .5rem}
+ul.facts{list-style:none;padding:0;margin:0}
+ul.facts li{padding:.45rem .7rem;margin:.3rem 0;border-left:4px solid #999;background:#f6f6f4}
+ul.facts li.resolved{border-color:#1a7f37}
+ul.facts li.changed,ul.facts li.quantity{border-color:#bf8700}
+ul.facts li.contradicted{border-color:#cf222e}ul.facts li.added{border-color:#2da44e}
+ul.facts li.removed{border-color:#d1242f}
+ul.facts li.attribution,ul.facts li.certainty{border-color:#0969da}
+.label{font-weight:700}.before{color:#a40e26;text-decoration:line-through}
+.after{color:#116329;font-weight:700}
+.tag{font:.72rem system-ui,sans-serif;color:#777;margin-left:.5rem;text-transform:uppercase}
+details{font-size:.85rem;color:#555;margin-top:.2rem}
+.event{font:600 .95rem system-ui,sans-serif;color:#8250df;margin:.4rem 0}
+table.diff{border-collapse:collapse;width:100%;table-layout:fixed}
+table.diff th{font:600 .85rem system-ui,sans-serif;text-align:left;padding:.3rem .5rem;
+ border-bottom:2px solid #ddd}
+table.diff td{vertical-align:top;padding:.35rem .5rem;border-bottom:1px solid #eee}
+td.sign{width:2.2rem;font:700 .9rem ui-monospace,monospace;text-align:center;color:#777}
+tr.section td{font:700 .8rem system-ui,sans-serif;text-transform:uppercase;letter-spacing:.05em;
+ color:#8250df;background:#faf7ff;padding-top:.8rem}
+tr.skipped td{font:.8rem system-ui,sans-serif;color:#888;text-align:center;background:#fafafa}
+tr.equal td{color:#777}
+td.del{background:#ffebe9}td.ins{background:#dafbe1}
+td.old{background:#fff8c5}td.new{background:#fff8c5}
+del{background:#ffc1bd;text-decoration:line-through;color:#82071e}
+ins{background:#a6f0b5;text-decoration:none;color:#044f1e}
+td.moved{background:#ddf4ff}a.move{font:700 .8rem system-ui,sans-serif;color:#0969da;
+ text-decoration:none;margin-right:.4rem}
+.dim{color:#999;font-style:italic}
+"""
+
+WITHIN_VERSION_NOTE = (
+    "Left: the earlier story below the breaking-update marker. Right: the breaking update. "
+    "Sentences only on the left are not repeated in the update."
+)
+
+
+def write_diff(path: str | Path, view: LabelledDiff, *, context: int | None = None) -> None:
+    """Write the page to ``path`` (UTF-8)."""
+    Path(path).write_text(diff_page(view, context=context), encoding="utf-8")
+
+
+def diff_page(view: LabelledDiff, *, context: int | None = None) -> str:
+    """The whole page as a string."""
+    diff = view.diff
+    a, b = escape(diff.a.label), escape(diff.b.label)
+    c = counts(view)
+    title = f"{a} → {b}"
+    sub = (
+        f"{escape(diff.a.fetched_at or '')} → {escape(diff.b.fetched_at or '')} · "
+        f"+{c.added} added · ~{c.edited} edited · −{c.removed} "
+        f"{'only in earlier story' if view.within_version else 'removed'} · ↕{c.moved} moved"
+    )
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta http-equiv="Content-Security-Policy" '
+        "content=\"default-src 'none'; style-src 'unsafe-inline'\">",
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>tracker diff: {title}</title>",
+        f"<style>{CSS}</style></head><body>",
+        f"<h1>{title}</h1>",
+        f'<div class="sub">{sub}</div>',
+        "<h2>How the facts changed</h2>",
+        _facts(diff.facts),
+        *(f'<p class="event">■ {escape(e)}</p>' for e in diff.events),
+        "<h2>Sentences</h2>",
+        f'<p class="dim">{WITHIN_VERSION_NOTE}</p>' if view.within_version else "",
+        _table(view, diff_rows(view, context)),
+        "</body></html>",
+    ]
+    return "\n".join(p for p in parts if p)
+
+
+def _facts(facts: tuple[FactChange, ...]) -> str:
+    if not facts:
+        return '<p class="dim">No fact changes.</p>'
+    return '<ul class="facts">' + "".join(_fact(f) for f in facts) + "</ul>"
+
+
+def _fact(change: FactChange) -> str:
+    label, sep, values = change.summary.partition(": ")
+    before, arrow, after = values.partition(" → ")
+    if sep and arrow:
+        body = (
+            f'<span class="label">{escape(label)}:</span> <span class="before">'
+            f'{escape(before)}</span> → <span class="after">{escape(after)}</span>'
+        )
+    elif sep:
+        body = f'<span class="label">{escape(label)}:</span> {escape(values)}'
+    else:
+        body = escape(change.summary)
+    evidence = ""
+    if change.evidence_a or change.evidence_b:
+        rows = []
+        if change.evidence_a and change.evidence_a != change.evidence_b:
+            rows.append(f"<div>before: “{escape(change.evidence_a)}”</div>")
+        if change.evidence_b:
+            rows.append(f"<div>after: “{escape(change.evidence_b)}”</div>")
+        evidence = f"<details><summary>evidence</summary>{''.join(rows)}</details>"
+    tag = f'<span class="tag">{escape(change.change)}</span>'
+    return f'<li class="{escape(change.change)}">{body}{tag}{evidence}</li>'
+
+
+def _words(op: SentenceOp, show: str) -> str:
+    """The sentence with word changes as <del>/<ins>; ``show`` is "-", "+" or "-+"."""
+    if not op.words:
+        return escape(op.b_text if "+" in show else op.a_text)
+    out = []
+    for kind, words in op.words:
+        if kind == "=":
+            out.append(escape(words))
+        elif kind in show:
+            tag = "del" if kind == "-" else "ins"
+            out.append(f"<{tag}>{escape(words)}</{tag}>")
+    return "".join(out)
+
+
+def _move_link(row: Row, here: str, there: str) -> str:
+    arrow = "↓" if row.direction == "down" else "↑"
+    return (
+        f'<a class="move" id="move-{row.move}-{here}" href="#move-{row.move}-{there}" '
+        f'title="moved {escape(row.direction or "")}">⟨{row.move}⟩{arrow}</a>'
+    )
+
+
+def _row(view: LabelledDiff, row: Row) -> str:
+    if row.kind == "section":
+        title = escape(SECTION_TITLES.get(row.section or "", row.section or ""))
+        return f'<tr class="section"><td></td><td colspan="2">{title}</td></tr>'
+    if row.kind == "skipped":
+        noun = "sentence" if row.skipped == 1 else "sentences"
+        return f'<tr class="skipped"><td colspan="3">⋯ {row.skipped} unchanged {noun}</td></tr>'
+    op = row.op
+    assert op is not None
+    if row.kind == "moved_from":
+        link = _move_link(row, "from", "to")
+        return (
+            f'<tr class="moved"><td class="sign">{link}</td><td class="moved">'
+            f'{escape(op.a_text)}</td><td class="dim">moved {escape(row.direction or "")}'
+            "</td></tr>"
+        )
+    if op.op == "moved":
+        link = _move_link(row, "to", "from")
+        return (
+            f'<tr class="moved"><td class="sign">{link}</td><td class="dim">moved '
+            f'{escape(row.direction or "")}</td><td class="moved">{_words(op, "+")}</td></tr>'
+        )
+    if op.op == "equal":
+        return (
+            f'<tr class="equal"><td class="sign"></td><td>{escape(op.a_text)}</td>'
+            f"<td>{escape(op.b_text)}</td></tr>"
+        )
+    if op.op == "added":
+        return (
+            f'<tr class="added"><td class="sign">+</td><td></td>'
+            f'<td class="ins">{escape(op.b_text)}</td></tr>'
+        )
+    if op.op == "removed":
+        sign, css = ("·", "dim") if view.within_version else ("−", "del")
+        return (
+            f'<tr class="removed"><td class="sign">{sign}</td>'
+            f'<td class="{css}">{escape(op.a_text)}</td><td></td></tr>'
+        )
+    sign = {"edited": "~", "split": "⇉", "merged": "⇇"}.get(op.op, "~")
+    return (
+        f'<tr class="{escape(op.op)}"><td class="sign">{sign}</td>'
+        f'<td class="old">{_words(op, "-")}</td><td class="new">{_words(op, "+")}</td></tr>'
+    )
+
+
+def _table(view: LabelledDiff, rows: list[Row]) -> str:
+    head = (
+        f"<tr><th></th><th>{escape(view.diff.a.label)}</th>"
+        f"<th>{escape(view.diff.b.label)}</th></tr>"
+    )
+    body = "\n".join(_row(view, row) for row in rows)
+    return f'<table class="diff"><thead>{head}</thead><tbody>\n{body}\n</tbody></table>'
