@@ -26,6 +26,7 @@ from pathlib import Path
 from diff_match_patch import diff_match_patch
 
 from tracker.align import align
+from tracker.model import SentenceOp
 from tracker.sentences import split_sentences
 from tracker.worddiff import word_diff
 
@@ -64,33 +65,38 @@ def version_a(words: int, rng: random.Random) -> list[str]:
     return sentences
 
 
-def version_b(a: list[str], rng: random.Random) -> list[str]:
-    """A later version of ``a``: edits, deletions, insertions, splits, merges and moves."""
-    b: list[str] = []
+def version_b(a: list[str], rng: random.Random) -> tuple[list[str], list[tuple[int, ...]]]:
+    """A later version of ``a`` (edits, deletions, insertions, splits, merges, moves).
+
+    Also returns, for each B sentence, the A sentences it came from: the true alignment.
+    """
+    b: list[tuple[str, tuple[int, ...]]] = []
     k = 0
     while k < len(a):
         sentence, roll = a[k], rng.random()
         if roll < EDIT:
-            b.append(_edit(sentence, rng))
+            b.append((_edit(sentence, rng), (k,)))
         elif roll < EDIT + DELETE:
             pass
         elif roll < EDIT + DELETE + INSERT:
-            b.extend([sentence, f"Officials said {rng.randint(2, 900)} more people were hurt."])
+            b.append((sentence, (k,)))
+            b.append((f"Officials said {rng.randint(2, 900)} more people were hurt.", ()))
         elif roll < EDIT + DELETE + INSERT + SPLIT and ", " in sentence:
             head, tail = sentence.split(", ", 1)
-            b.extend([head + ".", tail[:1].upper() + tail[1:]])
+            b.extend([(head + ".", (k,)), (tail[:1].upper() + tail[1:], (k,))])
         elif roll < EDIT + DELETE + INSERT + SPLIT + MERGE and k + 1 < len(a):
-            b.append(sentence.rstrip(".") + " and " + a[k + 1][:1].lower() + a[k + 1][1:])
+            merged = sentence.rstrip(".") + " and " + a[k + 1][:1].lower() + a[k + 1][1:]
+            b.append((merged, (k, k + 1)))
             k += 1
         else:
-            b.append(sentence)
+            b.append((sentence, (k,)))
         k += 1
     for _ in range(MOVED_BLOCKS):
         start = rng.randrange(max(1, len(b) - 3))
         block, b[start : start + 3] = b[start : start + 3], []
         target = rng.randrange(len(b) + 1)
         b[target:target] = block
-    return b
+    return [text for text, _origin in b], [origin for _text, origin in b]
 
 
 def _vary_numbers(sentence: str, rng: random.Random) -> str:
@@ -133,6 +139,14 @@ def measure_semdiff_diff_texts(a: list[str], b: list[str]) -> object:
     return diff_texts(" ".join(a), " ".join(b))
 
 
+def link_scores(ops: list[SentenceOp], origins: list[tuple[int, ...]]) -> tuple[float, float]:
+    """Precision and recall of the (A sentence, B sentence) links against the true ones."""
+    truth = {(i, j) for j, origin in enumerate(origins) for i in origin}
+    found = {(i, j) for op in ops for i in op.a for j in op.b}
+    hits = len(truth & found)
+    return hits / max(1, len(found)), hits / max(1, len(truth))
+
+
 Measurement = Callable[[list[str], list[str]], object]
 MEASUREMENTS: list[tuple[str, Measurement]] = [
     ("align + word diffs", measure_align_with_word_diffs),
@@ -163,10 +177,12 @@ def main() -> None:
     for words in SIZES:
         rng = random.Random(RANDOM_SEED + words)
         a = version_a(words, rng)
-        b = version_b(a, rng)
+        b, origins = version_b(a, rng)
         ops = align(a, b)
         kinds = {kind: sum(op.op == kind for op in ops) for kind in sorted({op.op for op in ops})}
+        precision, recall = link_scores(ops, origins)
         print(f"\n{words:,} words: A {len(a)} sentences, B {len(b)} sentences; ops {kinds}")
+        print(f"  alignment links: precision {precision:.3f}, recall {recall:.3f}")
         for name, measure in MEASUREMENTS:
             if name in SLOW and words > SLOW_ABOVE_WORDS and not args.chars:
                 print(f"  {name:<24} skipped (use --chars)")
