@@ -393,6 +393,8 @@ class _GapProgram:
     def _split(self, x: int, y_start: int, y_end: int) -> _Match | None:
         """A[x] → B[y_start:y_end], when those B sentences are adjacent and each part of A[x]."""
         i, parts = self.gap_a[x], self.gap_b[y_start:y_end]
+        if parts[-1] - parts[0] != len(parts) - 1:
+            return None
         best_single = max(self.single[x][y_start:y_end])
         score = _group_similarity(
             self.aligner.a[i],
@@ -401,13 +403,15 @@ class _GapProgram:
             [self.aligner.stems_b[j] for j in parts],
             best_single,
         )
-        if score is None or parts[-1] - parts[0] != len(parts) - 1:
+        if score is None:
             return None
         return _Match("split", (i,), tuple(parts), score)
 
     def _merge(self, x_start: int, x_end: int, y: int) -> _Match | None:
         """A[x_start:x_end] → B[y], when those A sentences are adjacent and each part of B[y]."""
         parts, j = self.gap_a[x_start:x_end], self.gap_b[y]
+        if parts[-1] - parts[0] != len(parts) - 1:
+            return None
         best_single = max(self.single[x][y] for x in range(x_start, x_end))
         score = _group_similarity(
             self.aligner.b[j],
@@ -416,7 +420,7 @@ class _GapProgram:
             [self.aligner.stems_a[i] for i in parts],
             best_single,
         )
-        if score is None or parts[-1] - parts[0] != len(parts) - 1:
+        if score is None:
             return None
         return _Match("merged", tuple(parts), (j,), score)
 
