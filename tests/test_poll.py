@@ -1,0 +1,459 @@
+"""One poll pass against a real HTTP server on 127.0.0.1: outcomes, check log, schedule, gate."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import tracemalloc
+from collections.abc import Sequence
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select, text
+
+from tests.httpserver import Custom, GzipBomb, Huge, Page, Reply, TestHTTPServer, Trickle
+from tracker import poll as poll_module
+from tracker.fetch import Fetcher, FetchSettings
+from tracker.poll import Gate, Poller, PollSettings, PollSummary, fingerprint
+from tracker.scheduler import SchedulePolicy
+from tracker.store import Store, utcnow
+from tracker.store.polling import add_story, claim_due, remove_story
+from tracker.store.schema import Check, Story, Version, VersionSentence
+
+FAST = SchedulePolicy(
+    start_interval=1.0, min_interval=0.05, max_interval=60.0, error_base=0.5, error_cap=2.0
+)
+MARKER = "THIS IS A BREAKING NEWS UPDATE. AP's earlier story follows below."
+
+
+def paragraphs(n: int, topic: str = "quake") -> list[str]:
+    return [
+        f"Rescue teams in the coastal town searched the {topic} zone for a {i + 1}th day on "
+        f"Tuesday, officials said, as the number of people missing rose to {100 + i} and "
+        f"aid convoys reached villages cut off by landslides."
+        for i in range(n)
+    ]
+
+
+def page(paras: Sequence[str], title: str = "Quake hits coast", extra: str = "") -> str:
+    body = "\n".join(f"<p>{p}</p>" for p in paras)
+    return (
+        f"<html><head><title>{title}</title></head><body><nav><a href='/'>Home</a></nav>"
+        f"{extra}<article><h1>{title}</h1>{body}</article><footer>News Co</footer></body></html>"
+    )
+
+
+def settings_for(server: TestHTTPServer, **overrides: object) -> FetchSettings:
+    values: dict[str, object] = {
+        "allow_hosts": frozenset({f"127.0.0.1:{server.port}"}),
+        "connect_timeout": 2.0,
+        "read_timeout": 1.0,
+        "total_timeout": 3.0,
+    }
+    values.update(overrides)
+    return FetchSettings(**values)  # type: ignore[arg-type]
+
+
+def run_poll(
+    store: Store,
+    server: TestHTTPServer,
+    *urls: str,
+    policy: SchedulePolicy = FAST,
+    gate: Gate | None = None,
+    **fetch: object,
+) -> PollSummary:
+    settings = PollSettings(gate=gate or Gate())
+
+    async def go() -> PollSummary:
+        async with Fetcher(settings_for(server, **fetch)) as fetcher:
+            poller = Poller(store, fetcher, policy=policy, settings=settings)
+            try:
+                return await poller.poll(list(urls) or None)
+            finally:
+                poller.close()
+
+    return asyncio.run(go())
+
+
+def track(store: Store, server: TestHTTPServer, path: str, **kwargs: object) -> str:
+    url = server.url(path)
+    add_story(store, url, **kwargs)  # type: ignore[arg-type]
+    return url
+
+
+def story(store: Store, url: str) -> Story:
+    with store.session() as session:
+        row = session.scalar(select(Story).where(Story.url == url))
+        assert row is not None
+        session.expunge(row)
+        return row
+
+
+def outcomes(store: Store, url: str) -> list[str]:
+    return [c["outcome"] for c in reversed(store.checks(url))]
+
+
+def versions(store: Store, url: str) -> int:
+    return len(store.history(url))
+
+
+# -- versions and conditional GET ---------------------------------------------------------
+
+
+def test_first_check_stores_a_version(store: Store, http_server: TestHTTPServer) -> None:
+    http_server.page("/s", page(paragraphs(4)))
+    url = track(store, http_server, "/s")
+    summary = run_poll(store, http_server)
+    assert summary.counts == {"changed": 1}
+    assert store.checks(url)[0]["version"] == 1
+    assert story(store, url).fingerprint == fingerprint(page(paragraphs(4)).encode())
+
+
+def test_unchanged_page_is_a_304_with_the_stored_etag(
+    store: Store, http_server: TestHTTPServer
+) -> None:
+    served = http_server.page("/s", page(paragraphs(4)))
+    url = track(store, http_server, "/s")
+    run_poll(store, http_server)
+    assert story(store, url).etag == served.etag
+    run_poll(store, http_server, url)
+    assert outcomes(store, url) == ["changed", "not_modified"]
+    assert http_server.requests("/s")[-1].headers["if-none-match"] == served.etag
+    assert store.checks(url)[0]["http_status"] == 304
+
+
+def test_last_modified_round_trips_without_an_etag(
+    store: Store, http_server: TestHTTPServer
+) -> None:
+    stamp = "Tue, 10 Nov 2020 08:00:00 GMT"
+    http_server.route("/s", Page(page(paragraphs(4)).encode(), etag=None, last_modified=stamp))
+    url = track(store, http_server, "/s")
+    run_poll(store, http_server)
+    assert story(store, url).last_modified == stamp
+    run_poll(store, http_server, url)
+    assert http_server.requests("/s")[-1].headers["if-modified-since"] == stamp
+    assert outcomes(store, url)[-1] == "not_modified"
+
+
+def test_a_changed_article_is_stored_as_the_next_version(
+    store: Store, http_server: TestHTTPServer
+) -> None:
+    http_server.page("/s", page(paragraphs(4)))
+    url = track(store, http_server, "/s")
+    run_poll(store, http_server)
+    http_server.page("/s", page([*paragraphs(4), "Officials now say 12 people died."]))
+    run_poll(store, http_server, url)
+    assert outcomes(store, url) == ["changed", "changed"]
+    assert versions(store, url) == 2
+    assert story(store, url).last_changed_at is not None
+
+
+def test_volatile_bytes_with_the_same_text_skip_extraction(
+    store: Store, http_server: TestHTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    counter = iter(range(1_000_000))
+
+    def volatile(_request: object) -> Reply:
+        ad = f"<div class='ad'>Ad slot {next(counter)} at {time.time()}</div>"
+        return Reply(200, (("Content-Type", "text/html"),), page(paragraphs(4), extra=ad).encode())
+
+    http_server.route("/s", Custom(volatile))
+    url = track(store, http_server, "/s")
+    run_poll(store, http_server)
+    calls: list[str] = []
+    monkeypatch.setattr(poll_module, "article_of", lambda *a: calls.append("x"))
+    run_poll(store, http_server, url)
+    run_poll(store, http_server, url)
+    assert outcomes(store, url) == ["changed", "unchanged", "unchanged"]
+    assert calls == []
+    assert versions(store, url) == 1
+
+
+def test_fingerprint_ignores_furniture_but_not_article_text() -> None:
+    base = page(paragraphs(3)).encode()
+    with_ad = page(paragraphs(3), extra="<div><span>Updated 12:01</span></div>").encode()
+    edited = page([*paragraphs(2), "A new paragraph."]).encode()
+    assert fingerprint(base) == fingerprint(with_ad)
+    assert fingerprint(base) != fingerprint(edited)
+
+
+# -- redirects and lifecycle --------------------------------------------------------------
+
+
+def test_a_temporary_redirect_records_the_final_url(
+    store: Store, http_server: TestHTTPServer
+) -> None:
+    http_server.page("/new", page(paragraphs(4)))
+    http_server.redirect("/s", "/new", 302)
+    url = track(store, http_server, "/s")
+    run_poll(store, http_server)
+    row = story(store, url)
+    assert row.final_url == http_server.url("/new")
+    assert row.moved_to is None
+
+
+def test_a_permanent_redirect_records_moved_to(store: Store, http_server: TestHTTPServer) -> None:
+    http_server.page("/new", page(paragraphs(4)))
+    http_server.redirect("/s", "/new", 301)
+    url = track(store, http_server, "/s")
+    run_poll(store, http_server)
+    assert story(store, url).moved_to == http_server.url("/new")
+    assert outcomes(store, url) == ["changed"]
+
+
+@pytest.mark.parametrize("code", [404, 410])
+def test_404_and_410_mark_a_story_gone_and_it_comes_back(
+    store: Store, http_server: TestHTTPServer, code: int
+) -> None:
+    http_server.page("/s", page(paragraphs(4)))
+    url = track(store, http_server, "/s")
+    run_poll(store, http_server)
+    http_server.status("/s", code)
+    run_poll(store, http_server, url)
+    assert story(store, url).status == "gone"
+    http_server.page("/s", page(paragraphs(4)))
+    run_poll(store, http_server, url)
+    assert story(store, url).status == "active"
+    assert outcomes(store, url) == ["changed", "gone", "not_modified"]
+
+
+def test_server_errors_back_off_and_mark_the_story_error(
+    store: Store, http_server: TestHTTPServer
+) -> None:
+    http_server.status("/s", 500)
+    url = track(store, http_server, "/s")
+    for _ in range(3):
+        before = utcnow()
+        run_poll(store, http_server, url)
+        row = story(store, url)
+        assert row.next_check_at is not None
+        assert row.next_check_at >= before + timedelta(seconds=FAST.error_base)
+    assert row.failures == 3
+    assert row.status == "error"
+    assert row.last_error == "HTTP 500 Internal Server Error"
+    assert outcomes(store, url) == ["http_error"] * 3
+
+
+def test_retry_after_on_429_is_honoured(store: Store, http_server: TestHTTPServer) -> None:
+    http_server.status("/s", 429, ("Retry-After", "120"))
+    url = track(store, http_server, "/s")
+    before = utcnow()
+    run_poll(store, http_server)
+    row = story(store, url)
+    assert row.next_check_at is not None
+    assert row.next_check_at >= before + timedelta(seconds=120)
+    assert outcomes(store, url) == ["rate_limited"]
+
+
+def test_a_trickling_server_times_out_in_bounded_time(
+    store: Store, http_server: TestHTTPServer
+) -> None:
+    http_server.route("/s", Trickle(interval=0.2))
+    url = track(store, http_server, "/s")
+    started = time.monotonic()
+    run_poll(store, http_server, total_timeout=1.0)
+    assert time.monotonic() - started < 5
+    assert outcomes(store, url) == ["timeout"]
+
+
+def test_a_body_over_the_cap_is_refused(store: Store, http_server: TestHTTPServer) -> None:
+    http_server.route("/s", Huge(size=3_000_000, declare_length=False))
+    url = track(store, http_server, "/s")
+    run_poll(store, http_server, max_bytes=100_000)
+    assert outcomes(store, url) == ["too_large"]
+    assert versions(store, url) == 0
+
+
+def test_a_gzip_bomb_stops_at_the_cap_in_bounded_memory(
+    store: Store, http_server: TestHTTPServer
+) -> None:
+    http_server.route("/s", GzipBomb(decoded_size=256 << 20))
+    url = track(store, http_server, "/s")
+    tracemalloc.start()
+    run_poll(store, http_server, max_bytes=1 << 20)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert outcomes(store, url) == ["too_large"]
+    assert peak < 40 << 20
+
+
+def test_a_redirect_loop_is_logged(store: Store, http_server: TestHTTPServer) -> None:
+    http_server.redirect("/a", "/b")
+    http_server.redirect("/b", "/a")
+    url = track(store, http_server, "/a")
+    run_poll(store, http_server)
+    assert outcomes(store, url) == ["redirect_loop"]
+
+
+def test_a_wrong_charset_header_still_stores_the_right_text(
+    store: Store, http_server: TestHTTPServer
+) -> None:
+    paras = [*paragraphs(3), "The café owner in Zürich said the naïve plan had failed."]
+    http_server.page(
+        "/s", page(paras).encode("utf-8"), content_type="text/html; charset=iso-8859-1"
+    )
+    url = track(store, http_server, "/s")
+    run_poll(store, http_server)
+    assert "café owner in Zürich" in store.version(url).split.sections[0].text
+
+
+def test_a_private_address_is_refused_without_permission(
+    store: Store, http_server: TestHTTPServer
+) -> None:
+    http_server.page("/s", page(paragraphs(4)))
+    url = track(store, http_server, "/s")
+    run_poll(store, http_server, allow_hosts=frozenset())
+    assert outcomes(store, url) == ["refused"]
+    assert http_server.count("/s") == 0
+    assert "loopback" in (story(store, url).last_error or "")
+
+
+# -- the quality gate -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        page(["Breaking: more soon."]),
+        "<html><body><nav><a href='/'>Home</a></nav></body></html>",
+        page(
+            [
+                "We use cookies to give you the best experience on our site and to show you "
+                "relevant adverts. By clicking accept all cookies you agree to the storing of "
+                "cookies on your device. You can change your cookie settings at any time by "
+                "visiting our privacy page and choosing which partners may process your data."
+            ],
+            title="Your privacy",
+        ),
+        page(
+            [
+                "Subscribe now to continue reading. Already a subscriber? Sign in to read this "
+                "story and every other article on our site, with unlimited access on any of "
+                "your devices for just one dollar a week for the first three months of your "
+                "subscription, then the regular price."
+            ],
+            title="Quake hits coast",
+        ),
+    ],
+    ids=["stub", "no-article", "consent", "paywall"],
+)
+def test_pages_that_are_not_the_article_are_suspect(
+    store: Store, http_server: TestHTTPServer, body: str
+) -> None:
+    http_server.page("/s", body)
+    url = track(store, http_server, "/s")
+    run_poll(store, http_server)
+    assert outcomes(store, url) == ["suspect"]
+    assert versions(store, url) == 0
+    assert store.checks(url)[0]["error"]
+
+
+def test_a_drastic_shrink_without_a_marker_change_is_suspect(
+    store: Store, http_server: TestHTTPServer
+) -> None:
+    http_server.page("/s", page(paragraphs(8)))
+    url = track(store, http_server, "/s")
+    run_poll(store, http_server)
+    http_server.page("/s", page(paragraphs(2)))
+    run_poll(store, http_server, url)
+    assert outcomes(store, url) == ["changed", "suspect"]
+    assert "shrank" in (store.checks(url)[0]["error"] or "")
+    assert versions(store, url) == 1
+
+
+def test_a_shrink_when_the_marker_is_dropped_is_a_version(
+    store: Store, http_server: TestHTTPServer
+) -> None:
+    http_server.page("/s", page([*paragraphs(2, "flood"), MARKER, *paragraphs(8)]))
+    url = track(store, http_server, "/s")
+    run_poll(store, http_server)
+    assert store.version(url).split.marker is not None
+    http_server.page("/s", page(paragraphs(3, "flood")))
+    run_poll(store, http_server, url)
+    assert outcomes(store, url) == ["changed", "changed"]
+
+
+def test_the_same_suspect_page_is_not_extracted_again(
+    store: Store, http_server: TestHTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    http_server.page("/s", page(["Breaking: more soon."]), conditional=False)
+    url = track(store, http_server, "/s")
+    run_poll(store, http_server)
+    monkeypatch.setattr(poll_module, "article_of", lambda *a: pytest.fail("extracted again"))
+    run_poll(store, http_server, url)
+    assert outcomes(store, url) == ["suspect", "suspect"]
+
+
+# -- claiming, leases, removal ------------------------------------------------------------
+
+
+def test_a_named_story_leased_by_another_worker_is_skipped(
+    store: Store, http_server: TestHTTPServer
+) -> None:
+    http_server.page("/s", page(paragraphs(4)))
+    url = track(store, http_server, "/s")
+    assert claim_due(store, "other-worker", limit=10, lease_seconds=60)
+    summary = run_poll(store, http_server, url)
+    assert summary.busy == [url]
+    assert http_server.count("/s") == 0
+
+
+def test_a_dead_workers_lease_expires_and_the_story_is_due_again(store: Store) -> None:
+    add_story(store, "https://news.example.com/a")
+    claimed = claim_due(store, "dead", limit=10, lease_seconds=0.05)
+    assert len(claimed) == 1
+    assert claim_due(store, "live", limit=10, lease_seconds=60) == []
+    time.sleep(0.1)
+    assert [d.url for d in claim_due(store, "live", limit=10, lease_seconds=60)] == [
+        "https://news.example.com/a"
+    ]
+
+
+def test_finding_due_work_uses_the_next_check_index(store: Store) -> None:
+    with store.engine.connect() as conn:
+        plan = conn.execute(
+            text(
+                "EXPLAIN QUERY PLAN SELECT id FROM stories WHERE next_check_at <= :now "
+                "ORDER BY next_check_at LIMIT 10"
+            ),
+            {"now": utcnow().isoformat()},
+        ).all()
+    assert any("ix_stories_next_check_at" in str(row) for row in plan)
+
+
+def test_only_due_stories_are_claimed(store: Store) -> None:
+    later = utcnow() + timedelta(hours=1)
+    for i in range(50):
+        add_story(store, f"https://news.example.com/{i}", first_check=later)
+    add_story(store, "https://news.example.com/due")
+    assert [d.url for d in claim_due(store, "w", limit=100, lease_seconds=60)] == [
+        "https://news.example.com/due"
+    ]
+
+
+def test_remove_keeps_history_and_purge_deletes_it(
+    store: Store, http_server: TestHTTPServer
+) -> None:
+    http_server.page("/s", page(paragraphs(4)))
+    url = track(store, http_server, "/s")
+    run_poll(store, http_server)
+    remove_story(store, url)
+    assert story(store, url).status == "removed"
+    assert story(store, url).next_check_at is None
+    assert versions(store, url) == 1
+    remove_story(store, url, purge=True)
+    with store.session() as session:
+        assert session.scalar(select(func.count()).select_from(Story)) == 0
+        assert session.scalar(select(func.count()).select_from(Check)) == 0
+
+
+def test_every_stored_version_has_its_sentences(store: Store, http_server: TestHTTPServer) -> None:
+    http_server.page("/s", page(paragraphs(4)))
+    url = track(store, http_server, "/s")
+    run_poll(store, http_server)
+    with store.session() as session:
+        version = session.scalar(select(Version))
+        assert version is not None
+        count = session.scalar(select(func.count()).where(VersionSentence.version_id == version.id))
+    assert count and count >= 4
+    assert url
