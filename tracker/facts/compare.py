@@ -8,6 +8,7 @@ below the new lede. Sentences are compared with rapidfuzz on folded text.
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -23,7 +24,10 @@ _SENTENCE_SLOTS = {"added": "event_added", "removed": "event_removed"}
 _SENTENCE_SLOTS |= {"changed": "statement", "contradicted": "statement"}
 _SENTENCE_LABELS = {"added": "New", "removed": "Removed", "changed": "Changed"}
 _SENTENCE_LABELS |= {"contradicted": "Contradicted"}
-UNKNOWN_AGENTS = frozenset({"unknown", "who", "whoever", "that", "which", "it", "they", "he", "she"})
+_NUMBER = re.compile(r"\d[\d,.]*")
+UNKNOWN_AGENTS = frozenset(
+    {"unknown", "who", "whoever", "that", "which", "it", "they", "he", "she"}
+)
 
 
 @dataclass(frozen=True)
@@ -61,7 +65,9 @@ def compare_facts(
         *_status_changes(a, b),
         *_agent_changes(a, b),
     ]
-    explained = {c.b_sentence for c in candidates if c.b_sentence is not None}
+    explained = {
+        c.b_sentence for c in candidates if c.b_sentence is not None and c.change.kind != "status"
+    }
     candidates += _edits(a, b, ops, explained)
     explained |= {c.b_sentence for c in candidates if c.b_sentence is not None}
     candidates += _additions(a, b, cover, explained)
@@ -88,6 +94,13 @@ def _coverage(a_sentences: Sequence[Sentence], b_sentences: Sequence[Sentence]) 
     if not a_texts or not b_texts:
         return _Coverage([0.0] * len(a_texts), [0.0] * len(b_texts), [-1] * len(b_texts))
     scores = process.cdist(a_texts, b_texts, scorer=fuzz.token_set_ratio, workers=1)
+    a_numbers = [set(_NUMBER.findall(t)) for t in a_texts]
+    for j, text in enumerate(b_texts):
+        numbers = set(_NUMBER.findall(text))
+        if numbers:  # a new figure is news however similar the wording
+            for i, known in enumerate(a_numbers):
+                if numbers - known:
+                    scores[i, j] = min(scores[i, j], lx.COVERED_SIMILARITY - 1)
     return _Coverage(
         a_score=[float(row.max()) for row in scores],
         b_score=[float(scores[:, j].max()) for j in range(len(b_texts))],
@@ -141,8 +154,10 @@ def _quantity_changes(a: _Side, b: _Side, b_cover: list[float]) -> list[_Candida
         if a_list:
             old = a_list[0]
             out.append(_quantity_change("quantity", key, old, new, a, b))
-        elif not any(_same_value(new, old) for old in a_all) and (
-            b_cover[new.sentence] < lx.SAME_SENTENCE_SIMILARITY
+        elif (
+            key in lx.COUNT_CLASSES.values()
+            and not any(_same_value(new, old) for old in a_all)
+            and b_cover[new.sentence] < lx.SAME_SENTENCE_SIMILARITY
         ):
             out.append(_quantity_change("added", key, None, new, a, b))
     return out
@@ -159,10 +174,7 @@ def _quantity_change(
     label = _counted_label(key)
     before = old.number if old else None
     after = new.number or ""
-    if new.source:
-        after_shown = f"{after} ({new.source} {_past(new.source_verb)})"
-    else:
-        after_shown = after
+    after_shown = f"{after}{_said(new)}"
     summary = f"{label}: {before or 'not given'} → {after_shown}"
     return _Candidate(
         FactChange(
@@ -189,10 +201,16 @@ def _source_change(
     """Same number, another source ("the agency said" → "police said")."""
     a_sources = {entity_key(f.source) for f in a_list if f.source}
     first = next((f for f in b_list if f.source), None)
-    if first is None or not a_sources or entity_key(first.source or "") in a_sources:
+    if first is None or not a_sources or _same_source(first.source or "", a_sources):
         return []
     old = next(f for f in a_list if f.source)
     return [_attribution_change(_counted_label(key), old, first, a, b)]
+
+
+def _same_source(source: str, others: set[str]) -> bool:
+    """ "Police" and "Japanese police" are one source; so are spelling variants."""
+    key = entity_key(source)
+    return any(key in other or other in key for other in others)
 
 
 def _attribution_change(subject: str, old: Fact, new: Fact, a: _Side, b: _Side) -> _Candidate:
@@ -237,6 +255,7 @@ def _status_changes(a: _Side, b: _Side) -> list[_Candidate]:
             continue
         old, new = a_list[0], b_list[0]
         if old.status == new.status:
+            out += _certainty_change(new.patient or key, old, new, a, b)
             continue
         name = new.patient or key
         before = f"{old.status}: {old.text}"
@@ -263,6 +282,33 @@ def _status_changes(a: _Side, b: _Side) -> list[_Candidate]:
     return out
 
 
+def _certainty_change(name: str, old: Fact, new: Fact, a: _Side, b: _Side) -> list[_Candidate]:
+    """Same status, surer or less sure: "rebels claimed …" → "the army confirmed …"."""
+    if lx.CERTAINTY_RANK[old.certainty] == lx.CERTAINTY_RANK[new.certainty]:
+        return []
+    before = f"{old.certainty}{_said(old)}"
+    after = f"{new.certainty}{_said(new)}"
+    return [
+        _Candidate(
+            FactChange(
+                change="certainty",
+                kind="certainty",
+                subject=f"{name} {new.status}",
+                slot="certainty",
+                before=before,
+                after=after,
+                summary=f"{name} {new.status}: {before} → {after}",
+                evidence_a=a.text(old.sentence),
+                evidence_b=b.text(new.sentence),
+            ),
+            weight=lx.CHANGE_WEIGHT["certainty"],
+            position=new.sentence,
+            a_sentence=old.sentence,
+            b_sentence=new.sentence,
+        )
+    ]
+
+
 def _said(fact: Fact) -> str:
     return f" ({fact.source} {_past(fact.source_verb)})" if fact.source else ""
 
@@ -272,6 +318,15 @@ def _said(fact: Fact) -> str:
 
 def _known(agent: str | None) -> bool:
     return bool(agent) and fold(agent or "") not in UNKNOWN_AGENTS
+
+
+def _named(agent: str | None) -> bool:
+    """An agent worth reporting as the answer to "who did it": a name, not "One activist"."""
+    words = (agent or "").split()
+    return _known(agent) and any(
+        w[:1].isupper() and w.lower() not in lx.NUMBER_WORDS and w.lower() not in lx.STOP_LEMMAS
+        for w in words
+    )
 
 
 def _event_groups(facts: Iterable[Fact]) -> dict[tuple[str, str], list[Fact]]:
@@ -291,17 +346,21 @@ def _agent_changes(a: _Side, b: _Side) -> list[_Candidate]:
         if not a_list:
             continue
         new = next((f for f in b_list if _known(f.agent)), None)
-        if new is None:
+        if new is None or key[1] in lx.PEOPLE_NOUNS:
             continue
         a_agents = {entity_key(f.agent or "") for f in a_list if _known(f.agent)}
-        if entity_key(new.agent or "") in a_agents:
+        if _same_source(new.agent or "", a_agents):
             continue
         old = next((f for f in a_list if f.certainty == "unclear"), a_list[0])
         if a_agents:
             old = next(f for f in a_list if _known(f.agent))
+            if not (_named(old.agent) and _named(new.agent)):
+                continue
             change, before = "changed", old.agent
-        else:
+        elif _named(new.agent):
             change, before = "resolved", "unclear" if old.certainty == "unclear" else None
+        else:
+            continue
         out.append(_agent_change(change, key, old, new, before, a, b))
     return out
 
@@ -368,14 +427,24 @@ def _additions(a: _Side, b: _Side, cover: _Coverage, explained: set[int]) -> lis
         if sentence.index in block:
             continue
         best = cover.b_best[sentence.index]
-        if best >= 0 and cover.b_score[sentence.index] >= lx.REWRITE_SIMILARITY:
-            out.append(_rewrite(a.sentences[best], sentence, b.facts))
+        if best >= 0 and _overlap(a.sentences[best].text, sentence.text) >= lx.REWRITE_OVERLAP:
+            _, added = _term_difference(
+                _terms(a.facts, best)[0], _terms(b.facts, sentence.index)[0]
+            )
+            if _names_or_numbers(added):
+                out.append(_rewrite(a.sentences[best], sentence, b.facts))
         else:
             out.append(_sentence_change("added", b.facts, sentence, None, sentence.text))
     if block:
         first = b.sentences[min(block)]
         out.append(_sentence_change("added", b.facts, first, None, first.text, weight=-1.0))
     return out
+
+
+def _overlap(old: str, new: str) -> float:
+    """Share of the new sentence's content words the old one already had."""
+    new_words = content_words(new)
+    return len(new_words & content_words(old)) / len(new_words) if new_words else 0.0
 
 
 def _inserted_block(b: _Side, cover: _Coverage) -> set[int]:
@@ -417,9 +486,22 @@ def _terms(facts: Iterable[Fact], sentence: int) -> tuple[set[str], bool]:
     return terms, negated
 
 
-def _edits(
-    a: _Side, b: _Side, ops: Sequence[SentenceOp], explained: set[int]
-) -> list[_Candidate]:
+def _term_difference(a_terms: set[str], b_terms: set[str]) -> tuple[set[str], set[str]]:
+    """Terms only A has and terms only B has, spelling and transliteration variants folded."""
+    a_keys = {entity_key(t) for t in a_terms}
+    b_keys = {entity_key(t) for t in b_terms}
+    return (
+        {t for t in a_terms if entity_key(t) not in b_keys},
+        {t for t in b_terms if entity_key(t) not in a_keys},
+    )
+
+
+def _names_or_numbers(terms: set[str]) -> bool:
+    """A change of a name or a figure is a fact change; other wording changes are style."""
+    return any(t[:1].isupper() or t[:1].isdigit() for t in terms)
+
+
+def _edits(a: _Side, b: _Side, ops: Sequence[SentenceOp], explained: set[int]) -> list[_Candidate]:
     """Edited sentence pairs whose names, things or negation changed (not just style)."""
     out = []
     for op in ops:
@@ -428,11 +510,11 @@ def _edits(
         i, j = op.a[0], op.b[0]
         a_terms, a_neg = _terms(a.facts, i)
         b_terms, b_neg = _terms(b.facts, j)
-        removed, added = a_terms - b_terms, b_terms - a_terms
+        removed, added = _term_difference(a_terms, b_terms)
         old, new = a.sentences[i], b.sentences[j]
         if a_neg != b_neg:
             change = "contradicted"
-        elif (removed and added) or any(t[:1].isupper() for t in removed):
+        elif _names_or_numbers(removed | added):
             change = "changed"
         else:
             continue
@@ -450,9 +532,7 @@ def _edits(
     return out
 
 
-def _removals(
-    a: _Side, b: _Side, a_cover: list[float], used: set[int]
-) -> list[_Candidate]:
+def _removals(a: _Side, b: _Side, a_cover: list[float], used: set[int]) -> list[_Candidate]:
     """Sentences of A that B no longer says, when B is a revision of A (not a rewrite)."""
     if not a.sentences:
         return []

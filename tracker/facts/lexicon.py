@@ -11,21 +11,55 @@ import re
 # Datelines glued to a lede ("YEREVAN, ARMENIA --", "BOULDER, Colo. (AP) —", "(CBS/AP)")
 # would otherwise become part of the first noun phrase.
 DATELINE_PATTERNS: tuple[re.Pattern[str], ...] = (
-    re.compile(r"^\s*[A-Z][A-Z .'’-]{2,}(?:,\s*[A-Za-z][A-Za-z .'’]*)?\s*(?:\([^)]{1,30}\))?\s*(?:--|—|–|-)\s+"),
+    re.compile(
+        r"^\s*[A-Z][A-Z .'’-]{2,}(?:,\s*[A-Za-z][A-Za-z .'’]*)?\s*"
+        r"(?:\([^)]{1,30}\))?\s*(?:--|—|–|-)\s+"
+    ),
     re.compile(r"^\s*\((?:[A-Z]{2,}[/ ]?)+\)\s*(?:--|—|–|-)?\s*"),
 )
 
 # Verbs whose subject is the source of the clause they govern.
 SAY_VERBS: frozenset[str] = frozenset(
-    "say tell report confirm announce claim state add note insist acknowledge "
-    "estimate warn write declare allege maintain concede deny dispute reject explain cite "
-    "believe suggest indicate show reveal predict accuse testify argue".split()
+    [
+        "say",
+        "tell",
+        "report",
+        "confirm",
+        "announce",
+        "claim",
+        "state",
+        "add",
+        "note",
+        "insist",
+        "acknowledge",
+        "estimate",
+        "warn",
+        "write",
+        "declare",
+        "allege",
+        "maintain",
+        "concede",
+        "deny",
+        "dispute",
+        "reject",
+        "explain",
+        "cite",
+        "believe",
+        "suggest",
+        "indicate",
+        "show",
+        "reveal",
+        "predict",
+        "accuse",
+        "testify",
+        "argue",
+    ]
 )
 # How sure the source is, by its verb; anything else under a say-verb is "attributed".
 SOURCE_VERB_CERTAINTY: dict[str, str] = {
     "confirm": "confirmed",
     "acknowledge": "confirmed",
-        "concede": "confirmed",
+    "concede": "confirmed",
     "claim": "reported",
     "allege": "reported",
     "report": "reported",
@@ -41,16 +75,31 @@ ACCORDING_TO = ("according", "to")
 
 # Adjectives that, negated after "be" ("it was not clear who ..."), make a clause unknown,
 # and their already-negative forms ("it is unclear whether ...").
-KNOWABLE_ADJECTIVES: frozenset[str] = frozenset("clear known certain immediately_clear".split())
-UNKNOWN_ADJECTIVES: frozenset[str] = frozenset("unclear unknown uncertain unconfirmed".split())
-WH_WORDS: frozenset[str] = frozenset("who whom whoever what which whether if why how".split())
+KNOWABLE_ADJECTIVES: frozenset[str] = frozenset(["clear", "known", "certain", "immediately_clear"])
+UNKNOWN_ADJECTIVES: frozenset[str] = frozenset(["unclear", "unknown", "uncertain", "unconfirmed"])
+WH_WORDS: frozenset[str] = frozenset(
+    ["who", "whom", "whoever", "what", "which", "whether", "if", "why", "how"]
+)
 
 # Words that turn a statement into a report or a guess.
 HEDGES: frozenset[str] = frozenset(
-    "reportedly apparently seemingly allegedly possibly probably perhaps likely "
-    "may might could purportedly presumably".split()
+    [
+        "reportedly",
+        "apparently",
+        "seemingly",
+        "allegedly",
+        "possibly",
+        "probably",
+        "perhaps",
+        "likely",
+        "may",
+        "might",
+        "could",
+        "purportedly",
+        "presumably",
+    ]
 )
-NEGATION_LEMMAS: frozenset[str] = frozenset("not n't never no".split())
+NEGATION_LEMMAS: frozenset[str] = frozenset(["not", "n't", "never", "no"])
 
 # Certainty ladder: a move up or down between versions is a "certainty" change.
 CERTAINTY_RANK: dict[str, int] = {
@@ -89,72 +138,156 @@ SPELLING_VARIANTS: dict[str, str] = {
 DASHES = str.maketrans({"—": "-", "–": "-", "‘": "'", "’": "'", "“": '"', "”": '"'})
 
 NUMBER_WORDS: dict[str, float] = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "dozen": 12,
-    "dozens": 24, "hundred": 100, "hundreds": 200, "thousand": 1000,
-    "thousands": 2000, "million": 1e6, "millions": 2e6, "billion": 1e9, "trillion": 1e12,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "dozen": 12,
+    "dozens": 24,
+    "hundred": 100,
+    "hundreds": 200,
+    "thousand": 1000,
+    "thousands": 2000,
+    "million": 1e6,
+    "millions": 2e6,
+    "billion": 1e9,
+    "trillion": 1e12,
 }
 # Multipliers that follow a number ("1.2 million").
-SCALE_WORDS: dict[str, float] = {"hundred": 100, "thousand": 1e3, "million": 1e6,
-                                 "billion": 1e9, "trillion": 1e12}
+SCALE_WORDS: dict[str, float] = {
+    "hundred": 100,
+    "thousand": 1e3,
+    "million": 1e6,
+    "billion": 1e9,
+    "trillion": 1e12,
+}
 
 # Units: a number of these is a measure of something else ("a 13-foot tsunami").
 # Value = factor to the base unit of the dimension, so conversions compare equal.
 UNITS: dict[str, tuple[str, float]] = {
-    "mile": ("length", 1609.0), "kilometer": ("length", 1000.0), "km": ("length", 1000.0),
-    "kilometre": ("length", 1000.0), "meter": ("length", 1.0), "metre": ("length", 1.0),
-    "foot": ("length", 0.3048), "feet": ("length", 0.3048), "yard": ("length", 0.9144),
-    "inch": ("length", 0.0254), "centimeter": ("length", 0.01),
-    "percent": ("share", 1.0), "%": ("share", 1.0), "point": ("points", 1.0),
-    "cent": ("money", 0.01), "$": ("money", 1.0), "dollar": ("money", 1.0),
-    "euro": ("money", 1.0), "pound": ("money", 1.0), "yen": ("money", 0.01),
-    "magnitude": ("magnitude", 1.0), "degree": ("degree", 1.0),
-    "hour": ("duration", 3600.0), "minute": ("duration", 60.0), "day": ("duration", 86400.0),
-    "week": ("duration", 604800.0), "month": ("duration", 2.6e6), "year": ("duration", 3.15e7),
-    "acre": ("area", 4047.0), "hectare": ("area", 10000.0), "gallon": ("volume", 3.785),
-    "barrel": ("volume", 159.0), "ton": ("mass", 1000.0), "tonne": ("mass", 1000.0),
+    "mile": ("length", 1609.0),
+    "kilometer": ("length", 1000.0),
+    "km": ("length", 1000.0),
+    "kilometre": ("length", 1000.0),
+    "meter": ("length", 1.0),
+    "metre": ("length", 1.0),
+    "foot": ("length", 0.3048),
+    "feet": ("length", 0.3048),
+    "yard": ("length", 0.9144),
+    "inch": ("length", 0.0254),
+    "centimeter": ("length", 0.01),
+    "percent": ("share", 1.0),
+    "%": ("share", 1.0),
+    "point": ("points", 1.0),
+    "cent": ("money", 0.01),
+    "$": ("money", 1.0),
+    "dollar": ("money", 1.0),
+    "euro": ("money", 1.0),
+    "pound": ("money", 1.0),
+    "yen": ("money", 0.01),
+    "magnitude": ("magnitude", 1.0),
+    "degree": ("degree", 1.0),
+    "hour": ("duration", 3600.0),
+    "minute": ("duration", 60.0),
+    "day": ("duration", 86400.0),
+    "week": ("duration", 604800.0),
+    "month": ("duration", 2.6e6),
+    "year": ("duration", 3.15e7),
+    "acre": ("area", 4047.0),
+    "hectare": ("area", 10000.0),
+    "gallon": ("volume", 3.785),
+    "barrel": ("volume", 159.0),
+    "ton": ("mass", 1000.0),
+    "tonne": ("mass", 1000.0),
 }
 # Two measures of one thing agree when within this relative tolerance (rounded conversions).
 UNIT_TOLERANCE = 0.12
 
 # What a count of people counts is the event around it: these words all count the same toll.
 COUNT_CLASSES: dict[str, str] = {
-    **dict.fromkeys("kill killed dead death die toll fatality life casualty".split(), "killed"),
-    **dict.fromkeys("injure injured wound wounded hurt injury".split(), "injured"),
-    **dict.fromkeys("missing miss unaccounted".split(), "missing"),
-    **dict.fromkeys("arrest arrested detain detained".split(), "arrested"),
-    **dict.fromkeys("evacuate evacuated evacuation evacuee".split(), "evacuated"),
-    **dict.fromkeys("charge charged indict indicted".split(), "charged"),
-    **dict.fromkeys("rescue rescued".split(), "rescued"),
-    **dict.fromkeys("aboard board passenger".split(), "aboard"),
+    **dict.fromkeys(
+        ["kill", "killed", "dead", "death", "die", "toll", "fatality", "life", "casualty"], "killed"
+    ),
+    **dict.fromkeys(["injure", "injured", "wound", "wounded", "hurt", "injury"], "injured"),
+    **dict.fromkeys(["missing", "miss", "unaccounted"], "missing"),
+    **dict.fromkeys(["arrest", "arrested", "detain", "detained"], "arrested"),
+    **dict.fromkeys(["evacuate", "evacuated", "evacuation", "evacuee"], "evacuated"),
+    **dict.fromkeys(["charge", "charged", "indict", "indicted"], "charged"),
+    **dict.fromkeys(["rescue", "rescued"], "rescued"),
+    **dict.fromkeys(["aboard", "board", "passenger"], "aboard"),
 }
 # Nouns that only say "people": the count belongs to the event, not to the noun.
 PEOPLE_NOUNS: frozenset[str] = frozenset(
-    "people person serviceman servicemen soldier troop civilian resident passenger "
-    "member officer worker child adult man woman victim student fighter militant "
-    "protester official others other".split()
+    [
+        "people",
+        "person",
+        "serviceman",
+        "servicemen",
+        "soldier",
+        "troop",
+        "civilian",
+        "resident",
+        "passenger",
+        "member",
+        "officer",
+        "worker",
+        "child",
+        "adult",
+        "man",
+        "woman",
+        "victim",
+        "student",
+        "fighter",
+        "militant",
+        "protester",
+        "official",
+        "others",
+        "other",
+    ]
 )
 # Numbers that are dates, times and ordinals are not quantities.
-NON_QUANTITY_ENTS: frozenset[str] = frozenset("DATE TIME ORDINAL".split())
+NON_QUANTITY_ENTS: frozenset[str] = frozenset(["DATE", "TIME", "ORDINAL"])
 YEAR_RANGE = (1800, 2100)
 
 # What happened to an entity (a city, a person, a group): the status a reader tracks.
 STATUS_WORDS: dict[str, str] = {
-    **dict.fromkeys("seize seizure capture take fall conquer occupy".split(), "captured"),
-    **dict.fromkeys("retake recapture liberate".split(), "retaken"),
-    **dict.fromkeys("fight battle contest continue defend siege".split(), "contested"),
-    **dict.fromkeys("die death dead kill".split(), "dead"),
-    **dict.fromkeys("hospitalize hospitalized hospital battle_illness".split(), "hospitalized"),
-    **dict.fromkeys("arrest detain custody jail imprison".split(), "in custody"),
-    **dict.fromkeys("charge indict".split(), "charged"),
-    **dict.fromkeys("release free".split(), "released"),
-    **dict.fromkeys("convict sentence".split(), "convicted"),
-    **dict.fromkeys("acquit".split(), "acquitted"),
-    **dict.fromkeys("resign quit step_down".split(), "resigned"),
-    **dict.fromkeys("elect win".split(), "won"),
+    **dict.fromkeys(
+        ["seize", "seizure", "capture", "take", "fall", "conquer", "occupy"], "captured"
+    ),
+    **dict.fromkeys(["retake", "recapture", "liberate"], "retaken"),
+    **dict.fromkeys(["fight", "battle", "contest", "continue", "defend", "siege"], "contested"),
+    **dict.fromkeys(["die", "death", "dead", "kill"], "dead"),
+    **dict.fromkeys(["hospitalize", "hospitalized", "hospital", "battle_illness"], "hospitalized"),
+    **dict.fromkeys(["arrest", "detain", "custody", "jail", "imprison"], "in custody"),
+    **dict.fromkeys(["charge", "indict"], "charged"),
+    **dict.fromkeys(["release", "free"], "released"),
+    **dict.fromkeys(["convict", "sentence"], "convicted"),
+    **dict.fromkeys(["acquit"], "acquitted"),
+    **dict.fromkeys(["resign", "quit", "step_down"], "resigned"),
+    **dict.fromkeys(["elect", "win"], "won"),
 }
 # Phrases that state a status without a status verb.
 STATUS_PHRASES: dict[str, str] = {
@@ -172,8 +305,45 @@ STATUS_PHRASES: dict[str, str] = {
 
 # Content words that carry no fact of their own (for "is this sentence new?").
 STOP_LEMMAS: frozenset[str] = frozenset(
-    "be have do say the a an of to in on at for and or but that this it its with by from "
-    "as was were is are has had will would also which who said says".split()
+    [
+        "be",
+        "have",
+        "do",
+        "say",
+        "the",
+        "a",
+        "an",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "and",
+        "or",
+        "but",
+        "that",
+        "this",
+        "it",
+        "its",
+        "with",
+        "by",
+        "from",
+        "as",
+        "was",
+        "were",
+        "is",
+        "are",
+        "has",
+        "had",
+        "will",
+        "would",
+        "also",
+        "which",
+        "who",
+        "said",
+        "says",
+    ]
 )
 
 # Matching and reporting thresholds.
@@ -181,8 +351,8 @@ SAME_SENTENCE_SIMILARITY = 85  # rapidfuzz token_set_ratio: a B sentence restate
 COVERED_SIMILARITY = 70  # a new B sentence whose facts an A sentence already has
 NOVEL_WORD_SHARE = 0.5  # share of a sentence's content words that must be new to be "added"
 MIN_ADDED_WORDS = 6  # shorter new sentences are captions and fragments, not facts
-TAIL_SHARE = 0.15
-REVISION_SHARE = 0.5  # removals are reported only when B keeps this share of A verbatim  # removals in the last part of A may be an excerpt cut short
+TAIL_SHARE = 0.15  # removals in the last part of A may be an excerpt cut short
+REVISION_SHARE = 0.5  # removals are reported only when B keeps this share of A verbatim
 
 # How important each kind of change is to a reader (ordering and the cap).
 CHANGE_WEIGHT: dict[str, float] = {
@@ -198,12 +368,32 @@ CHANGE_WEIGHT: dict[str, float] = {
 
 # Words in front of a number that belong to it ("at least 32", "more than 1,200").
 NUMBER_MODIFIERS: frozenset[str] = frozenset(
-    "at least more than fewer less about nearly almost over under some approximately "
-    "roughly around estimated up another only just".split()
+    [
+        "at",
+        "least",
+        "more",
+        "than",
+        "fewer",
+        "less",
+        "about",
+        "nearly",
+        "almost",
+        "over",
+        "under",
+        "some",
+        "approximately",
+        "roughly",
+        "around",
+        "estimated",
+        "up",
+        "another",
+        "only",
+        "just",
+    ]
 )
 # Status words whose grammatical subject is the entity ("Ali died", "the city fell").
 SUBJECT_STATUS_WORDS: frozenset[str] = frozenset(
-    "die dead fall hospital hospitalize resign quit continue battle".split()
+    ["die", "dead", "fall", "hospital", "hospitalize", "resign", "quit", "continue", "battle"]
 )
 # Predicates that name the same event ("downed" = "shot down").
 PREDICATE_SYNONYMS: dict[str, str] = {
@@ -216,33 +406,93 @@ PREDICATE_SYNONYMS: dict[str, str] = {
 }
 # Irregular plurals for event keys.
 PLURALS: dict[str, str] = {
-    "people": "person", "men": "man", "women": "woman", "children": "child",
-    "servicemen": "serviceman", "police": "police", "news": "news", "series": "series",
+    "people": "person",
+    "men": "man",
+    "women": "woman",
+    "children": "child",
+    "servicemen": "serviceman",
+    "police": "police",
+    "news": "news",
+    "series": "series",
 }
 
 # Verbs too light to key an event on ("have", "make"): their frames are never compared.
 LIGHT_VERBS: frozenset[str] = frozenset(
-    "be have make take give get do go come put set keep let seem become include use "
-    "follow lead show see find call help want need try begin start continue remain".split()
+    [
+        "be",
+        "have",
+        "make",
+        "take",
+        "give",
+        "get",
+        "do",
+        "go",
+        "come",
+        "put",
+        "set",
+        "keep",
+        "let",
+        "seem",
+        "become",
+        "include",
+        "use",
+        "follow",
+        "lead",
+        "show",
+        "see",
+        "find",
+        "call",
+        "help",
+        "want",
+        "need",
+        "try",
+        "begin",
+        "start",
+        "continue",
+        "remain",
+    ]
 )
 
 # Past tense for summaries ("Who shot down the helicopter").
 IRREGULAR_PAST: dict[str, str] = {
-    "say": "said", "tell": "told", "write": "wrote", "shoot": "shot", "take": "took",
-    "give": "gave", "make": "made", "find": "found", "hold": "held", "lead": "led",
-    "bring": "brought", "buy": "bought", "win": "won", "lose": "lost", "hit": "hit",
-    "strike": "struck", "set": "set", "put": "put", "send": "sent", "leave": "left",
-    "build": "built", "fight": "fought", "seize": "seized", "begin": "began",
-    "sign": "signed", "order": "ordered", "steal": "stole", "break": "broke", "run": "ran",
+    "say": "said",
+    "tell": "told",
+    "write": "wrote",
+    "shoot": "shot",
+    "take": "took",
+    "give": "gave",
+    "make": "made",
+    "find": "found",
+    "hold": "held",
+    "lead": "led",
+    "bring": "brought",
+    "buy": "bought",
+    "win": "won",
+    "lose": "lost",
+    "hit": "hit",
+    "strike": "struck",
+    "set": "set",
+    "put": "put",
+    "send": "sent",
+    "leave": "left",
+    "build": "built",
+    "fight": "fought",
+    "seize": "seized",
+    "begin": "began",
+    "sign": "signed",
+    "order": "ordered",
+    "steal": "stole",
+    "break": "broke",
+    "run": "ran",
 }
 
 # Parts of speech whose words carry a sentence's facts (kept per sentence as "mentions").
 CONTENT_POS: frozenset[str] = frozenset({"NOUN", "PROPN", "NUM", "ADJ"})
 # At most this many "added"/"removed" sentences per diff: the reader wants the top new facts.
-MAX_SENTENCE_CHANGES = 3
+MAX_SENTENCE_CHANGES = 4
 # A run of this many added sentences in an otherwise unchanged story is an inserted
 # sidebar or page furniture: reported once, not sentence by sentence.
 BLOCK_RUN = 8
 BLOCK_KEPT_SHARE = 0.8
-# An added sentence this similar to an A sentence is reported as a rewrite of it.
-REWRITE_SIMILARITY = 55
+# An added sentence sharing this share of its content words with an A sentence rewrites it.
+REWRITE_OVERLAP = 0.4

@@ -9,7 +9,9 @@ from tracker.facts import lexicon as lx
 
 _WORD = re.compile(r"[a-z0-9$%]+(?:[.,'][a-z0-9]+)*")
 _VARIANT = re.compile(
-    r"(?<![a-z])(" + "|".join(re.escape(k) for k in sorted(lx.SPELLING_VARIANTS, key=len, reverse=True)) + r")(?![a-z])"
+    r"(?<![a-z])("
+    + "|".join(re.escape(k) for k in sorted(lx.SPELLING_VARIANTS, key=len, reverse=True))
+    + r")(?![a-z])"
 )
 _DOUBLE = re.compile(r"(.)\1+")
 
