@@ -19,7 +19,7 @@ from tracker.render.layout import SECTION_TITLES, Row, counts, diff_rows
 CSS = """
 body{font:16px/1.5 Georgia,'Times New Roman',serif;margin:2rem auto;max-width:1150px;
  color:#1d1d1f;background:#fff;padding:0 1rem}
-h1{font:600 1.15rem/1.3 system-ui,sans-serif;margin:0 0 .3rem}
+h1{font:600 1.15rem/1.3 system-ui,sans-serif;margin:0 0 .3rem;overflow-wrap:anywhere}
 .sub{font:.85rem system-ui,sans-serif;color:#666;margin-bottom:1.2rem}
 h2{font:600 .8rem system-ui,sans-serif;text-transform:uppercase;letter-spacing:.06em;color:#555;
  margin:1.6rem 0 .5rem}
@@ -37,9 +37,10 @@ details{font-size:.85rem;color:#555;margin-top:.2rem}
 .event{font:600 .95rem system-ui,sans-serif;color:#8250df;margin:.4rem 0}
 table.diff{border-collapse:collapse;width:100%;table-layout:fixed}
 table.diff th{font:600 .85rem system-ui,sans-serif;text-align:left;padding:.3rem .5rem;
- border-bottom:2px solid #ddd}
+ border-bottom:2px solid #ddd;overflow-wrap:anywhere}
+col.sign{width:3rem}
 table.diff td{vertical-align:top;padding:.35rem .5rem;border-bottom:1px solid #eee}
-td.sign{width:2.2rem;font:700 .9rem ui-monospace,monospace;text-align:center;color:#777}
+td.sign{font:700 .9rem ui-monospace,monospace;text-align:center;color:#777}
 tr.section td{font:700 .8rem system-ui,sans-serif;text-transform:uppercase;letter-spacing:.05em;
  color:#8250df;background:#faf7ff;padding-top:.8rem}
 tr.skipped td{font:.8rem system-ui,sans-serif;color:#888;text-align:center;background:#fafafa}
@@ -70,9 +71,11 @@ def diff_page(view: LabelledDiff, *, context: int | None = None) -> str:
     a, b = escape(diff.a.label), escape(diff.b.label)
     c = counts(view)
     title = f"{a} → {b}"
+    times = ""
+    if diff.a.fetched_at or diff.b.fetched_at:
+        times = f"{escape(diff.a.fetched_at or '?')} → {escape(diff.b.fetched_at or '?')} · "
     sub = (
-        f"{escape(diff.a.fetched_at or '')} → {escape(diff.b.fetched_at or '')} · "
-        f"+{c.added} added · ~{c.edited} edited · −{c.removed} "
+        f"{times}+{c.added} added · ~{c.edited} edited · −{c.removed} "
         f"{'only in earlier story' if view.within_version else 'removed'} · ↕{c.moved} moved"
     )
     parts = [
@@ -194,9 +197,10 @@ def _row(view: LabelledDiff, row: Row) -> str:
 
 
 def _table(view: LabelledDiff, rows: list[Row]) -> str:
-    head = (
-        f"<tr><th></th><th>{escape(view.diff.a.label)}</th>"
-        f"<th>{escape(view.diff.b.label)}</th></tr>"
-    )
+    a, b = view.diff.a.label, view.diff.b.label
+    if view.within_version:
+        a, b = "Earlier story", "Breaking update"
+    head = f"<tr><th></th><th>{escape(a)}</th><th>{escape(b)}</th></tr>"
+    cols = '<colgroup><col class="sign"><col><col></colgroup>'
     body = "\n".join(_row(view, row) for row in rows)
-    return f'<table class="diff"><thead>{head}</thead><tbody>\n{body}\n</tbody></table>'
+    return f'<table class="diff">{cols}<thead>{head}</thead><tbody>\n{body}\n</tbody></table>'

@@ -17,7 +17,12 @@ from tracker.queries import ChangeCounts, LabelledDiff, count_changes
 
 RowKind = Literal["op", "moved_from", "skipped", "section"]
 
-SECTION_TITLES = {"update": "Breaking update", "earlier": "Earlier story", "body": "Story"}
+SECTION_TITLES = {
+    "update": "Breaking update",
+    "earlier": "Earlier story",
+    "body": "Story",
+    "earlier-only": "Only in the earlier story (not repeated in the update)",
+}
 
 
 @dataclass(frozen=True)
@@ -131,12 +136,18 @@ def _fold(rows: list[Row], context: int) -> list[Row]:
 
 def diff_rows(view: LabelledDiff, context: int | None = 0) -> list[Row]:
     """The rows to show: ``context`` unchanged sentences around changes (None: all), and
-    a section label wherever the story's section changes."""
+    a section label wherever the story's section changes.
+
+    Inside one version (update vs earlier story) the update is read in its order and
+    the earlier story's sentences it does not repeat come last, under their own label.
+    """
     rows = _with_move_markers(view)
+    if view.within_version:
+        return _update_then_rest(rows, context)
     sectioned = [Row(r.kind, r.op, _section_of(view, r), r.move, r.direction) for r in rows]
     if context is not None:
         sectioned = _fold(sectioned, context)
-    if view.within_version or not _has_sections(view):
+    if not _has_sections(view):
         return sectioned
     out: list[Row] = []
     current: str | None = None
@@ -146,3 +157,13 @@ def diff_rows(view: LabelledDiff, context: int | None = 0) -> list[Row]:
             current = row.section
         out.append(row)
     return out
+
+
+def _update_then_rest(rows: list[Row], context: int | None) -> list[Row]:
+    in_update = [r for r in rows if r.kind != "op" or (r.op and r.op.b)]
+    rest = [r for r in rows if r.kind == "op" and r.op and not r.op.b]
+    if context is not None:
+        in_update = _fold(in_update, context)
+    if not rest:
+        return in_update
+    return [*in_update, Row("section", section="earlier-only"), *rest]
