@@ -17,7 +17,7 @@ from rapidfuzz import fuzz, process
 
 from tracker.facts import lexicon as lx
 from tracker.facts.model import Fact
-from tracker.facts.normalize import content_words, entity_key, fold
+from tracker.facts.normalize import content_words, entity_key, fold, parse_number
 from tracker.model import FactChange, Sentence, SentenceOp
 
 _SENTENCE_SLOTS = {"added": "event_added", "removed": "event_removed"}
@@ -497,8 +497,12 @@ def _term_difference(a_terms: set[str], b_terms: set[str]) -> tuple[set[str], se
 
 
 def _names_or_numbers(terms: set[str]) -> bool:
-    """A change of a name or a figure is a fact change; other wording changes are style."""
-    return any(t[:1].isupper() or t[:1].isdigit() for t in terms)
+    """A change of a name is a fact change; other wording changes are style.
+
+    Figures are left to the quantity comparison, which knows unit conversions and
+    number words ("Twelve" = "12", "six miles" = "10 kilometres").
+    """
+    return any(t[:1].isupper() and parse_number(t) is None for t in terms)
 
 
 def _edits(a: _Side, b: _Side, ops: Sequence[SentenceOp], explained: set[int]) -> list[_Candidate]:

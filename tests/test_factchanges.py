@@ -1,0 +1,177 @@
+"""Fact changes between two versions: what is reported, and what must not be."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.test_facts import sentences
+from tracker.facts import compare_facts, extract_facts
+from tracker.model import FactChange, SentenceOp
+
+SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_5365f7407493eced.txt"
+MARKER = "THIS IS A BREAKING NEWS UPDATE. AP's earlier story follows below."
+
+STORY = """The regional council voted on Monday to close the old harbour bridge.
+
+The bridge was built in 1931 and carries about 9,000 cars a day.
+
+Engineers found cracks in two of its steel supports last spring.
+
+Mayor Ines Varga said repairs would cost more than the town can afford."""
+
+
+def changes(a_text: str, b_text: str, ops: tuple[SentenceOp, ...] = ()) -> list[FactChange]:
+    a, b = sentences(a_text), sentences(b_text)
+    return compare_facts(a, extract_facts(a), b, extract_facts(b), ops)
+
+
+def edited(i: int = 0, j: int = 0) -> tuple[SentenceOp, ...]:
+    return (SentenceOp("edited", (i,), (j,)),)
+
+
+# ---------------------------------------------------------------- reported
+
+
+def test_new_sentence_with_a_new_event_is_added() -> None:
+    new = "Police in Dorval arrested a councillor on Tuesday over bribes from a Danish builder."
+    found = changes(STORY, STORY + "\n\n" + new)
+    assert [(c.change, c.after) for c in found] == [("added", new)]
+
+
+def test_dropped_sentence_of_a_revision_is_removed() -> None:
+    extra = "Opposition leader Tomas Brandt accused the council of hiding the inspection report."
+    found = changes(extra + "\n\n" + STORY, STORY)
+    assert [(c.change, c.before) for c in found] == [("removed", extra)]
+
+
+def test_another_named_agent_is_changed() -> None:
+    found = changes(
+        "Judge Alma Ruiz was appointed by Governor Peter Mendes.",
+        "Judge Alma Ruiz was appointed by Governor Sara Okafor.",
+        edited(),
+    )
+    assert found[0].change == "changed"
+    assert found[0].slot == "agent"
+    assert (found[0].before, found[0].after) == ("Governor Peter Mendes", "Governor Sara Okafor")
+
+
+def test_unknown_agent_becoming_known_is_resolved() -> None:
+    found = changes(
+        "A cargo plane was shot down near the border. It was not clear who shot it down.",
+        "Freedonia said Tuesday that it shot down a cargo plane near the border.",
+    )
+    assert found[0].change == "resolved"
+    assert found[0].before == "unclear"
+    assert found[0].after == "Freedonia (Freedonia said)"
+    assert found[0].summary.startswith("Who shot down the plane: unclear → Freedonia")
+
+
+def test_negated_claim_is_contradicted() -> None:
+    found = changes(
+        "The Keller company said its merger with Brightline will go ahead in May.",
+        "The Keller company said its merger with Brightline will not go ahead in May.",
+        edited(),
+    )
+    assert [c.change for c in found] == ["contradicted"]
+
+
+def test_same_count_from_another_source_is_an_attribution_change() -> None:
+    found = changes(
+        "At least 14 people were killed in the flooding, the regional governor said.",
+        "At least 14 people were killed in the flooding, the national police said.",
+        edited(),
+    )
+    assert [(c.change, c.before, c.after) for c in found] == [
+        ("attribution", "regional governor", "national police")
+    ]
+
+
+def test_claim_becoming_confirmation_is_a_certainty_change() -> None:
+    found = changes(
+        "Rebel commanders claimed that their fighters captured Port Amir.",
+        "The army confirmed that rebel fighters captured Port Amir.",
+        edited(),
+    )
+    assert [c.change for c in found] == ["certainty"]
+    assert found[0].before.startswith("reported")
+    assert found[0].after.startswith("confirmed")
+
+
+def test_new_toll_is_a_quantity_change() -> None:
+    found = changes(
+        "At least 32 people were killed in the quake.",
+        "At least 60 people were killed in the quake.",
+        edited(),
+    )
+    assert [(c.change, c.before, c.after) for c in found] == [
+        ("quantity", "At least 32", "At least 60")
+    ]
+    assert found[0].summary == "Killed: At least 32 → At least 60"
+
+
+# ---------------------------------------------------------------- not reported
+
+
+def test_spelling_and_house_style_variants_are_not_changes() -> None:
+    a = "The Defence Ministry said the convoy was 10 kilometres away -- near Nakhcivan."
+    b = "The Defense Ministry said the convoy was 10 kilometers away — near Nakhchivan."
+    assert changes(a, b, edited()) == []
+
+
+def test_reordered_list_is_not_a_change() -> None:
+    a = "The enclave borders Armenia, Turkey and Iran and has its own parliament."
+    b = "The enclave borders Armenia, Iran and Turkey and has its own parliament."
+    assert changes(a, b, edited()) == []
+
+
+def test_rewording_that_keeps_the_facts_is_not_a_change() -> None:
+    a = "The blast wounded 12 people at the market in the morning."
+    b = "Twelve people were wounded by the explosion at the market in the morning."
+    assert changes(a, b, edited()) == []
+
+
+def test_unit_conversion_in_another_style_is_not_a_change() -> None:
+    a = "The town lies about 10 kilometres (six miles) north of the dam."
+    b = "The town lies about 6 miles north of the dam."
+    assert changes(a, b, edited()) == []
+
+
+def test_passive_without_agent_after_active_with_agent_is_not_a_change() -> None:
+    a = "Coast guards rescued 40 fishermen off the coast of Lorvik on Friday."
+    b = "Forty fishermen were rescued off the coast of Lorvik on Friday."
+    assert changes(a, b, edited()) == []
+
+
+def test_unchanged_story_has_no_changes() -> None:
+    assert changes(STORY, STORY) == []
+
+
+# ---------------------------------------------------------------- the seed's breaking update
+
+
+def seed_sections() -> tuple[str, str]:
+    update, earlier = SEED.read_text().split(MARKER)
+    return earlier, update
+
+
+def test_seed_update_resolves_who_shot_down_the_helicopter() -> None:
+    earlier, update = seed_sections()
+    resolved = [c for c in changes(earlier, update) if c.change == "resolved"]
+    assert resolved[0].subject == "shoot down / helicopter"
+    assert resolved[0].before == "unclear"
+    assert resolved[0].after.startswith("Azerbaijan")
+
+
+def test_seed_update_reports_shushi_seized_after_fight_continuing() -> None:
+    earlier, update = seed_sections()
+    status = next(c for c in changes(earlier, update) if c.kind == "status")
+    assert status.subject == "Shushi"
+    assert "continuing" in status.before
+    assert "seizure" in status.after.lower()
+
+
+def test_seed_update_does_not_report_spelling_or_reordering() -> None:
+    earlier, update = seed_sections()
+    text = " ".join(f"{c.summary} {c.before} {c.after}" for c in changes(earlier, update))
+    assert "Nakhcivan" not in text
+    assert "Turkey" not in text
