@@ -233,6 +233,8 @@ class Daemon:
                 handled.append(signum)
             except (NotImplementedError, RuntimeError, ValueError):
                 pass  # not the main thread: the caller stops us
+        # Its "skipped: maximum number of running instances" is the point of max_instances=1.
+        logging.getLogger("apscheduler").setLevel(logging.ERROR)
         scheduler = AsyncIOScheduler(event_loop=loop)
         scheduler.add_job(
             self._poll_job,
@@ -266,8 +268,9 @@ class Daemon:
                     await asyncio.wait_for(self.stopped.wait(), timeout=0.1)
         finally:
             self.poller.stopping = True
-            scheduler.shutdown(wait=False)
+            scheduler.pause()  # no new jobs; shutting down now would cancel the running one
             await self._finish_poll()
+            scheduler.shutdown(wait=False)
             self._close_facts()
             for signum in handled:
                 loop.remove_signal_handler(signum)
@@ -305,6 +308,8 @@ class Daemon:
         self._facts_future = future
         try:
             done = await future
+        except asyncio.CancelledError:
+            return
         except Exception as exc:
             log.warning("facts job failed: %s", exc)
             return

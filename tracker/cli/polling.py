@@ -199,6 +199,9 @@ def run(
     facts_every: Annotated[
         str, typer.Option(help="How often the facts job runs ('0' turns it off).")
     ] = "30s",
+    grace: Annotated[
+        str, typer.Option(help="On Ctrl-C/SIGTERM, how long checks in flight may finish.")
+    ] = "10s",
     stop_after: Annotated[
         str | None, typer.Option("--for", help="Stop after this long (default: until signalled).")
     ] = None,
@@ -216,6 +219,7 @@ def run(
     daemon_settings = DaemonSettings(
         tick=parse_duration(tick),
         facts_every=0.0 if facts_every.strip() in ("0", "off") else parse_duration(facts_every),
+        grace=parse_duration(grace),
     )
     limit = parse_duration(stop_after) if stop_after else None
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
