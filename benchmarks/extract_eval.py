@@ -1,4 +1,4 @@
-"""Check extraction on real news pages: how many expected snippets are found, how much furniture leaks.
+"""Check extraction on real news pages: expected snippets found, page furniture leaked.
 
     python benchmarks/extract_eval.py ../shared/pages
 
