@@ -61,6 +61,16 @@ def test_rewritten_lede_that_keeps_its_facts_is_an_edit() -> None:
     ]
 
 
+def test_lone_rewrite_between_unchanged_sentences_is_an_edit() -> None:
+    a = ["A gas main exploded downtown.", "Officials did not say what caused the blast.", "End."]
+    b = [
+        "A gas main exploded downtown.",
+        "Police later blamed a faulty valve for the blast.",
+        "End.",
+    ]
+    assert _ops(a, b)[1] == ("edited", (1,), (1,))
+
+
 def test_unrelated_replacement_is_removed_and_added() -> None:
     b = list(STORY)
     b[3] = "Shares in the national airline rose sharply on Wednesday."
