@@ -217,3 +217,11 @@ def test_metadata_covers_every_table() -> None:
     assert {"stories", "versions", "sentences", "version_sentences", "checks"} <= set(
         Base.metadata.tables
     )
+
+
+def test_every_ingest_is_in_the_check_log(store: Store) -> None:
+    ingest_file(store, URL, SEED, facts=False)
+    ingest_file(store, URL, SEED, facts=False)
+    outcomes = [c["outcome"] for c in store.checks(URL)]
+    assert outcomes == ["unchanged", "stored"]
+    assert store.checks(URL)[0]["bytes"] == SEED.stat().st_size

@@ -34,7 +34,15 @@ def ingest_file(
     check_story_url(url)
     data = read_file(path)
     article = parse_bytes(data, url=url, name=str(path))
-    return ingest_article(store, url, article, fetched_at=at, raw_html=data, facts=facts)
+    result = ingest_article(store, url, article, fetched_at=at, raw_html=data, facts=facts)
+    store.record_check(
+        url,
+        "stored" if result.stored else "unchanged",
+        size=len(data),
+        version_number=result.number,
+        at=at,
+    )
+    return result
 
 
 def ingest_page(

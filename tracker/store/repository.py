@@ -307,6 +307,11 @@ class Store:
         story.last_checked_at = at
         story.last_error = error
 
+    def record_check(self, url: str, outcome: str, **fields: Any) -> None:
+        """Log one check of ``url`` in its own transaction (see :meth:`log_check`)."""
+        with self.session() as session:
+            self.log_check(session, self.story(session, url), outcome, **fields)
+
     def checks(self, url: str, limit: int = 50) -> list[dict[str, Any]]:
         with self.session() as session:
             story = self.story(session, url)
