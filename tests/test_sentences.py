@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tracker.model import Section, Split
 from tracker.sentences import segment, split_sentences, strip_dateline
@@ -134,3 +137,30 @@ def test_segment_of_the_seed_keeps_the_dateline_in_the_first_sentence() -> None:
     assert sentences[0].text.startswith("YEREVAN, ARMENIA -- Azerbaijan said Monday")
     assert sentences[1].text == "Two Russian servicemen were killed."
     assert strip_dateline(sentences[0].text)[0] == "YEREVAN, ARMENIA"
+
+
+_news_pieces = st.lists(
+    st.sampled_from(
+        [*"ab C.D!?\"'“”—-,()0123456789\n ", "U.S.", "Gen.", "BOULDER, Colo. (AP) — ", "...", "he"]
+    )
+).map("".join)
+
+
+def _without_whitespace(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_news_pieces)
+def test_sentences_keep_every_character_of_news_like_text(paragraph: str) -> None:
+    sentences = split_sentences(paragraph)
+    assert _without_whitespace("".join(sentences)) == _without_whitespace(paragraph)
+    assert all(s and s == s.strip() for s in sentences)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_sentences_keep_every_character_of_any_text(paragraph: str) -> None:
+    assert _without_whitespace("".join(split_sentences(paragraph))) == _without_whitespace(
+        paragraph
+    )
