@@ -115,6 +115,20 @@ def test_identical_sentence_out_of_order_is_moved_even_if_edited_slightly() -> N
     assert ("+", "late ") in moved.words
 
 
+def test_reworded_sentence_in_another_place_is_moved() -> None:
+    a = [
+        "Rebel forces took control of the river port on Monday, a regional spokesman said.",
+        *STORY[1:],
+    ]
+    b = [
+        *STORY[1:4],
+        "A regional spokesman said rebel forces took control of the river port on Monday.",
+        *STORY[4:],
+    ]
+    moved = _only(align(a, b), "moved")
+    assert (moved.a, moved.b) == ((0,), (3,))
+
+
 def test_split_sentence() -> None:
     a = [
         "Officials met on Monday.",

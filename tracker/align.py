@@ -51,6 +51,8 @@ SOLE_PAIR = 0.3
 SPLIT_PART_SHARED = 0.5
 SPLIT_GAIN = 0.05
 MAX_SPLIT_PARTS = 3
+# Reworded moves are looked for among at most this many leftover pairs (the rest by ratio).
+MAX_REWORDED_MOVE_CELLS = 250_000
 # Larger gaps are paired greedily instead of by dynamic programming (keeps long texts fast).
 MAX_GAP_CELLS = 40_000
 # Stems are word prefixes of this length ("injured"/"injuries" → "injur").
@@ -164,7 +166,7 @@ class _Aligner:
             self._pair_gap(gap_a, gap_b)
         # An anchor can hold the larger half of a split; give it the free half beside it.
         self.matches = [self._grown(match) for match in self.matches]
-        self._match_moves(MOVED)
+        self._match_moves(MOVED, reworded=True)
         self.matches.extend(_Match("removed", (i,), (), 0.0) for i in self._rest(self.free_a))
         self.matches.extend(_Match("added", (), (j,), 0.0) for j in self._rest(self.free_b))
         return self.matches
@@ -261,9 +263,12 @@ class _Aligner:
             if self.free_a[i] and self.free_b[j]:
                 self._take(_Match("edited", (i,), (j,), float(scores[k])))
 
-    def _similarity_matrix(self, rows: list[int], columns: list[int]) -> np.ndarray:
+    def _similarity_matrix(
+        self, rows: list[int], columns: list[int], ratios: np.ndarray | None = None
+    ) -> np.ndarray:
         """``similarity`` of every A row against every B column, vectorised."""
-        ratios = self._ratios(rows, columns)
+        if ratios is None:
+            ratios = self._ratios(rows, columns)
         vocabulary: dict[str, int] = {}
         for stems in [self.stems_a[i] for i in rows] + [self.stems_b[j] for j in columns]:
             for stem in stems:
@@ -325,21 +330,27 @@ class _Aligner:
 
     # -- step 3: moves
 
-    def _match_moves(self, threshold: float) -> None:
+    def _match_moves(self, threshold: float, *, reworded: bool = False) -> None:
+        """Pair what is left anywhere, best first: ratio >= threshold, or with ``reworded``
+        also similarity >= threshold (a sentence moved and reordered: "X, a spokesman said"
+        → "A spokesman said X" keeps its words but not its character order)."""
         rest_a, rest_b = self._rest(self.free_a), self._rest(self.free_b)
         if not rest_a or not rest_b:
             return
-        ratios = _ratio_matrix(
-            [self.a[i] for i in rest_a], [self.b[j] for j in rest_b], cutoff=threshold
-        )
-        rows, columns = np.nonzero(ratios >= threshold)
+        texts_a, texts_b = [self.a[i] for i in rest_a], [self.b[j] for j in rest_b]
+        if reworded and len(rest_a) * len(rest_b) <= MAX_REWORDED_MOVE_CELLS:
+            ratios = _ratio_matrix(texts_a, texts_b)
+            scores = np.maximum(ratios, self._similarity_matrix(rest_a, rest_b, ratios))
+        else:
+            scores = ratios = _ratio_matrix(texts_a, texts_b, cutoff=threshold)
+        rows, columns = np.nonzero(scores >= threshold)
         candidates = sorted(
-            (-float(ratios[x, y]), rest_b[y], rest_a[x])
+            (-float(scores[x, y]), rest_b[y], rest_a[x], float(ratios[x, y]))
             for x, y in zip(rows.tolist(), columns.tolist(), strict=True)
         )
-        for negative_ratio, j, i in candidates:
+        for _negative_score, j, i, ratio in candidates:
             if self.free_a[i] and self.free_b[j]:
-                self._take(_Match("moved", (i,), (j,), self.similarity(i, j, -negative_ratio)))
+                self._take(_Match("moved", (i,), (j,), self.similarity(i, j, ratio)))
 
 
 _Step = tuple[int, int, "_Match | None"]  # how many A and B sentences a step takes, and its pair
