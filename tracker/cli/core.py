@@ -119,7 +119,8 @@ def show(
         terminal.render_version(console(no_color), stored, section)
 
 
-@app.command()
+# "-1" names the latest version, so an unknown "-N" reaches ``targets`` and is checked there.
+@app.command(context_settings={"ignore_unknown_options": True})
 def diff(
     targets: Annotated[
         list[str],
@@ -170,6 +171,9 @@ def diff(
 def _diff(
     targets: list[str], *, sections: bool, version: str | None, at: str | None, db: str | None
 ) -> queries.LabelledDiff:
+    for target in targets:
+        if target.startswith("-") and not target[1:].isdigit():
+            raise InputError(f"no such option: {target}")
     first = targets[0]
     if first.startswith(("http://", "https://")):
         check_story_url(first)
