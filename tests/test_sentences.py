@@ -164,3 +164,10 @@ def test_sentences_keep_every_character_of_any_text(paragraph: str) -> None:
     assert _without_whitespace("".join(split_sentences(paragraph))) == _without_whitespace(
         paragraph
     )
+
+
+def test_list_number_stays_with_its_item() -> None:
+    assert split_sentences("1. Police said the river rose. Then it fell.") == [
+        "1. Police said the river rose.",
+        "Then it fell.",
+    ]

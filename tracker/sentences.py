@@ -20,43 +20,11 @@ from tracker.model import Sentence, Split
 
 # Titles and abbreviations that stand before a name or number and never end a sentence
 # in news copy ("Gov. Andrew Cuomo", "Lt. Col. Ann Lee", "No. 2"). syntok splits after some.
-_TITLES_BEFORE_NAMES = (
-    "Gov",
-    "Lt",
-    "Rep",
-    "Reps",
-    "Sen",
-    "Sens",
-    "Gen",
-    "Col",
-    "Maj",
-    "Capt",
-    "Cmdr",
-    "Adm",
-    "Sgt",
-    "Cpl",
-    "Pvt",
-    "Brig",
-    "Det",
-    "Insp",
-    "Supt",
-    "Atty",
-    "Amb",
-    "Hon",
-    "Rev",
-    "Msgr",
-    "Prof",
-    "Dr",
-    "Mr",
-    "Mrs",
-    "Ms",
-    "Mt",
-    "Ft",
-    "No",
-    "Nos",
-    "vs",
-    "Gov.-elect",
-)
+_TITLE_LIST = """
+    Gov Lt Rep Reps Sen Sens Gen Col Maj Capt Cmdr Adm Sgt Cpl Pvt Brig Det Insp Supt Atty Amb
+    Hon Rev Msgr Prof Dr Mr Mrs Ms Mt Ft No Nos vs
+"""
+_TITLES_BEFORE_NAMES = tuple(_TITLE_LIST.split())
 
 _DASH = r"(?:--|—|–|-)"
 # A dateline on its own: "YEREVAN, ARMENIA", "BOULDER, Colo.", "PARIS (AP)", "KYIV, Ukraine (AP)".
@@ -193,6 +161,8 @@ def _split_span(paragraph: str, span: tuple[int, int]) -> Iterator[tuple[int, in
     cuts = sorted({m.end() for _why, rule in _SPLIT_RULES for m in rule.finditer(text)})
     previous = 0
     for cut in cuts:
+        if not any(c.isalpha() for c in text[previous:cut]):
+            continue  # a list number ("1. Police said …") is not a sentence of its own
         yield start + previous, start + cut
         previous = cut
     yield start + previous, end
