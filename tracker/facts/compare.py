@@ -17,7 +17,7 @@ from rapidfuzz import fuzz, process
 
 from tracker.facts import lexicon as lx
 from tracker.facts.model import Fact
-from tracker.facts.normalize import content_words, entity_key, fold, parse_number
+from tracker.facts.normalize import content_words, entity_key, fold, parse_number, stems
 from tracker.model import FactChange, Sentence, SentenceOp
 
 _SENTENCE_SLOTS = {"added": "event_added", "removed": "event_removed"}
@@ -25,6 +25,7 @@ _SENTENCE_SLOTS |= {"changed": "statement", "contradicted": "statement"}
 _SENTENCE_LABELS = {"added": "New", "removed": "Removed", "changed": "Changed"}
 _SENTENCE_LABELS |= {"contradicted": "Contradicted"}
 _NUMBER = re.compile(r"\d[\d,.]*")
+_QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
 UNKNOWN_AGENTS = frozenset(
     {"unknown", "who", "whoever", "that", "which", "it", "they", "he", "she"}
 )
@@ -94,6 +95,12 @@ def _coverage(a_sentences: Sequence[Sentence], b_sentences: Sequence[Sentence]) 
     if not a_texts or not b_texts:
         return _Coverage([0.0] * len(a_texts), [0.0] * len(b_texts), [-1] * len(b_texts))
     scores = process.cdist(a_texts, b_texts, scorer=fuzz.token_set_ratio, workers=1)
+    a_stems = [stems(s.text) for s in a_sentences]
+    for j, sentence in enumerate(b_sentences):
+        b_stems = stems(sentence.text)
+        for i, known in enumerate(a_stems):  # a shorter restatement of an old sentence
+            if b_stems and len(b_stems & known) / len(b_stems) >= lx.CONTAINED_SHARE:
+                scores[i, j] = max(scores[i, j], lx.COVERED_SIMILARITY)
     a_numbers = [set(_NUMBER.findall(t)) for t in a_texts]
     for j, text in enumerate(b_texts):
         numbers = set(_NUMBER.findall(text))
@@ -109,10 +116,14 @@ def _coverage(a_sentences: Sequence[Sentence], b_sentences: Sequence[Sentence]) 
 
 
 def _novel_share(text: str, vocabulary: set[str]) -> float:
-    words = content_words(text)
+    words = stems(text)
     if not words:
         return 0.0
     return len(words - vocabulary) / len(words)
+
+
+def _vocabulary(sentences: Iterable[Sentence]) -> set[str]:
+    return set().union(*(stems(s.text) for s in sentences))
 
 
 # ---------------------------------------------------------------- quantities
@@ -145,6 +156,8 @@ def _quantity_changes(a: _Side, b: _Side, b_cover: list[float]) -> list[_Candida
     a_all = [f for facts in a_keys.values() for f in facts]
     out = []
     for key, b_list in b_keys.items():
+        if _unit_only(key):
+            continue
         a_list = a_keys.get(key, [])
         fresh = [f for f in b_list if not any(_same_value(f, old) for old in a_list)]
         if not fresh:
@@ -161,6 +174,12 @@ def _quantity_changes(a: _Side, b: _Side, b_cover: list[float]) -> list[_Candida
         ):
             out.append(_quantity_change("added", key, None, new, a, b))
     return out
+
+
+def _unit_only(key: str) -> bool:
+    """ "percent/share": a measure whose thing we could not find compares with nothing."""
+    thing, _, dimension = key.partition("/")
+    return bool(dimension) and thing in lx.UNITS
 
 
 def _counted_label(key: str) -> str:
@@ -412,16 +431,18 @@ def _is_substantive(text: str) -> bool:
 
 
 def _additions(a: _Side, b: _Side, cover: _Coverage, explained: set[int]) -> list[_Candidate]:
-    vocabulary = set().union(*(content_words(s.text) for s in a.sentences))
+    vocabulary = _vocabulary(a.sentences)
     novel = [
         s
         for s in b.sentences
         if s.index not in explained
         and cover.b_score[s.index] < lx.COVERED_SIMILARITY
         and _is_substantive(s.text)
+        and not _furniture(s.text)
         and _novel_share(s.text, vocabulary) >= lx.NOVEL_WORD_SHARE
     ]
     block = _inserted_block(b, cover)
+    names = {entity_key(n) for s in a.sentences for n in _names(s.text)}
     out = []
     for sentence in novel:
         if sentence.index in block:
@@ -431,14 +452,36 @@ def _additions(a: _Side, b: _Side, cover: _Coverage, explained: set[int]) -> lis
             _, added = _term_difference(
                 _terms(a.facts, best)[0], _terms(b.facts, sentence.index)[0]
             )
-            if _names_or_numbers(added):
+            if _name_count(added) >= lx.MIN_NEW_NAMES:
                 out.append(_rewrite(a.sentences[best], sentence, b.facts))
-        else:
-            out.append(_sentence_change("added", b.facts, sentence, None, sentence.text))
+        elif _main_event(b.facts, sentence.index) is not None:
+            news = _news_value(sentence.text, names, vocabulary)
+            out.append(
+                _sentence_change("added", b.facts, sentence, None, sentence.text, weight=news)
+            )
     if block:
         first = b.sentences[min(block)]
         out.append(_sentence_change("added", b.facts, first, None, first.text, weight=-1.0))
     return out
+
+
+def _names(text: str) -> list[str]:
+    """Capitalised words after the first: the names a sentence mentions."""
+    words = [w.strip(".,;:\"'“”‘’()") for w in text.split()[1:]]
+    return [w for w in words if w[:1].isupper() and w.lower() not in lx.STOP_LEMMAS]
+
+
+def _news_value(text: str, known_names: set[str], vocabulary: set[str]) -> float:
+    """How much a new sentence tells: new names and figures, new words; quotes tell less."""
+    new_names = {entity_key(n) for n in _names(text)} - known_names
+    quoted = sum(len(q) for q in _QUOTED.findall(text)) / max(len(text), 1)
+    digits = 1.0 if _NUMBER.search(text) else 0.0
+    return (
+        lx.NEWS_WEIGHTS["new_name"] * math.log1p(len(new_names))
+        + lx.NEWS_WEIGHTS["figure"] * digits
+        + lx.NEWS_WEIGHTS["novelty"] * _novel_share(text, vocabulary)
+        - lx.NEWS_WEIGHTS["quote"] * quoted
+    )
 
 
 def _overlap(old: str, new: str) -> float:
@@ -488,12 +531,36 @@ def _terms(facts: Iterable[Fact], sentence: int) -> tuple[set[str], bool]:
 
 def _term_difference(a_terms: set[str], b_terms: set[str]) -> tuple[set[str], set[str]]:
     """Terms only A has and terms only B has, spelling and transliteration variants folded."""
-    a_keys = {entity_key(t) for t in a_terms}
-    b_keys = {entity_key(t) for t in b_terms}
+    a_keys = {_stem(t) for t in a_terms}
+    b_keys = {_stem(t) for t in b_terms}
     return (
-        {t for t in a_terms if entity_key(t) not in b_keys},
-        {t for t in b_terms if entity_key(t) not in a_keys},
+        {t for t in a_terms if _stem(t) not in b_keys},
+        {t for t in b_terms if _stem(t) not in a_keys},
     )
+
+
+def _stem(term: str) -> str:
+    return entity_key(term)[: lx.STEM_LENGTH]
+
+
+def _furniture(text: str) -> bool:
+    return any(p.search(text) for p in lx.FURNITURE_PATTERNS)
+
+
+def _pronoun_stand_in(old: str, new: str, added: set[str]) -> bool:
+    """ "Kukharenko said" → "he said": a name replaced by a pronoun, nothing new added."""
+    old_words = {w.strip(',.“”"').lower() for w in old.split()}
+    new_words = {w.strip(',.“”"').lower() for w in new.split()}
+    return not added and bool((new_words - old_words) & lx.STAND_IN_PRONOUNS)
+
+
+def _names_changed(removed: set[str], added: set[str]) -> bool:
+    """A name dropped or replaced, or several new names: more than a title added."""
+    return _names_or_numbers(removed) or _name_count(added) >= lx.MIN_NEW_NAMES
+
+
+def _name_count(terms: set[str]) -> int:
+    return sum(1 for t in terms if t[:1].isupper() and parse_number(t) is None)
 
 
 def _names_or_numbers(terms: set[str]) -> bool:
@@ -516,9 +583,11 @@ def _edits(a: _Side, b: _Side, ops: Sequence[SentenceOp], explained: set[int]) -
         b_terms, b_neg = _terms(b.facts, j)
         removed, added = _term_difference(a_terms, b_terms)
         old, new = a.sentences[i], b.sentences[j]
+        if _furniture(old.text) or _furniture(new.text):
+            continue
         if a_neg != b_neg:
             change = "contradicted"
-        elif _names_or_numbers(removed | added):
+        elif _names_changed(removed, added) and not _pronoun_stand_in(old.text, new.text, added):
             change = "changed"
         else:
             continue
@@ -543,7 +612,7 @@ def _removals(a: _Side, b: _Side, a_cover: list[float], used: set[int]) -> list[
     kept = sum(score >= lx.SAME_SENTENCE_SIMILARITY for score in a_cover) / len(a.sentences)
     if kept < lx.REVISION_SHARE:
         return []
-    vocabulary = set().union(*(content_words(s.text) for s in b.sentences))
+    vocabulary = _vocabulary(b.sentences)
     tail = len(a.sentences) * (1 - lx.TAIL_SHARE)
     out = []
     for sentence in a.sentences:

@@ -129,7 +129,7 @@ def _resolve(token: Token, context: _Context) -> str:
     if lower not in PRONOUNS:
         return _phrase(token)
     speaker = _speaker_of(token)
-    if speaker is not None and lower in ("it", "its", "they", "their"):
+    if speaker is not None and lower in ("it", "its"):
         return speaker
     if lower in PERSON_PRONOUNS:
         return context.last_person or token.text
@@ -351,6 +351,8 @@ def _is_quantity_number(token: Token) -> bool:
         return False
     if token.ent_type_ in lx.NON_QUANTITY_ENTS:
         return False
+    if token.head.pos_ == "PROPN" and token.dep_ in ("compound", "nummod", "appos"):
+        return False  # part of a name: "Airbus 320", "Route 66"
     value = parse_number(token.text)
     if value is None:
         return False

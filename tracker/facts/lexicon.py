@@ -237,7 +237,7 @@ COUNT_CLASSES: dict[str, str] = {
     **dict.fromkeys(["evacuate", "evacuated", "evacuation", "evacuee"], "evacuated"),
     **dict.fromkeys(["charge", "charged", "indict", "indicted"], "charged"),
     **dict.fromkeys(["rescue", "rescued"], "rescued"),
-    **dict.fromkeys(["aboard", "board", "passenger"], "aboard"),
+    **dict.fromkeys(["aboard", "board", "passenger", "carry"], "aboard"),
 }
 # Nouns that only say "people": the count belongs to the event, not to the noun.
 PEOPLE_NOUNS: frozenset[str] = frozenset(
@@ -496,3 +496,19 @@ BLOCK_RUN = 8
 BLOCK_KEPT_SHARE = 0.8
 # An added sentence sharing this share of its content words with an A sentence rewrites it.
 REWRITE_OVERLAP = 0.4
+# Content words are compared on their first letters (after folding) to catch inflections.
+STEM_LENGTH = 5
+# A B sentence whose stems are this much inside one A sentence restates it.
+CONTAINED_SHARE = 0.8
+# An edit that only adds names must add this many to be news ("U.S." before a court is not).
+MIN_NEW_NAMES = 2
+# What makes a new sentence worth a reader's time (ranking among additions).
+NEWS_WEIGHTS: dict[str, float] = {"new_name": 1.0, "figure": 0.5, "novelty": 1.0, "quote": 1.5}
+# Lines that are page furniture or credits, not story text (any outlet).
+FURNITURE_PATTERNS: tuple[re.Pattern[str], ...] = (
+    re.compile(r"contributed (?:reporting|to this (?:report|story))", re.I),
+    re.compile(r"all rights reserved|©|\(c\) \d{4}", re.I),
+    re.compile(r"^(?:read more|follow us|watch|sign up|click here|related)\b", re.I),
+)
+# Pronouns that can stand in for a name already given ("Kukharenko said" → "he said").
+STAND_IN_PRONOUNS: frozenset[str] = frozenset(["he", "she", "they", "it", "him", "her", "them"])

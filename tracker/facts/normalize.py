@@ -66,3 +66,9 @@ def _one_number(word: str) -> float | None:
 def content_words(text: str) -> set[str]:
     """Folded words of a text minus function words: what a sentence is about."""
     return {w for w in _WORD.findall(fold(text)) if w not in lx.STOP_LEMMAS and len(w) > 1}
+
+
+def stems(text: str) -> set[str]:
+    """Crude stems of a text's content words: "Azerbaijani"/"Azerbaijan", "killed"/"kills"
+    collide. Enough to tell whether a sentence says something its neighbours do not."""
+    return {entity_key(w)[: lx.STEM_LENGTH] for w in content_words(text)}
