@@ -90,10 +90,30 @@ class _Coverage:
 
 
 def _coverage(a_sentences: Sequence[Sentence], b_sentences: Sequence[Sentence]) -> _Coverage:
+    """Directional: B's sentence j is covered when some A sentence says all of it."""
     a_texts = [fold(s.text) for s in a_sentences]
     b_texts = [fold(s.text) for s in b_sentences]
     if not a_texts or not b_texts:
         return _Coverage([0.0] * len(a_texts), [0.0] * len(b_texts), [-1] * len(b_texts))
+    same = process.cdist(a_texts, b_texts, scorer=fuzz.ratio, workers=1)
+    b_in_a, a_in_b = same.copy(), same.copy()
+    a_stems = [stems(s.text) for s in a_sentences]
+    b_stems = [stems(s.text) for s in b_sentences]
+    for i, old in enumerate(a_stems):
+        for j, new in enumerate(b_stems):
+            shared = len(old & new)
+            if new:
+                b_in_a[i, j] = max(b_in_a[i, j], 100.0 * shared / len(new))
+            if old:
+                a_in_b[i, j] = max(a_in_b[i, j], 100.0 * shared / len(old))
+    a_numbers = [set(_NUMBER.findall(t)) for t in a_texts]
+    for j, text in enumerate(b_texts):
+        numbers = set(_NUMBER.findall(text))
+        for i, known in enumerate(a_numbers):
+            if numbers - known:  # a new figure is news however similar the wording
+                b_in_a[i, j] = min(b_in_a[i, j], lx.COVERED_SIMILARITY - 1)
+    scores = b_in_a
+    return _Coverage([0.0] * len(a_texts), [0.0] * len(b_texts), [-1] * len(b_texts))
     scores = process.cdist(a_texts, b_texts, scorer=fuzz.token_set_ratio, workers=1)
     a_stems = [stems(s.text) for s in a_sentences]
     for j, sentence in enumerate(b_sentences):
@@ -109,7 +129,7 @@ def _coverage(a_sentences: Sequence[Sentence], b_sentences: Sequence[Sentence]) 
                 if numbers - known:
                     scores[i, j] = min(scores[i, j], lx.COVERED_SIMILARITY - 1)
     return _Coverage(
-        a_score=[float(row.max()) for row in scores],
+        a_score=[float(row.max()) for row in a_in_b],
         b_score=[float(scores[:, j].max()) for j in range(len(b_texts))],
         b_best=[int(scores[:, j].argmax()) for j in range(len(b_texts))],
     )
@@ -273,6 +293,7 @@ def _status_changes(a: _Side, b: _Side) -> list[_Candidate]:
         if not a_list:
             continue
         old, new = a_list[0], b_list[0]
+        out += _status_source_change(new.patient or key, a_list, b_list, a, b)
         if old.status == new.status:
             out += _certainty_change(new.patient or key, old, new, a, b)
             continue
@@ -299,6 +320,37 @@ def _status_changes(a: _Side, b: _Side) -> list[_Candidate]:
             )
         )
     return out
+
+
+def _status_source_change(
+    name: str, a_list: list[Fact], b_list: list[Fact], a: _Side, b: _Side
+) -> list[_Candidate]:
+    """Who says it happened: a source B names for an entity's status that A did not."""
+    a_sources = {entity_key(f.source) for f in a_list if f.source}
+    new = next((f for f in b_list if f.source and not _same_source(f.source, a_sources)), None)
+    if new is None:
+        return []
+    old = next((f for f in a_list if f.status == new.status), a_list[0])
+    after = f"{new.source} ({_past(new.source_verb)})"
+    return [
+        _Candidate(
+            FactChange(
+                change="attribution",
+                kind="attribution",
+                subject=f"{name} {new.status}",
+                slot="source",
+                before=old.source,
+                after=after,
+                summary=f"{name} {new.status}: now attributed to {after}",
+                evidence_a=a.text(old.sentence),
+                evidence_b=b.text(new.sentence),
+            ),
+            weight=lx.CHANGE_WEIGHT["attribution"],
+            position=new.sentence,
+            a_sentence=old.sentence,
+            b_sentence=new.sentence,
+        )
+    ]
 
 
 def _certainty_change(name: str, old: Fact, new: Fact, a: _Side, b: _Side) -> list[_Candidate]:
@@ -439,10 +491,16 @@ def _additions(a: _Side, b: _Side, cover: _Coverage, explained: set[int]) -> lis
         and cover.b_score[s.index] < lx.COVERED_SIMILARITY
         and _is_substantive(s.text)
         and not _furniture(s.text)
-        and _novel_share(s.text, vocabulary) >= lx.NOVEL_WORD_SHARE
     ]
     block = _inserted_block(b, cover)
-    names = {entity_key(n) for s in a.sentences for n in _names(s.text)}
+    names = _doc_names(a)
+    events = {(f.predicate, _stem(f.key)) for f in a.facts if f.kind == "event" and f.key}
+    novel = [
+        s
+        for s in novel
+        if _novel_share(s.text, vocabulary) >= lx.NOVEL_WORD_SHARE
+        or _new_event(b.facts, s.index, events)
+    ]
     out = []
     for sentence in novel:
         if sentence.index in block:
@@ -452,10 +510,11 @@ def _additions(a: _Side, b: _Side, cover: _Coverage, explained: set[int]) -> lis
             _, added = _term_difference(
                 _terms(a.facts, best)[0], _terms(b.facts, sentence.index)[0]
             )
-            if _name_count(added) >= lx.MIN_NEW_NAMES:
+            if _name_count(added, names) >= lx.MIN_NEW_NAMES:
                 out.append(_rewrite(a.sentences[best], sentence, b.facts))
         elif _main_event(b.facts, sentence.index) is not None:
             news = _news_value(sentence.text, names, vocabulary)
+            news += lx.NEWS_WEIGHTS["new_event"] * _new_event(b.facts, sentence.index, events)
             out.append(
                 _sentence_change("added", b.facts, sentence, None, sentence.text, weight=news)
             )
@@ -463,6 +522,18 @@ def _additions(a: _Side, b: _Side, cover: _Coverage, explained: set[int]) -> lis
         first = b.sentences[min(block)]
         out.append(_sentence_change("added", b.facts, first, None, first.text, weight=-1.0))
     return out
+
+
+def _doc_names(side: _Side) -> set[str]:
+    return {entity_key(n) for s in side.sentences for n in _names(s.text)}
+
+
+def _new_event(facts: Sequence[Fact], sentence: int, known: set[tuple[str, str]]) -> bool:
+    """Does the sentence's main event (verb + what it acts on) appear nowhere in A?"""
+    event = _main_event(facts, sentence)
+    return (
+        event is not None and bool(event.key) and (event.predicate, _stem(event.key)) not in known
+    )
 
 
 def _names(text: str) -> list[str]:
@@ -554,13 +625,18 @@ def _pronoun_stand_in(old: str, new: str, added: set[str]) -> bool:
     return not added and bool((new_words - old_words) & lx.STAND_IN_PRONOUNS)
 
 
-def _names_changed(removed: set[str], added: set[str]) -> bool:
+def _names_changed(removed: set[str], added: set[str], known: set[str]) -> bool:
     """A name dropped or replaced, or several new names: more than a title added."""
-    return _names_or_numbers(removed) or _name_count(added) >= lx.MIN_NEW_NAMES
+    return _names_or_numbers(removed) or _name_count(added, known) >= lx.MIN_NEW_NAMES
 
 
-def _name_count(terms: set[str]) -> int:
-    return sum(1 for t in terms if t[:1].isupper() and parse_number(t) is None)
+def _name_count(terms: set[str], known: set[str] = frozenset()) -> int:  # type: ignore[assignment]
+    """Names among the terms that the other version nowhere mentions."""
+    return sum(
+        1
+        for t in terms
+        if t[:1].isupper() and parse_number(t) is None and entity_key(t) not in known
+    )
 
 
 def _names_or_numbers(terms: set[str]) -> bool:
@@ -574,6 +650,7 @@ def _names_or_numbers(terms: set[str]) -> bool:
 
 def _edits(a: _Side, b: _Side, ops: Sequence[SentenceOp], explained: set[int]) -> list[_Candidate]:
     """Edited sentence pairs whose names, things or negation changed (not just style)."""
+    names = _doc_names(a)
     out = []
     for op in ops:
         if op.op != "edited" or len(op.a) != 1 or len(op.b) != 1 or op.b[0] in explained:
@@ -587,7 +664,9 @@ def _edits(a: _Side, b: _Side, ops: Sequence[SentenceOp], explained: set[int]) -
             continue
         if a_neg != b_neg:
             change = "contradicted"
-        elif _names_changed(removed, added) and not _pronoun_stand_in(old.text, new.text, added):
+        elif _names_changed(removed, added, names) and not _pronoun_stand_in(
+            old.text, new.text, added
+        ):
             change = "changed"
         else:
             continue

@@ -133,6 +133,8 @@ def _resolve(token: Token, context: _Context) -> str:
         return speaker
     if lower in PERSON_PRONOUNS:
         return context.last_person or token.text
+    if lower in ("they", "them", "their"):
+        return token.text  # plural antecedents are too often wrong to guess
     return context.last_thing or token.text
 
 
@@ -505,6 +507,8 @@ def _statuses(doc: Doc, index: int, context: _Context) -> list[Fact]:
 def _status_fact(token: Token, entity: str, status: str, index: int, context: _Context) -> Fact:
     clause = token if token.pos_ in ("VERB", "AUX") else _verb_above(token)
     source, source_verb = _source(clause, context)
+    if source is None:
+        source, source_verb = _claimed_in_relative_clause(token, context)
     return Fact(
         kind="status",
         sentence=index,
@@ -518,6 +522,16 @@ def _status_fact(token: Token, entity: str, status: str, index: int, context: _C
         negated=_negated(clause),
         text=_clause_text(clause),
     )
+
+
+def _claimed_in_relative_clause(token: Token, context: _Context) -> tuple[str | None, str | None]:
+    """ "The seizure of X -- which Y had claimed --": Y is the source of the seizure."""
+    for node in token.subtree:
+        if node.dep_ == "relcl" and node.lemma_ in lx.SAY_VERBS:
+            subject = _child(node, ("nsubj",))
+            if subject is not None and subject.lower_ not in ("which", "that", "who"):
+                return _resolve(subject, context), node.lemma_
+    return None, None
 
 
 def _verb_above(token: Token) -> Token:

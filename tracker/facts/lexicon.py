@@ -503,7 +503,13 @@ CONTAINED_SHARE = 0.8
 # An edit that only adds names must add this many to be news ("U.S." before a court is not).
 MIN_NEW_NAMES = 2
 # What makes a new sentence worth a reader's time (ranking among additions).
-NEWS_WEIGHTS: dict[str, float] = {"new_name": 1.0, "figure": 0.5, "novelty": 1.0, "quote": 1.5}
+NEWS_WEIGHTS: dict[str, float] = {
+    "new_name": 1.0,
+    "figure": 0.5,
+    "novelty": 1.0,
+    "quote": 1.5,
+    "new_event": 0.5,
+}
 # Lines that are page furniture or credits, not story text (any outlet).
 FURNITURE_PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"contributed (?:reporting|to this (?:report|story))", re.I),
