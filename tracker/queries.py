@@ -505,15 +505,18 @@ def search(store: Store, text: str, *, story: str | None = None) -> list[SearchH
         raise InputError("empty search: give a word or phrase to look for")
     if story is not None:
         store.history(story)  # an unknown story is an error, not "no results"
-    matches = find_phrase(store, phrase, story=story)
-    versions = story_versions(store, {m.story for m in matches})
-    hits = [_hit(url, versions[url], matches) for url in {m.story for m in matches}]
+    by_story: dict[str, list[PhraseMatch]] = {}
+    for match in find_phrase(store, phrase, story=story):
+        by_story.setdefault(match.story, []).append(match)
+    versions = story_versions(store, by_story)
+    hits = [_hit(url, versions[url], found) for url, found in by_story.items()]
     return sorted(hits, key=lambda h: (h.appeared.first_at, h.story))
 
 
 def _hit(url: str, versions: list[tuple[int, datetime]], matches: list[PhraseMatch]) -> SearchHit:
-    mine = sorted((m for m in matches if m.story == url), key=lambda m: m.version)
-    having = {m.version for m in mine}
+    """The spans of consecutive versions of one story that contain the phrase."""
+    mine = min(matches, key=lambda m: m.version)
+    having = {m.version for m in matches}
     spans: list[Span] = []
     start: tuple[int, datetime] | None = None
     previous: tuple[int, datetime] | None = None
@@ -526,7 +529,7 @@ def _hit(url: str, versions: list[tuple[int, datetime]], matches: list[PhraseMat
         previous = (number, at)
     if start is not None and previous is not None:
         spans.append(Span(start[0], start[1], previous[0], None, None))
-    return SearchHit(url, tuple(spans), mine[0].sentence)
+    return SearchHit(url, tuple(spans), mine.sentence)
 
 
 __all__ = [
