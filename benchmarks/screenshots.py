@@ -82,6 +82,18 @@ def tmux_capture(name: str, command: str, env: dict[str, str], out: Path) -> Pat
     return out / f"{name}.txt"
 
 
+def ansi_to_svg(ansi: Path, svg: Path, title: str) -> Path:
+    """The captured pane, colours and all, as an SVG "terminal window" (rich's export)."""
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(record=True, width=120, file=open(os.devnull, "w"))  # noqa: SIM115
+    console.print(Text.from_ansi(ansi.read_text(encoding="utf-8").rstrip()))
+    svg.write_text(console.export_svg(title=title), encoding="utf-8")
+    console.file.close()
+    return svg
+
+
 def chromium_shot(page: Path, png: Path) -> bool:
     browser = next((b for b in CHROMIUM if shutil.which(b)), None)
     if browser is None:
@@ -127,8 +139,8 @@ def main() -> int:
         ):
             page = out / f"{name}.html"
             run([*TRACKER, *page_args, "--html", str(page), "--facts-only"], env)
-            if chromium_shot(page, out / f"{name}.png"):
-                print(f"html  {page} -> {out / (name + '.png')}")
+            if chromium_shot(page, out / f"html_{name}.png"):
+                print(f"html  {page} -> {out / f'html_{name}.png'}")
         if shutil.which("tmux") is None:
             print("tmux not found: skipping the terminal captures", file=sys.stderr)
         else:
@@ -136,6 +148,11 @@ def main() -> int:
                 path = tmux_capture(name, command, env, out)
                 first = path.read_text(encoding="utf-8").splitlines()[0]
                 print(f"term  {path}  first line: {first}")
+                svg = ansi_to_svg(
+                    path.with_suffix(".ansi"), out / f"term_{name}.svg", f"tracker {command}"
+                )
+                if chromium_shot(svg, svg.with_suffix(".png")):
+                    print(f"      {svg.with_suffix('.png')}")
     return 0
 
 

@@ -370,9 +370,7 @@ def render_search(console: Console, phrase: str, hits: list[SearchHit]) -> None:
             else:
                 line.append(" · still there", style="dim")
             console.print(line)
-        quote = Text("  “")
-        quote.append(hit.sentence)
-        quote.append("”")
+        quote = Text(f"  “{hit.sentence}”")
         pattern = r"(?i)" + r"\W+".join(re.escape(word) for word in phrase.split())
         quote.highlight_regex(pattern, style="bold reverse")
         console.print(quote)
