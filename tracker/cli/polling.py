@@ -222,7 +222,10 @@ def run(
         grace=parse_duration(grace),
     )
     limit = parse_duration(stop_after) if stop_after else None
-    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    logging.getLogger("tracker").addHandler(handler)
+    logging.getLogger("tracker").setLevel(logging.INFO)
     with open_store(db) as store:
         db_url = store.engine.url.render_as_string(hide_password=False)
         print(f"tracker run: polling {store.engine.url!r}; Ctrl-C to stop", file=sys.stderr)
