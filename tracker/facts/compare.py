@@ -113,21 +113,6 @@ def _coverage(a_sentences: Sequence[Sentence], b_sentences: Sequence[Sentence]) 
             if numbers - known:  # a new figure is news however similar the wording
                 b_in_a[i, j] = min(b_in_a[i, j], lx.COVERED_SIMILARITY - 1)
     scores = b_in_a
-    return _Coverage([0.0] * len(a_texts), [0.0] * len(b_texts), [-1] * len(b_texts))
-    scores = process.cdist(a_texts, b_texts, scorer=fuzz.token_set_ratio, workers=1)
-    a_stems = [stems(s.text) for s in a_sentences]
-    for j, sentence in enumerate(b_sentences):
-        b_stems = stems(sentence.text)
-        for i, known in enumerate(a_stems):  # a shorter restatement of an old sentence
-            if b_stems and len(b_stems & known) / len(b_stems) >= lx.CONTAINED_SHARE:
-                scores[i, j] = max(scores[i, j], lx.COVERED_SIMILARITY)
-    a_numbers = [set(_NUMBER.findall(t)) for t in a_texts]
-    for j, text in enumerate(b_texts):
-        numbers = set(_NUMBER.findall(text))
-        if numbers:  # a new figure is news however similar the wording
-            for i, known in enumerate(a_numbers):
-                if numbers - known:
-                    scores[i, j] = min(scores[i, j], lx.COVERED_SIMILARITY - 1)
     return _Coverage(
         a_score=[float(row.max()) for row in a_in_b],
         b_score=[float(scores[:, j].max()) for j in range(len(b_texts))],
@@ -293,10 +278,11 @@ def _status_changes(a: _Side, b: _Side) -> list[_Candidate]:
         if not a_list:
             continue
         old, new = a_list[0], b_list[0]
-        out += _status_source_change(new.patient or key, a_list, b_list, a, b)
+        surer = _certainty_change(new.patient or key, old, new, a, b)
         if old.status == new.status:
-            out += _certainty_change(new.patient or key, old, new, a, b)
+            out += surer or _status_source_change(new.patient or key, a_list, b_list, a, b)
             continue
+        out += _status_source_change(new.patient or key, a_list, b_list, a, b)
         name = new.patient or key
         before = f"{old.status}: {old.text}"
         after = f"{new.status}: {new.text}"
@@ -562,19 +548,27 @@ def _overlap(old: str, new: str) -> float:
 
 
 def _inserted_block(b: _Side, cover: _Coverage) -> set[int]:
-    """A long run of new sentences dropped into an otherwise unchanged story (a sidebar)."""
+    """A long run of new sentences dropped into an otherwise unchanged story (a sidebar).
+
+    The run may hold a few short sentences that happen to echo the story.
+    """
     kept = [score >= lx.SAME_SENTENCE_SIMILARITY for score in cover.a_score]
     if not kept or sum(kept) / len(kept) < lx.BLOCK_KEPT_SHARE:
         return set()
     block: set[int] = set()
     run: list[int] = []
+    gap = 0
     for sentence in [*b.sentences, None]:
         if sentence is not None and cover.b_score[sentence.index] < lx.COVERED_SIMILARITY:
             run.append(sentence.index)
+            gap = 0
+            continue
+        gap += 1
+        if sentence is not None and run and gap <= lx.BLOCK_GAP:
             continue
         if len(run) >= lx.BLOCK_RUN:
-            block.update(run)
-        run = []
+            block.update(range(min(run), max(run) + 1))
+        run, gap = [], 0
     return block
 
 
@@ -626,8 +620,14 @@ def _pronoun_stand_in(old: str, new: str, added: set[str]) -> bool:
 
 
 def _names_changed(removed: set[str], added: set[str], known: set[str]) -> bool:
-    """A name dropped or replaced, or several new names: more than a title added."""
-    return _names_or_numbers(removed) or _name_count(added, known) >= lx.MIN_NEW_NAMES
+    """A name dropped or replaced by another name, or several new names.
+
+    Not: a title added ("U.S." before a court), a name turned into a common noun
+    ("previous White Houses" → "previous administrations").
+    """
+    new_names = _name_count(added, known)
+    replaced = _names_or_numbers(removed) and (new_names > 0 or not added)
+    return replaced or new_names >= lx.MIN_NEW_NAMES
 
 
 def _name_count(terms: set[str], known: set[str] = frozenset()) -> int:  # type: ignore[assignment]

@@ -494,6 +494,7 @@ MAX_SENTENCE_CHANGES = 4
 # sidebar or page furniture: reported once, not sentence by sentence.
 BLOCK_RUN = 8
 BLOCK_KEPT_SHARE = 0.8
+BLOCK_GAP = 2
 # An added sentence sharing this share of its content words with an A sentence rewrites it.
 REWRITE_OVERLAP = 0.4
 # Content words are compared on their first letters (after folding) to catch inflections.
