@@ -41,7 +41,13 @@ EDITED = op(
     [("=", "Rescue boats searched the "), ("-", "dark"), ("+", "cold"), ("=", " water.")],
 )
 SENTENCES = (
-    op("moved", (4,), (0,), "The ferry carried 200 people.", "The ferry carried 200 people."),
+    op(
+        "moved",
+        (4,),
+        (0,),
+        "The ferry carried 200 people and 40 cars when it left port.",
+        "The ferry carried 200 people and 40 cars when it left port.",
+    ),
     op("equal", (0,), (1,), "A ferry capsized.", "A ferry capsized."),
     op("removed", (1,), (), "It was not clear what caused it."),
     EDITED,
@@ -111,8 +117,8 @@ def test_added_and_removed_sentences_carry_their_signs() -> None:
 
 def test_a_moved_sentence_is_shown_once_with_paired_markers() -> None:
     text = render(view())
-    assert text.count("The ferry carried 200 people.") == 1
-    assert text.count("⟨1⟩") == 3  # sign at the new place, sign and note at the old place
+    assert text.count("The ferry carried 200 people and 40 cars when it left port.") == 1
+    assert text.count("⟨1⟩") == 2  # a sign at the new place and one at the old place
 
 
 def test_a_moved_sentence_marks_where_it_used_to_be() -> None:

@@ -1,4 +1,5 @@
-"""Pick versions the way people name them: ``3``, ``v3``, ``-1`` (latest), ``-2``, or a time."""
+"""Pick versions the way people name them: ``3``, ``v3``, ``-1`` (latest), ``-2``, ``first``,
+``latest``, or a time (the version current at that moment)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ from datetime import UTC, datetime
 
 from tracker.errors import InputError, NotFoundError
 from tracker.store import VersionInfo
+
+# Versions people name by word: the first one and the latest one.
+NAMED = {"first": 0, "latest": -1, "last": -1}
 
 
 def parse_time(text: str) -> datetime:
@@ -24,6 +28,8 @@ def pick_version(spec: str, versions: Sequence[VersionInfo], url: str = "story")
         raise NotFoundError(f"{url} has no versions yet")
     text = spec.strip().lower().removeprefix("v")
     numbers = [v.number for v in versions]
+    if text in NAMED:
+        return numbers[NAMED[text]]
     if text.lstrip("-").isdigit():
         value = int(text)
         if value < 0:

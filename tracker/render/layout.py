@@ -50,12 +50,12 @@ def counts(view: LabelledDiff) -> ChangeCounts:
 
 
 def _section_of(view: LabelledDiff, row: Row) -> str | None:
+    """The B section a row reads in; removed sentences and old places of moves have none
+    of their own (they sit in B's flow), so they never start a new section label."""
     op = row.op
-    if op is None:
+    if op is None or row.kind != "op" or not op.b:
         return None
-    if row.kind == "op" and op.b:
-        return _at(view.b_sections, op.b[0])
-    return _at(view.a_sections, op.a[0]) if op.a else None
+    return _at(view.b_sections, op.b[0])
 
 
 def _at(sections: tuple[str, ...], index: int) -> str | None:

@@ -62,6 +62,12 @@ def short_time(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value else "—"
 
 
+def opening(text: str, words: int = 8) -> str:
+    """The first words of a sentence, to recognise it by."""
+    parts = text.split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
+
+
 def short_iso(text: str | None) -> str:
     return text.replace("T", " ")[:16] if text else ""
 
@@ -185,7 +191,7 @@ def _sentence(view: LabelledDiff, row: Row, is_plain: bool) -> tuple[Text, Text]
     if row.kind == "moved_from":
         arrow = "↓" if row.direction == "down" else "↑"
         return Text(f"⟨{row.move}⟩", style="cyan"), Text(
-            f"{arrow} moved {row.direction} (⟨{row.move}⟩)", style="dim cyan"
+            f"{arrow} moved {row.direction}: “{opening(op.a_text)}”", style="dim cyan"
         )
     sign, style = _op_style(view, op)
     if op.op == "moved":
