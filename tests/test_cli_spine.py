@@ -55,6 +55,18 @@ def test_ingest_of_unchanged_text_says_so(db_url: str) -> None:
     assert again.returncode == 0 and "unchanged" in again.stdout
 
 
+@pytest.fixture(scope="module")
+def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A database holding the seed story (stored without facts: errors are the point here)."""
+    from tracker.ingest import ingest_file
+    from tracker.store import Store
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('seeded') / 'tracker.db'}"
+    with Store(url) as store:
+        ingest_file(store, URL, SEED, facts=False)
+    return url
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -67,10 +79,9 @@ def test_ingest_of_unchanged_text_says_so(db_url: str) -> None:
     ],
 )
 def test_bad_input_is_one_line_on_stderr_and_nonzero(
-    db_url: str, args: tuple[str, ...], message: str
+    seeded_db: str, args: tuple[str, ...], message: str
 ) -> None:
-    tracker("ingest", URL, str(SEED), db=db_url)
-    result = tracker(*args, db=db_url)
+    result = tracker(*args, db=seeded_db)
     assert result.returncode != 0
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
