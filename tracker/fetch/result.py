@@ -1,0 +1,43 @@
+"""What a fetch answers: :data:`FetchOutcome` and :class:`FetchResult`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+FetchOutcome = Literal[
+    "ok",
+    "not_modified",
+    "gone",
+    "http_error",
+    "rate_limited",
+    "too_large",
+    "timeout",
+    "refused",
+    "redirect_loop",
+    "network_error",
+]
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """What one fetch of one URL found, success or not."""
+
+    url: str  # the URL asked for
+    final_url: str  # after redirects (the last one tried, when a hop failed)
+    status: int | None  # HTTP status of the last response; None when there was none
+    outcome: FetchOutcome
+    body: bytes | None = None  # content-decoded, capped; only for "ok"
+    text: str | None = None  # body as text, when the content type is textual
+    encoding: str | None = None  # the codec that produced ``text``
+    etag: str | None = None
+    last_modified: str | None = None
+    permanent_redirect: str | None = None  # the final URL, when any hop was 301/308
+    retry_after: float | None = None  # seconds, from Retry-After on 429/503
+    bytes: int = 0  # body bytes received on the wire (before content decoding)
+    elapsed: float = 0.0  # seconds, including any wait for a per-host slot
+    error: str | None = None  # one-line reason for every outcome but ok / not_modified
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome == "ok"

@@ -1,0 +1,136 @@
+"""The engines under the fetcher, each connecting only to addresses the guard checked.
+
+httpx's own engine through a checked httpcore network backend, or aiohttp
+(through httpx-aiohttp) with a checked resolver; :func:`_default_transport`
+picks one as ``FetchSettings.engine`` says.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterable
+from typing import Any
+
+import httpcore
+import httpx
+
+from tracker.fetch.safety import _AddressGuard, _ip_literal
+from tracker.fetch.settings import FetchSettings
+
+
+class _CheckedBackend(httpcore.AsyncNetworkBackend):
+    """httpcore's network backend, connecting only to addresses that passed the guard."""
+
+    def __init__(self, guard: _AddressGuard) -> None:
+        self._guard = guard
+        self._inner = httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        if _ip_literal(host) is not None:
+            addresses = [host]  # checked as written before the request
+        else:
+            addresses = [address for _, address in await self._guard.addresses(host.lower(), port)]
+        failure: Exception = httpcore.ConnectError(f"no address for {host}")
+        for address in addresses:  # TLS still names ``host``: httpcore passes it as SNI
+            try:
+                return await self._inner.connect_tcp(
+                    address, port, timeout, local_address, socket_options
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as error:
+                failure = error
+        raise failure
+
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.AsyncNetworkStream:
+        raise httpcore.ConnectError("unix sockets are not fetched")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+def _httpx_transport(settings: FetchSettings, guard: _AddressGuard) -> httpx.AsyncBaseTransport:
+    """httpx's own engine, its pool rebuilt on a backend that connects to checked addresses."""
+    limits = httpx.Limits(
+        max_connections=settings.max_connections,
+        max_keepalive_connections=settings.max_connections,
+    )
+    transport = httpx.AsyncHTTPTransport(limits=limits, retries=0, trust_env=False)
+    # httpx takes no network backend, its pool does: swap the pool for one built
+    # with the same limits and a checked backend (closes DNS rebinding here too).
+    transport._pool = httpcore.AsyncConnectionPool(
+        ssl_context=httpx.create_ssl_context(trust_env=False),
+        max_connections=limits.max_connections,
+        max_keepalive_connections=limits.max_keepalive_connections,
+        keepalive_expiry=limits.keepalive_expiry,
+        retries=0,
+        network_backend=_CheckedBackend(guard),
+    )
+    return transport
+
+
+def _aiohttp_transport(
+    settings: FetchSettings, guard: _AddressGuard
+) -> httpx.AsyncBaseTransport | None:
+    """httpx's API on aiohttp's engine, connecting only to checked addresses; None if absent."""
+    try:
+        import aiohttp
+        from aiohttp.abc import AbstractResolver, ResolveResult
+        from httpx_aiohttp import AiohttpTransport
+    except ImportError:
+        return None
+
+    class CheckedResolver(AbstractResolver):
+        """Hands aiohttp only addresses that passed the guard: closes DNS rebinding."""
+
+        async def resolve(
+            self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+        ) -> list[ResolveResult]:
+            answer = await guard.addresses(host.lower(), port)
+            wanted = {socket.AF_INET, socket.AF_INET6} if family == socket.AF_UNSPEC else {family}
+            return [
+                ResolveResult(
+                    hostname=host,
+                    host=address,
+                    port=port,
+                    family=address_family,
+                    proto=0,
+                    flags=socket.AI_NUMERICHOST,
+                )
+                for address_family, address in answer
+                if address_family in wanted
+            ]
+
+        async def close(self) -> None:
+            pass
+
+    def session() -> aiohttp.ClientSession:  # made on first use, inside the event loop
+        connector = aiohttp.TCPConnector(
+            limit=settings.max_connections,
+            limit_per_host=settings.per_host_limit,
+            resolver=CheckedResolver(),
+            use_dns_cache=False,  # the guard caches, and re-checks every answer
+            family=socket.AF_UNSPEC,
+        )
+        return aiohttp.ClientSession(connector=connector, trust_env=False, auto_decompress=False)
+
+    return AiohttpTransport(client=session)
+
+
+def _default_transport(settings: FetchSettings, guard: _AddressGuard) -> httpx.AsyncBaseTransport:
+    """The engine ``settings.engine`` names; aiohttp is about 3x cheaper per request."""
+    if settings.engine == "httpx":
+        return _httpx_transport(settings, guard)
+    transport = _aiohttp_transport(settings, guard)
+    if transport is not None:
+        return transport
+    if settings.engine == "aiohttp":
+        raise ImportError("FetchSettings.engine='aiohttp' needs the httpx-aiohttp package")
+    return _httpx_transport(settings, guard)
