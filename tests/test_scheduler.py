@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import os
 import signal
@@ -271,3 +272,32 @@ def test_run_abandons_checks_that_outlast_the_grace_period(
     with Store(db_url) as store, store.session() as session:
         assert session.scalar(select(func.count()).where(Story.lease_owner.is_not(None))) == 0
         assert session.scalar(select(func.count()).select_from(Version)) == 0
+
+
+def test_the_daemon_extracts_facts_in_the_background(
+    db_url: str, http_server: TestHTTPServer
+) -> None:
+    from tracker.fetch import Fetcher, FetchSettings
+    from tracker.poll import Poller
+    from tracker.scheduler import Daemon, DaemonSettings
+
+    http_server.route("/s", _changing_page("/s"))
+    with Store(db_url) as store:
+        add_story(store, http_server.url("/s"), every=1)
+
+        def facts_done() -> bool:
+            history = store.history(http_server.url("/s"))
+            return len(history) >= 2 and all(v.has_facts for v in history)
+
+        async def run() -> None:
+            settings = FetchSettings(allow_hosts=frozenset({f"127.0.0.1:{http_server.port}"}))
+            async with Fetcher(settings) as fetcher:
+                poller = Poller(store, fetcher)
+                daemon = Daemon(poller, db_url, DaemonSettings(tick=0.2, facts_every=0.5))
+                try:
+                    await daemon.run(until=facts_done, limit=60)
+                finally:
+                    poller.close()
+
+        asyncio.run(run())
+        assert facts_done()

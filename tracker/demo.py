@@ -136,13 +136,12 @@ def run_demo(db: str | None, console: Console, *, switch_after: float = SWITCH_A
         versions = store.history(server.url)
         if len(versions) < 2:
             raise TrackerError(f"demo: only {len(versions)} version(s) within {TIME_LIMIT:g} s")
-        semdiff.fill_missing_facts(store)  # what the daemon's facts job does in the background
+        # Extracting each side's facts keeps them (the daemon's facts job does this too).
+        before, after = (semdiff.stored_side(store, server.url, n) for n in (1, 2))
         console.print()
         terminal.render_history(console, server.url, queries.history(store, server.url))
         console.print()
-        change = semdiff.diff(
-            semdiff.stored_side(store, server.url, 1), semdiff.stored_side(store, server.url, 2)
-        )
+        change = semdiff.diff(before, after)
         terminal.render_diff(console, change)
 
 

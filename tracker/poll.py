@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import math
 import os
 import re
 import socket
@@ -412,7 +413,7 @@ class Poller:
             outcome=verdict.outcome,
             status=plan.status,
             next_check_at=plan.next_check_at,
-            interval_seconds=round(plan.interval),
+            interval_seconds=math.ceil(plan.interval),
             failures=plan.failures,
             http_status=result.status if result else None,
             size=result.bytes if result else None,

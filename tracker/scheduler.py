@@ -35,6 +35,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import multiprocessing
 import re
 import signal
 from collections.abc import Callable
@@ -196,12 +197,22 @@ class DaemonSettings:
 
 
 def _facts_job(db_url: str, limit: int) -> int:
-    """Runs in the facts process: extract facts for versions the poller stored without them."""
+    """Runs in the facts process: extract facts for versions the poller stored without them.
+
+    :func:`tracker.semdiff.fill_missing_facts` first, then the versions whose
+    facts column holds a JSON ``null`` (which its ``IS NULL`` query misses):
+    :func:`tracker.semdiff.stored_side` extracts and keeps their facts.
+    """
     from tracker import semdiff
     from tracker.store import Store
+    from tracker.store.polling import versions_without_facts
 
     with Store(db_url) as store:
-        return semdiff.fill_missing_facts(store, limit=limit)
+        done = semdiff.fill_missing_facts(store, limit=limit)
+        for url, number in versions_without_facts(store, limit=max(0, limit - done)):
+            semdiff.stored_side(store, url, number)
+            done += 1
+        return done
 
 
 class Daemon:
@@ -247,7 +258,9 @@ class Daemon:
             id="poll",
         )
         if self.settings.facts_every > 0:
-            self._facts_pool = ProcessPoolExecutor(max_workers=1)
+            # spawn, not fork: this process has threads and an event loop running.
+            context = multiprocessing.get_context("spawn")
+            self._facts_pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
             scheduler.add_job(
                 self._facts_tick,
                 "interval",
