@@ -225,3 +225,10 @@ def test_every_ingest_is_in_the_check_log(store: Store) -> None:
     outcomes = [c["outcome"] for c in store.checks(URL)]
     assert outcomes == ["unchanged", "stored"]
     assert store.checks(URL)[0]["bytes"] == SEED.stat().st_size
+
+
+def test_a_version_stored_without_facts_is_found_by_the_facts_job(store: Store) -> None:
+    ingest_file(store, URL, SEED, facts=False)
+    assert store.versions_without_facts() == [(URL, 1)]
+    store.set_facts(URL, 1, [])
+    assert store.versions_without_facts() == []

@@ -95,14 +95,16 @@ class Version(Base):
     words: Mapped[int] = mapped_column(Integer)
     sections: Mapped[list[Any]]
     marker: Mapped[str | None] = mapped_column(Text)
-    header: Mapped[list[Any] | None]
+    # none_as_null: a Python None is SQL NULL, not the JSON text 'null', so IS NULL finds it.
+    header: Mapped[list[Any] | None] = mapped_column(JSON(none_as_null=True))
     title: Mapped[str | None] = mapped_column(Text)
     byline: Mapped[str | None] = mapped_column(Text)
     published: Mapped[str | None] = mapped_column(String(64))
     final_url: Mapped[str | None] = mapped_column(String(2048))
     reverts_to: Mapped[int | None] = mapped_column(Integer)
     raw_html: Mapped[bytes | None] = mapped_column(LargeBinary)  # zlib-compressed page
-    facts: Mapped[list[Any] | None]  # extracted once; None until the facts job ran
+    # Extracted once; SQL NULL until the facts job ran.
+    facts: Mapped[list[Any] | None] = mapped_column(JSON(none_as_null=True))
 
     story: Mapped[Story] = relationship(back_populates="versions")
     sentences: Mapped[list[VersionSentence]] = relationship(
