@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import os
+import subprocess
+import sys
 import time
 import tracemalloc
 from collections.abc import Sequence
 from datetime import timedelta
+from subprocess import CompletedProcess
 
 import pytest
 from sqlalchemy import func, select, text
@@ -457,3 +462,63 @@ def test_every_stored_version_has_its_sentences(store: Store, http_server: TestH
         count = session.scalar(select(func.count()).where(VersionSentence.version_id == version.id))
     assert count and count >= 4
     assert url
+
+
+# -- the commands -------------------------------------------------------------------------
+
+
+def tracker(*args: str, db: str, env: dict[str, str] | None = None) -> CompletedProcess[str]:
+    command = [sys.executable, "-m", "tracker", *args, "--db", db]
+    environment = {k: v for k, v in os.environ.items() if k != "TRACKER_ALLOW_PRIVATE"}
+    return subprocess.run(
+        command, capture_output=True, text=True, timeout=60, env={**environment, **(env or {})}
+    )
+
+
+def test_add_refuses_a_loopback_url_in_one_line(db_url: str, http_server: TestHTTPServer) -> None:
+    result = tracker("add", http_server.url("/s"), db=db_url)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert "loopback" in result.stderr
+    assert "--allow-private" in result.stderr
+
+
+def test_add_poll_list_remove_from_the_command_line(
+    db_url: str, http_server: TestHTTPServer
+) -> None:
+    http_server.page("/s", page(paragraphs(4)))
+    url = http_server.url("/s")
+    added = tracker("add", url, "--every", "5m", "--label", "Quake", "--allow-private", db=db_url)
+    assert added.returncode == 0, added.stderr
+    polled = tracker("poll", db=db_url, env={"TRACKER_ALLOW_PRIVATE": "1"})
+    assert polled.returncode == 0, polled.stderr
+    assert "checked 1 story: 1 changed" in polled.stdout
+    (row,) = json.loads(tracker("list", "--json", db=db_url).stdout)["stories"]
+    assert (row["label"], row["every_seconds"], row["versions"]) == ("Quake", 300, 1)
+    assert row["status"] == "active"
+    assert row["last_checked_at"] and row["next_check_at"]
+    assert tracker("remove", url, db=db_url).returncode == 0
+    (row,) = json.loads(tracker("list", "--json", db=db_url).stdout)["stories"]
+    assert (row["status"], row["versions"], row["next_check_at"]) == ("removed", 1, None)
+    assert tracker("remove", url, "--purge", db=db_url).returncode == 0
+    assert json.loads(tracker("list", "--json", db=db_url).stdout)["stories"] == []
+
+
+def test_poll_names_what_happened_to_a_named_story(
+    db_url: str, http_server: TestHTTPServer
+) -> None:
+    http_server.status("/s", 410)
+    url = http_server.url("/s")
+    tracker("add", url, "--allow-private", db=db_url)
+    polled = tracker("poll", url, "--allow-private", db=db_url)
+    assert polled.returncode == 0, polled.stderr
+    assert f"{url}: HTTP 410 gone" in polled.stdout
+
+
+def test_command_errors_are_one_line(db_url: str) -> None:
+    bad_every = tracker("add", "https://news.example.com/a", "--every", "soon", db=db_url)
+    assert bad_every.returncode == 2
+    assert "not a duration" in bad_every.stderr
+    unknown = tracker("poll", "https://news.example.com/nope", db=db_url)
+    assert unknown.returncode == 3
+    assert unknown.stderr.strip().startswith("tracker: error: unknown story")
