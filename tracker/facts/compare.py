@@ -74,7 +74,7 @@ def compare_facts(
     candidates += _additions(a, b, cover, explained)
     used_a = {c.a_sentence for c in candidates if c.a_sentence is not None}
     candidates += _removals(a, b, cover.a_score, used_a)
-    return _rank(candidates)
+    return _rank(candidates, max(len(b_sentences), 1))
 
 
 # ---------------------------------------------------------------- sentence coverage
@@ -142,6 +142,10 @@ def _by_key(facts: Iterable[Fact], kind: str) -> dict[str, list[Fact]]:
     return grouped
 
 
+def _vague(fact: Fact) -> bool:
+    return any(w in lx.VAGUE_NUMBERS for w in fold(fact.number or "").split())
+
+
 def _base_value(fact: Fact) -> float | None:
     if fact.value is None:
         return None
@@ -150,6 +154,8 @@ def _base_value(fact: Fact) -> float | None:
 
 
 def _same_value(x: Fact, y: Fact) -> bool:
+    if _vague(x) != _vague(y):
+        return False  # "hundreds" → "more than 200" is news: the toll got a figure
     vx, vy = _base_value(x), _base_value(y)
     if vx is None or vy is None:
         return fold(x.number or "") == fold(y.number or "")
@@ -172,6 +178,7 @@ def _quantity_changes(a: _Side, b: _Side, b_cover: list[float]) -> list[_Candida
         if a_list:
             old = a_list[0]
             out.append(_quantity_change("quantity", key, old, new, a, b))
+            out += _source_change(key, a_list, b_list, a, b)
         elif (
             key in lx.COUNT_CLASSES.values()
             and not any(_same_value(new, old) for old in a_all)
@@ -222,13 +229,28 @@ def _quantity_change(
 def _source_change(
     key: str, a_list: list[Fact], b_list: list[Fact], a: _Side, b: _Side
 ) -> list[_Candidate]:
-    """Same number, another source ("the agency said" → "police said")."""
+    """The count now comes from other sources ("the agency said" → "police said")."""
     a_sources = {entity_key(f.source) for f in a_list if f.source}
-    first = next((f for f in b_list if f.source), None)
-    if first is None or not a_sources or _same_source(first.source or "", a_sources):
+    b_sources = [f for f in b_list if f.source]
+    if not a_sources or not b_sources:
         return []
+    if any(_same_source(f.source or "", a_sources) for f in b_sources):
+        return []  # the old source still stands behind the figure
     old = next(f for f in a_list if f.source)
-    return [_attribution_change(_counted_label(key), old, first, a, b)]
+    new = b_sources[0]
+    sources = list(dict.fromkeys(f.source or "" for f in b_sources))
+    candidate = _attribution_change(_counted_label(key), old, new, a, b)
+    after = ", ".join(sources)
+    summary = f"{_counted_label(key)}: source {old.source} → {after}"
+    return [
+        _Candidate(
+            replace(candidate.change, after=after, summary=summary),
+            candidate.weight,
+            candidate.position,
+            candidate.a_sentence,
+            candidate.b_sentence,
+        )
+    ]
 
 
 def _same_source(source: str, others: set[str]) -> bool:
@@ -464,6 +486,10 @@ def _main_event(facts: Iterable[Fact], sentence: int) -> Fact | None:
     return next((f for f in events if f.predicate.split()[0] not in lx.LIGHT_VERBS), None)
 
 
+def _has_quantity(facts: Iterable[Fact], sentence: int) -> bool:
+    return any(f.kind == "quantity" and f.sentence == sentence for f in facts)
+
+
 def _is_substantive(text: str) -> bool:
     return len(text.split()) >= lx.MIN_ADDED_WORDS
 
@@ -498,7 +524,9 @@ def _additions(a: _Side, b: _Side, cover: _Coverage, explained: set[int]) -> lis
             )
             if _name_count(added, names) >= lx.MIN_NEW_NAMES:
                 out.append(_rewrite(a.sentences[best], sentence, b.facts))
-        elif _main_event(b.facts, sentence.index) is not None:
+        elif _main_event(b.facts, sentence.index) is not None or _has_quantity(
+            b.facts, sentence.index
+        ):
             news = _news_value(sentence.text, names, vocabulary)
             news += lx.NEWS_WEIGHTS["new_event"] * _new_event(b.facts, sentence.index, events)
             out.append(
@@ -747,14 +775,18 @@ def _salience(text: str) -> float:
 # ---------------------------------------------------------------- ranking
 
 
-def _rank(candidates: list[_Candidate]) -> list[FactChange]:
+def _rank(candidates: list[_Candidate], length: int) -> list[FactChange]:
     """Most important first; lede sentences before late ones; one item per change.
 
     Sentence-level changes (a whole new, dropped or reworded sentence) are capped:
     the reader wants the top new facts, not every new sentence of a rewrite.
     """
     seen: set[tuple[str, str | None, str | None]] = set()
-    ordered = sorted(candidates, key=lambda c: (-(c.weight - 0.02 * c.position), c.position))
+
+    def importance(candidate: _Candidate) -> float:
+        return candidate.weight - lx.POSITION_WEIGHT * candidate.position / length
+
+    ordered = sorted(candidates, key=lambda c: (-importance(c), c.position))
     out = []
     sentence_level = 0
     for candidate in ordered:

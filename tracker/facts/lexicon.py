@@ -238,6 +238,7 @@ COUNT_CLASSES: dict[str, str] = {
     **dict.fromkeys(["charge", "charged", "indict", "indicted"], "charged"),
     **dict.fromkeys(["rescue", "rescued"], "rescued"),
     **dict.fromkeys(["aboard", "board", "passenger", "carry"], "aboard"),
+    **dict.fromkeys(["body", "corpse", "remains"], "bodies"),
 }
 # Nouns that only say "people": the count belongs to the event, not to the noun.
 PEOPLE_NOUNS: frozenset[str] = frozenset(
@@ -489,7 +490,7 @@ IRREGULAR_PAST: dict[str, str] = {
 # Parts of speech whose words carry a sentence's facts (kept per sentence as "mentions").
 CONTENT_POS: frozenset[str] = frozenset({"NOUN", "PROPN", "NUM", "ADJ"})
 # At most this many "added"/"removed" sentences per diff: the reader wants the top new facts.
-MAX_SENTENCE_CHANGES = 4
+MAX_SENTENCE_CHANGES = 3
 # A run of this many added sentences in an otherwise unchanged story is an inserted
 # sidebar or page furniture: reported once, not sentence by sentence.
 BLOCK_RUN = 8
@@ -519,3 +520,11 @@ FURNITURE_PATTERNS: tuple[re.Pattern[str], ...] = (
 )
 # Pronouns that can stand in for a name already given ("Kukharenko said" → "he said").
 STAND_IN_PRONOUNS: frozenset[str] = frozenset(["he", "she", "they", "it", "him", "her", "them"])
+# Number words that only give an order of magnitude: never equal to a figure.
+VAGUE_NUMBERS: frozenset[str] = frozenset(
+    ["dozens", "hundreds", "thousands", "millions", "scores", "several", "many"]
+)
+# Statuses too loose to attribute ("fighting continues"): only a change away from them counts.
+WEAK_STATUSES: frozenset[str] = frozenset(["contested"])
+# How much a change loses for sitting at the end of the story rather than in the lede.
+POSITION_WEIGHT = 0.5
