@@ -208,3 +208,8 @@ def test_diff_versions_labels_sentences_with_their_sections(story: Store) -> Non
     view = queries.diff_versions(story, URL, "1", "2")
     assert set(view.b_sections) == {"update", "earlier"}
     assert set(view.a_sections) == {"body"}
+
+
+def test_history_names_the_first_changed_sentence(story: Store) -> None:
+    v4 = queries.history(story, URL)[3]
+    assert v4.first_change == "Divers recovered the ferry's data recorder on Thursday."

@@ -246,6 +246,7 @@ class VersionSummary:
     headline: str | None  # the most important fact change, if any
     events: tuple[str, ...] = ()
     facts_pending: bool = False
+    first_change: str | None = None  # the first new or edited sentence, in reading order
 
 
 def history(store: Store, url: str, *, since: str | None = None) -> list[VersionSummary]:
@@ -274,7 +275,16 @@ def _summary(rows: StoryRows, k: int) -> VersionSummary:
         headline=headline,
         events=_structural_events(before.info, version.info),
         facts_pending=changes is None,
+        first_change=_first_change(rows, k, ops),
     )
+
+
+def _first_change(rows: StoryRows, k: int, ops: Sequence[SentenceOp]) -> str | None:
+    """The text of the earliest sentence of version ``k`` that is new or edited."""
+    changed = [min(op.b) for op in ops if op.b and op.op not in ("equal", "moved")]
+    if not changed:
+        return None
+    return rows.texts.get(rows.versions[k].sentence_ids[min(changed)])
 
 
 def _structural_events(a: VersionInfo, b: VersionInfo) -> tuple[str, ...]:

@@ -126,6 +126,7 @@ def history_summary_document(url: str, summaries: list[VersionSummary]) -> dict[
                 "headline": s.headline,
                 "events": list(s.events),
                 "facts_pending": s.facts_pending,
+                "first_change": s.first_change,
             }
             for s in summaries
         ],

@@ -295,18 +295,20 @@ def render_history(console: Console, url: str, versions: list[VersionSummary]) -
 
 
 def _what_changed(summary: VersionSummary) -> Text:
-    text = Text()
+    """Structural events, then the headline fact change, else the first changed sentence."""
+    parts: list[Text] = []
     if summary.info.reverts_to:
-        text.append(f"reverts to v{summary.info.reverts_to}  ", style="bold magenta")
-    for event in summary.events:
-        text.append(f"■ {event}  ", style="magenta")
+        parts.append(Text(f"reverts to v{summary.info.reverts_to}", style="bold magenta"))
+    parts += [Text(f"■ {event}", style="magenta") for event in summary.events]
     if summary.headline:
-        text.append(summary.headline, style="bold")
-    elif summary.facts_pending:
-        text.append("facts not extracted yet", style="dim")
+        parts.append(Text(summary.headline, style="bold"))
+    elif summary.first_change:
+        parts.append(Text(f"“{opening(summary.first_change, 12)}”", style="italic"))
     elif summary.changes is None:
-        text.append(summary.info.title or "first version", style="dim")
-    return text
+        parts.append(Text(summary.info.title or "first version", style="dim"))
+    if summary.facts_pending and summary.changes is not None:
+        parts.append(Text("facts not extracted yet", style="dim"))
+    return Text(" · ", style="dim").join(parts)
 
 
 def render_facts(console: Console, timelines: FactTimelines) -> None:
