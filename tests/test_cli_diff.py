@@ -215,6 +215,7 @@ def test_search_prints_where_a_phrase_appeared(capsys, db: str) -> None:
         (["history", URL, "--since", "soon"], "not an ISO-8601 time"),
         (["diff", URL, "-9"], "only 4 versions"),
         (["diff", URL, "-x"], "no such option"),
+        (["diff", URL, "--context", "-1"], "--context must be 0 or more"),
     ],
 )
 def test_bad_input_is_one_line_on_stderr(capsys, db: str, args: list[str], message: str) -> None:

@@ -136,9 +136,7 @@ def diff(
         str | None,
         typer.Option("--at", help="B is the version current at this time; A the one before."),
     ] = None,
-    context: Annotated[
-        int, typer.Option(min=0, help="Unchanged sentences shown around changes.")
-    ] = 0,
+    context: Annotated[int, typer.Option(help="Unchanged sentences shown around changes.")] = 0,
     side_by_side: Annotated[
         bool, typer.Option("--side-by-side", help="A on the left, B on the right.")
     ] = False,
@@ -153,6 +151,8 @@ def diff(
     no_color: NoColor = False,
 ) -> None:
     """The semantic diff: how the facts changed, then the aligned sentences."""
+    if context < 0:
+        raise InputError(f"--context must be 0 or more, not {context}")
     result = _diff(targets, sections=sections, version=version, at=at, db=db)
     if html is not None:
         htmldoc.write_diff(html, result, context=None if context == 0 else context)
