@@ -256,7 +256,16 @@ def _source_change(
 def _same_source(source: str, others: set[str]) -> bool:
     """ "Police" and "Japanese police" are one source; so are spelling variants."""
     key = entity_key(source)
-    return any(key in other or other in key for other in others)
+    names = _name_stems(source)
+    return any(
+        key in other or other in key or names & _name_stems(other, keyed=True) for other in others
+    )
+
+
+def _name_stems(text: str, keyed: bool = False) -> set[str]:
+    """Stems of the proper names in a phrase, titles left out ("Governor", "President")."""
+    words = text.split() if keyed else [w for w in text.split() if w[:1].isupper()]
+    return {_stem(w) for w in words if w.lower().strip(".") not in lx.TITLES} - {""}
 
 
 def _attribution_change(subject: str, old: Fact, new: Fact, a: _Side, b: _Side) -> _Candidate:
@@ -335,7 +344,17 @@ def _status_source_change(
 ) -> list[_Candidate]:
     """Who says it happened: a source B names for an entity's status that A did not."""
     a_sources = {entity_key(f.source) for f in a_list if f.source}
-    new = next((f for f in b_list if f.source and not _same_source(f.source, a_sources)), None)
+    headline = b_list[0].status
+    if headline in lx.WEAK_STATUSES:
+        return []
+    new = next(
+        (
+            f
+            for f in b_list
+            if f.source and f.status == headline and not _same_source(f.source, a_sources)
+        ),
+        None,
+    )
     if new is None:
         return []
     old = next((f for f in a_list if f.status == new.status), a_list[0])
@@ -399,6 +418,11 @@ def _known(agent: str | None) -> bool:
     return bool(agent) and fold(agent or "") not in UNKNOWN_AGENTS
 
 
+def _is_pronoun(agent: str | None) -> bool:
+    """An agent A left as a pronoun: naming it in B is resolution of the text, not news."""
+    return bool(agent) and fold(agent or "") in UNKNOWN_AGENTS and agent != "unknown"
+
+
 def _named(agent: str | None) -> bool:
     """An agent worth reporting as the answer to "who did it": a name, not "One activist"."""
     words = (agent or "").split()
@@ -436,7 +460,7 @@ def _agent_changes(a: _Side, b: _Side) -> list[_Candidate]:
             if not (_named(old.agent) and _named(new.agent)):
                 continue
             change, before = "changed", old.agent
-        elif _named(new.agent):
+        elif _named(new.agent) and not any(_is_pronoun(f.agent) for f in a_list):
             change, before = "resolved", "unclear" if old.certainty == "unclear" else None
         else:
             continue
@@ -647,14 +671,15 @@ def _pronoun_stand_in(old: str, new: str, added: set[str]) -> bool:
     return not added and bool((new_words - old_words) & lx.STAND_IN_PRONOUNS)
 
 
-def _names_changed(removed: set[str], added: set[str], known: set[str]) -> bool:
+def _names_changed(removed: set[str], added: set[str], known: set[str], b_names: set[str]) -> bool:
     """A name dropped or replaced by another name, or several new names.
 
     Not: a title added ("U.S." before a court), a name turned into a common noun
     ("previous White Houses" → "previous administrations").
     """
     new_names = _name_count(added, known)
-    replaced = _names_or_numbers(removed) and (new_names > 0 or not added)
+    dropped = _name_count(removed, b_names) > 0  # gone from the whole of B, not just moved
+    replaced = _names_or_numbers(removed) and (new_names > 0 or (not added and dropped))
     return replaced or new_names >= lx.MIN_NEW_NAMES
 
 
@@ -678,7 +703,7 @@ def _names_or_numbers(terms: set[str]) -> bool:
 
 def _edits(a: _Side, b: _Side, ops: Sequence[SentenceOp], explained: set[int]) -> list[_Candidate]:
     """Edited sentence pairs whose names, things or negation changed (not just style)."""
-    names = _doc_names(a)
+    names, b_names = _doc_names(a), _doc_names(b)
     out = []
     for op in ops:
         if op.op != "edited" or len(op.a) != 1 or len(op.b) != 1 or op.b[0] in explained:
@@ -692,7 +717,7 @@ def _edits(a: _Side, b: _Side, ops: Sequence[SentenceOp], explained: set[int]) -
             continue
         if a_neg != b_neg:
             change = "contradicted"
-        elif _names_changed(removed, added, names) and not _pronoun_stand_in(
+        elif _names_changed(removed, added, names, b_names) and not _pronoun_stand_in(
             old.text, new.text, added
         ):
             change = "changed"

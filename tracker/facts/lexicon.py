@@ -528,3 +528,40 @@ VAGUE_NUMBERS: frozenset[str] = frozenset(
 WEAK_STATUSES: frozenset[str] = frozenset(["contested"])
 # How much a change loses for sitting at the end of the story rather than in the lede.
 POSITION_WEIGHT = 0.5
+# Titles and roles in front of names: two different people can share them.
+TITLES: frozenset[str] = frozenset(
+    [
+        "president",
+        "prime",
+        "minister",
+        "governor",
+        "secretary",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "general",
+        "gen",
+        "judge",
+        "justice",
+        "senator",
+        "sen",
+        "rep",
+        "mayor",
+        "chief",
+        "spokesman",
+        "spokeswoman",
+        "foreign",
+        "defense",
+        "interior",
+        "ministry",
+        "state",
+        "the",
+        "of",
+        "department",
+        "office",
+        "police",
+        "army",
+        "government",
+    ]
+)
