@@ -159,6 +159,9 @@ def _same_value(x: Fact, y: Fact) -> bool:
     vx, vy = _base_value(x), _base_value(y)
     if vx is None or vy is None:
         return fold(x.number or "") == fold(y.number or "")
+    if x.unit == y.unit:
+        return vx == vy
+    # a conversion is rounded ("6 miles (10 kilometres)"): close enough is the same distance
     return abs(vx - vy) <= lx.UNIT_TOLERANCE * max(abs(vx), abs(vy), 1e-9)
 
 

@@ -395,6 +395,8 @@ def _quantity(doc: Doc, numbers: list[Token], index: int, context: _Context) -> 
     start = first.i
     while start > 0 and doc[start - 1].lower_ in lx.NUMBER_MODIFIERS:
         start -= 1
+    if doc[start].lower_ == "at" and doc[start + 1].lower_ not in ("least", "most"):
+        start += 1  # "stood at 200": the preposition is not part of the figure
     noun = last.head if last.dep_ in ("nummod", "quantmod", "compound") else last
     while noun.pos_ == "NUM" and noun.head.i != noun.i and noun.dep_ in ("nummod", "compound"):
         noun = noun.head
