@@ -38,24 +38,33 @@ class PhraseMatch:
 def find_phrase(store: Store, phrase: str, *, story: str | None = None) -> list[PhraseMatch]:
     """Every (story, version) whose sentences contain ``phrase`` (a sequence of words)."""
     with store.session() as session:
-        ids = _matching_sentence_ids(session, phrase)
-        out: list[PhraseMatch] = []
-        id_list = sorted(ids)
+        id_list = sorted(_matching_sentence_ids(session, phrase))
+        rows: list[tuple[str, int, int]] = []
         for start in range(0, len(id_list), _CHUNK):
             query = (
-                select(Story.url, Version.number, SentenceText.text)
-                .join(VersionSentence, VersionSentence.sentence_id == SentenceText.id)
+                select(Story.url, Version.number, VersionSentence.sentence_id)
                 .join(Version, Version.id == VersionSentence.version_id)
                 .join(Story, Story.id == Version.story_id)
-                .where(SentenceText.id.in_(id_list[start : start + _CHUNK]))
+                .where(VersionSentence.sentence_id.in_(id_list[start : start + _CHUNK]))
             )
             if story is not None:
                 query = query.where(Story.url == story)
-            out += [
-                PhraseMatch(url, number, sentence)
-                for url, number, sentence in session.execute(query)
-            ]
-        return out
+            rows += [(url, number, sid) for url, number, sid in session.execute(query)]
+        texts = _texts(session, {sentence_id for _, _, sentence_id in rows})
+        return [PhraseMatch(url, number, texts[sid]) for url, number, sid in rows]
+
+
+def _texts(session: Session, ids: set[int]) -> dict[int, str]:
+    wanted = sorted(ids)
+    out: dict[int, str] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        found = session.execute(
+            select(SentenceText.id, SentenceText.text).where(
+                SentenceText.id.in_(wanted[start : start + _CHUNK])
+            )
+        )
+        out.update({sid: text for sid, text in found})
+    return out
 
 
 def story_versions(store: Store, urls: Iterable[str]) -> dict[str, list[tuple[int, datetime]]]:
