@@ -141,3 +141,18 @@ def test_postgresql_search_index_exists(pg_store: Store) -> None:
             text("SELECT 1 FROM pg_indexes WHERE indexname = 'ix_sentences_text_fts'")
         ).scalar()
     assert found == 1
+
+
+def test_upgrading_an_old_database_indexes_its_sentences(story: Store, db_url: str) -> None:
+    from alembic import command
+
+    from tracker.store.database import alembic_config
+
+    config = alembic_config()
+    with story.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0001")
+    with story.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+    assert hit_for(story, "data recorder").appeared.first == 4
