@@ -143,7 +143,7 @@ def test_postgresql_search_index_exists(pg_store: Store) -> None:
     assert found == 1
 
 
-def test_upgrading_an_old_database_indexes_its_sentences(story: Store, db_url: str) -> None:
+def test_upgrading_an_old_database_indexes_its_sentences(story: Store) -> None:
     from alembic import command
 
     from tracker.store.database import alembic_config
