@@ -817,15 +817,28 @@ def _rank(candidates: list[_Candidate], length: int) -> list[FactChange]:
     ordered = sorted(candidates, key=lambda c: (-importance(c), c.position))
     out = []
     sentence_level = 0
+    events: set[str] = set()
     for candidate in ordered:
         change = candidate.change
         identity = (change.subject, change.before, change.after)
         if identity in seen:
             continue
+        event = _event_identity(change.subject)
         if change.slot in _SENTENCE_SLOTS.values():
+            if event and event in events:
+                continue  # the same event told again in another new sentence
             sentence_level += 1
             if sentence_level > lx.MAX_SENTENCE_CHANGES:
                 continue
         seen.add(identity)
+        if event:
+            events.add(event)
         out.append(change)
     return out
+
+
+def _event_identity(subject: str) -> str:
+    """ "shoot down / Russian military helicopter" and "shoot down / helicopter" are one event."""
+    predicate, _, patient = subject.partition(" / ")
+    words = patient.split()
+    return f"{predicate}/{_stem(words[-1])}" if predicate and words else ""
