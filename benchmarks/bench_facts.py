@@ -6,6 +6,7 @@ Prints numbers; never gates CI.
 
 from __future__ import annotations
 
+import itertools
 import sys
 import time
 from pathlib import Path
@@ -33,7 +34,8 @@ def main(paths: list[str]) -> None:
     )
     started = time.perf_counter()
     pairs = 0
-    for (a, fa), (b, fb) in zip(zip(versions, facts), zip(versions[1:], facts[1:]), strict=False):
+    sides = list(zip(versions, facts, strict=True))
+    for (a, fa), (b, fb) in itertools.pairwise(sides):
         compare_facts(a, fa, b, fb, [])
         pairs += 1
     compare_s = time.perf_counter() - started
