@@ -5,7 +5,8 @@
 Builds synthetic stories of 25, 50, 100 and 200 versions (each version edits a
 sentence, and now and then adds, drops or moves one; a death toll rises every
 ten versions, stored as a fact), plus ``--stories`` five-version stories written
-in bulk, then prints the median time of each query. Default: a fresh SQLite
+in bulk, then prints the median time of each query next to the number of
+sentence rows the long story holds (its versions' lengths summed). Default: a fresh SQLite
 file in a temporary directory; ``--db`` takes a PostgreSQL URL (its tables must
 be empty or absent).
 """
@@ -180,7 +181,7 @@ def main() -> int:
                 f"{args.stories} stories x 5 versions in {time.perf_counter() - long_done:.1f} s "
                 f"({store.engine.dialect.name})"
             )
-            columns = ("history", "blame", "facts", "search")
+            columns = ("sentences", "history", "blame", "facts", "search")
             print(f"{'versions':>8}  " + "  ".join(f"{c:>9}" for c in columns) + "  (median ms)")
             phrase = "people were killed in the floods"
             for n in sizes:
@@ -191,17 +192,16 @@ def main() -> int:
                     median_ms(lambda s=story: queries.fact_timeline(store, s), args.repeat),
                     median_ms(lambda s=story: queries.search(store, phrase, story=s), args.repeat),
                 ]
-                print(f"{n:>8}  " + "  ".join(f"{ms:>9.1f}" for ms in row))
+                read = sum(len(body) for body, _ in story_versions(n, story.rsplit("/", 1)[-1], n))
+                print(f"{n:>8}  {read:>9}  " + "  ".join(f"{ms:>9.1f}" for ms in row))
             short = f"https://bench.example/short/{args.stories // 2}"
             row = [
                 median_ms(lambda: queries.history(store, short), args.repeat),
                 median_ms(lambda: queries.blame(store, short), args.repeat),
                 median_ms(lambda: queries.fact_timeline(store, short), args.repeat),
             ]
-            print(
-                f"{'5 (1 of ' + str(args.stories) + ')':>8}  "
-                + "  ".join(f"{ms:>9.1f}" for ms in row)
-            )
+            label = f"5 (1 of {args.stories})"
+            print(f"{label:>8}  {'':>9}  " + "  ".join(f"{ms:>9.1f}" for ms in row))
             rare = next(
                 t
                 for t in story_versions(5, f"s{args.stories // 2}", seed=args.stories // 2)[0][0]
