@@ -3,8 +3,10 @@
 A news server runs in its own process (so it does not share the poller's GIL)
 on 127.0.0.1 and serves N stories as ~80 KB pages: a head of inline script and
 style, navigation, the article (~15 paragraphs, different for every story), a
-list of related stories and a footer. Every ``--round`` seconds a fraction
-(``--change``) of the stories gets a new article version.
+list of related stories and a footer. Every round a fraction (``--change``,
+1 %) of the stories gets a new article version; a round is ``--round``
+seconds, by default N / 1,000 (the time one pass over all stories takes at
+1,000 checks/s), so the change rate is the same ~10 articles/s for every N.
 
 - ``stable``: bytes change only with the article; ETag / 304 answers.
 - ``volatile``: every response differs (an ad slot, a page-view id, an
@@ -16,9 +18,9 @@ starts from the steady state in which every story has been checked once (its
 fingerprint and ETag are known), keeps every story due, and runs for
 ``--seconds``. Printed per run: checks/s, checks per CPU-second of the poller
 (the figure that does not depend on what else the machine runs), the poller's
-CPU % (of one core), its peak RSS, the server's CPU %, and the time from an
-article changing on the server to its version being stored (median and 95th
-percentile).
+CPU % (of one core; its extraction process included), its peak RSS (without
+the extraction process), the server's CPU %, and the time from an article
+changing on the server to its version being stored (median and 95th percentile).
 
     .venv/bin/python benchmarks/poll_bench.py --stories 1000 10000 --seconds 10
 """
@@ -218,7 +220,13 @@ def seed_database(url: str, n: int, port: int, volatile: bool) -> None:
 
 
 async def measure(
-    store: Store, port: int, seconds: float, warmup: float, concurrency: int, per_host: int
+    store: Store,
+    port: int,
+    seconds: float,
+    warmup: float,
+    concurrency: int,
+    per_host: int,
+    extract_in: str,
 ) -> tuple[int, float, float, Counter[str], dict[int, list[float]]]:
     outcomes: Counter[str] = Counter()
     stored: dict[int, list[float]] = {}
@@ -238,16 +246,16 @@ async def measure(
             store,
             fetcher,
             policy=policy,
-            settings=PollSettings(concurrency=concurrency),
+            settings=PollSettings(concurrency=concurrency, extract_in=extract_in),
             on_check=on_check,
         )
         task = asyncio.create_task(poller.drain())
         await asyncio.sleep(warmup)
         counting = True
-        cpu0, wall0 = _cpu(), time.perf_counter()
+        cpu0, wall0 = _cpu(poller), time.perf_counter()
         await asyncio.sleep(seconds)
         counting = False
-        cpu = _cpu() - cpu0
+        cpu = _cpu(poller) - cpu0
         wall = time.perf_counter() - wall0
         poller.stopping = True
         await task
@@ -255,9 +263,18 @@ async def measure(
     return sum(outcomes.values()), wall, cpu, outcomes, stored
 
 
-def _cpu() -> float:
+def _cpu(poller: Poller) -> float:
+    """CPU seconds of this process and of the poller's extraction processes."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+    total = usage.ru_utime + usage.ru_stime
+    tick = os.sysconf("SC_CLK_TCK")
+    for pid in getattr(poller._extractor, "_processes", None) or {}:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
 
 
 def run_one(n: int, volatile: bool, args: argparse.Namespace) -> Result:
@@ -265,7 +282,7 @@ def run_one(n: int, volatile: bool, args: argparse.Namespace) -> Result:
     log_parent, log_child = multiprocessing.Pipe()
     server = multiprocessing.Process(
         target=serve,
-        args=(port_send, log_child, n, volatile, args.change, args.round),
+        args=(port_send, log_child, n, volatile, args.change, args.round or n / 1000),
         daemon=True,
     )
     server.start()
@@ -276,7 +293,15 @@ def run_one(n: int, volatile: bool, args: argparse.Namespace) -> Result:
         seed_database(url, n, port, volatile)
         with Store(url) as store:
             checks, wall, cpu, outcomes, stored = asyncio.run(
-                measure(store, port, args.seconds, args.warmup, args.concurrency, args.per_host)
+                measure(
+                    store,
+                    port,
+                    args.seconds,
+                    args.warmup,
+                    args.concurrency,
+                    args.per_host,
+                    args.extract_in,
+                )
             )
     log_parent.send("done")
     changes, server_cpu = log_parent.recv()
@@ -314,9 +339,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--warmup", type=float, default=2.0)
     parser.add_argument("--change", type=float, default=0.01, help="share changed per round")
-    parser.add_argument("--round", type=float, default=1.0, help="seconds between rounds")
+    parser.add_argument("--round", type=float, help="seconds per round [default: N / 1000]")
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--per-host", type=int, default=32)
+    parser.add_argument("--extract-in", choices=["process", "thread"], default="process")
     args = parser.parse_args()
     print(f"page size: {len(page(0, 0, False)) / 1024:.0f} KB; cores: {os.cpu_count()}")
     header = f"{'stories':>8} {'mode':>9} {'checks/s':>9} {'per CPU-s':>9} {'CPU %':>6}"

@@ -236,7 +236,7 @@ def run(
                 policy,
                 daemon_settings,
                 _fetch_settings(allow_private, per_host),
-                PollSettings(concurrency=concurrency),
+                PollSettings(concurrency=concurrency, extract_in="process"),
                 None if quiet else _log_check,
                 limit,
             )
