@@ -5,18 +5,20 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tracker.model import Diff, Split
-from tracker.queries import (
-    Blame,
-    ChangeCounts,
-    FactTimelines,
-    LabelledDiff,
-    SearchHit,
-    VersionSummary,
-)
 from tracker.store import StoredVersion, StoryInfo, VersionInfo
+
+if TYPE_CHECKING:
+    from tracker.queries import (
+        Blame,
+        ChangeCounts,
+        FactTimelines,
+        LabelledDiff,
+        SearchHit,
+        VersionSummary,
+    )
 
 
 def dumps(document: dict[str, Any]) -> str:
