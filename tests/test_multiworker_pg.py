@@ -13,6 +13,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -24,7 +25,7 @@ from sqlalchemy.engine import make_url
 
 from tests.httpserver import Custom, RecordedRequest, Reply, TestHTTPServer
 from tracker.store import Store
-from tracker.store.polling import add_story
+from tracker.store.polling import add_story, claim_due
 from tracker.store.schema import Check, Story, Version
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -117,3 +118,24 @@ def test_three_workers_store_every_change_once_and_never_fetch_a_story_twice_at_
         texts = [store.version(url, n).split.sections[0].text for n in (1, 2, 3)]
         assert [t.split(" on district")[0] for t in texts] == ["Update 0", "Update 1", "Update 2"]
     assert os.environ.get("TRACKER_TEST_PG")
+
+
+def test_concurrent_claims_on_postgresql_never_overlap(pg_database: str) -> None:
+    with Store(pg_database) as store:
+        for i in range(200):
+            add_story(store, f"https://news.example.com/{i}")
+        claimed: dict[str, list[int]] = {}
+
+        def worker(owner: str) -> None:
+            mine = claimed.setdefault(owner, [])
+            while batch := claim_due(store, owner, limit=7, lease_seconds=60):
+                mine.extend(d.id for d in batch)
+
+        threads = [threading.Thread(target=worker, args=(f"w{i}",)) for i in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+    ids = [story_id for batch in claimed.values() for story_id in batch]
+    assert len(ids) == len(set(ids)) == 200
+    assert sum(1 for batch in claimed.values() if batch) >= 2  # they really ran side by side

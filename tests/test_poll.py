@@ -522,3 +522,15 @@ def test_command_errors_are_one_line(db_url: str) -> None:
     unknown = tracker("poll", "https://news.example.com/nope", db=db_url)
     assert unknown.returncode == 3
     assert unknown.stderr.strip().startswith("tracker: error: unknown story")
+
+
+def test_a_removed_story_checked_by_name_stays_removed(
+    store: Store, http_server: TestHTTPServer
+) -> None:
+    http_server.page("/s", page(paragraphs(4)))
+    url = track(store, http_server, "/s")
+    remove_story(store, url)
+    run_poll(store, http_server, url)
+    row = story(store, url)
+    assert (row.status, row.next_check_at) == ("removed", None)
+    assert versions(store, url) == 1

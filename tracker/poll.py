@@ -43,7 +43,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal
 
@@ -75,6 +75,7 @@ _BLOCK = (
 # From a text element's start tag up to the next block tag: linear, no backtracking.
 _TEXT_RUN = re.compile(_TEXT_START + rb"([^<]*(?:<(?!/?" + _BLOCK + rb"\b)[^<]*)*)", re.I)
 _TAGS = re.compile(rb"<[^>]*>")
+UNSCHEDULED = ("removed", "retired")  # statuses a named check does not re-schedule
 SWITCH_INTERVAL = 0.0005  # seconds; see Poller.__init__
 SUSPECT = "s:"  # prefix of a fingerprint whose page failed the quality gate
 
@@ -385,6 +386,8 @@ class Poller:
             retry_after=result.retry_after if result else None,
             breaking=verdict.breaking,
         )
+        if due.status in UNSCHEDULED:  # checked by name: history grows, polling stays off
+            plan = replace(plan, status=due.status, next_check_at=None)  # type: ignore[arg-type]
         answered = result is not None and result.status is not None
         reached = answered and verdict.outcome in (
             "changed",
