@@ -175,3 +175,19 @@ def test_seed_update_does_not_report_spelling_or_reordering() -> None:
     text = " ".join(f"{c.summary} {c.before} {c.after}" for c in changes(earlier, update))
     assert "Nakhcivan" not in text
     assert "Turkey" not in text
+
+
+def test_same_people_in_another_fate_is_a_status_change() -> None:
+    found = changes(
+        "Two soldiers were injured when the convoy was attacked.",
+        "Two soldiers were killed when the convoy was attacked.",
+        edited(),
+    )
+    assert [(c.change, c.slot, c.before, c.after) for c in found] == [
+        ("changed", "status", "Two injured", "Two killed")
+    ]
+
+
+def test_no_arrests_is_a_new_count_of_zero() -> None:
+    found = changes(STORY, STORY + "\n\nNo arrests were reported after the council meeting.")
+    assert [(c.change, c.kind, c.after) for c in found] == [("added", "quantity", "no arrests")]

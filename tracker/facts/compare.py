@@ -182,6 +182,8 @@ def _quantity_changes(a: _Side, b: _Side, b_cover: list[float]) -> list[_Candida
             old = a_list[0]
             out.append(_quantity_change("quantity", key, old, new, a, b))
             out += _source_change(key, a_list, b_list, a, b)
+        elif moved := _same_people_other_fate(key, new, a_keys):
+            out.append(_fate_change(key, moved, new, a, b))
         elif (
             key in lx.COUNT_CLASSES.values()
             and not any(_same_value(new, old) for old in a_all)
@@ -189,6 +191,40 @@ def _quantity_changes(a: _Side, b: _Side, b_cover: list[float]) -> list[_Candida
         ):
             out.append(_quantity_change("added", key, None, new, a, b))
     return out
+
+
+def _same_people_other_fate(key: str, new: Fact, a_keys: dict[str, list[Fact]]) -> Fact | None:
+    """The A count of the same number of people in another fate (custody → charged)."""
+    if key not in lx.FATE_CLASSES or not new.value:
+        return None
+    for other, facts in a_keys.items():
+        if other in lx.FATE_CLASSES and other != key:
+            old = next((f for f in facts if f.value == new.value), None)
+            if old is not None:
+                return old
+    return None
+
+
+def _fate_change(key: str, old: Fact, new: Fact, a: _Side, b: _Side) -> _Candidate:
+    before = f"{old.number} {old.key}"
+    after = f"{new.number} {key}{_said(new)}"
+    return _Candidate(
+        FactChange(
+            change="changed",
+            kind="quantity",
+            subject=f"{new.number} people",
+            slot="status",
+            before=before,
+            after=after,
+            summary=f"{new.number} people: {old.key} → {key}",
+            evidence_a=a.text(old.sentence),
+            evidence_b=b.text(new.sentence),
+        ),
+        weight=lx.CHANGE_WEIGHT["changed"] + 1.0,
+        position=new.sentence,
+        a_sentence=old.sentence,
+        b_sentence=new.sentence,
+    )
 
 
 def _unit_only(key: str) -> bool:

@@ -335,6 +335,10 @@ def _quantities(doc: Doc, index: int, context: _Context) -> list[Fact]:
     facts = []
     seen: set[int] = set()
     for token in doc:
+        zero = _zero_count(token, index, context)
+        if zero is not None:
+            facts.append(zero)
+            continue
         if token.i in seen or not _is_quantity_number(token):
             continue
         number_tokens = _number_span(token)
@@ -346,6 +350,26 @@ def _quantities(doc: Doc, index: int, context: _Context) -> list[Fact]:
         if fact is not None:
             facts.append(fact)
     return facts
+
+
+def _zero_count(token: Token, index: int, context: _Context) -> Fact | None:
+    """ "No arrests were reported": a count of zero of something a reader tracks."""
+    noun = token.head
+    counted = lx.COUNT_CLASSES.get(fold(noun.lemma_))
+    if token.lower_ != "no" or token.dep_ != "det" or counted is None:
+        return None
+    source, source_verb = _source(noun, context)
+    return Fact(
+        kind="quantity",
+        sentence=index,
+        predicate=_verb_above(noun).lemma_.lower(),
+        key=counted,
+        number=f"no {noun.text}",
+        value=0.0,
+        source=source,
+        source_verb=source_verb,
+        text=_clause_text(_verb_above(noun)),
+    )
 
 
 def _is_quantity_number(token: Token) -> bool:
@@ -470,10 +494,12 @@ def _counted(noun: Token) -> tuple[str, Token | None]:
         if fold(modifier.lemma_) in lx.COUNT_CLASSES and modifier.dep_ in ("amod", "acl"):
             return lx.COUNT_CLASSES[fold(modifier.lemma_)], verb
     is_people = lemma in lx.PEOPLE_NOUNS or noun.pos_ in ("NUM", "PRON")
-    if verb is not None and is_people:
-        for word in (verb, *verb.subtree):
+    if is_people:  # the people's own clause first ("16 people who are in custody"), then the verb
+        words = [*noun.subtree, *([verb, *verb.subtree] if verb is not None else [])]
+        for word in words:
             if fold(word.lemma_) in lx.COUNT_CLASSES and word.pos_ in ("VERB", "ADJ", "NOUN"):
                 return lx.COUNT_CLASSES[fold(word.lemma_)], verb
+    if verb is not None and is_people:
         return f"{lemma} {verb.lemma_.lower()}", verb
     if noun.pos_ in ("NOUN", "PROPN"):
         return lemma, verb

@@ -233,7 +233,8 @@ COUNT_CLASSES: dict[str, str] = {
     ),
     **dict.fromkeys(["injure", "injured", "wound", "wounded", "hurt", "injury"], "injured"),
     **dict.fromkeys(["missing", "miss", "unaccounted"], "missing"),
-    **dict.fromkeys(["arrest", "arrested", "detain", "detained"], "arrested"),
+    **dict.fromkeys(["arrest", "arrested"], "arrested"),
+    **dict.fromkeys(["custody", "detain", "detained", "jail", "jailed", "imprison"], "in custody"),
     **dict.fromkeys(["evacuate", "evacuated", "evacuation", "evacuee"], "evacuated"),
     **dict.fromkeys(["charge", "charged", "indict", "indicted"], "charged"),
     **dict.fromkeys(["rescue", "rescued"], "rescued"),
@@ -350,7 +351,7 @@ STOP_LEMMAS: frozenset[str] = frozenset(
 # Matching and reporting thresholds.
 SAME_SENTENCE_SIMILARITY = 85  # rapidfuzz token_set_ratio: a B sentence restates an A one
 COVERED_SIMILARITY = 70  # a new B sentence whose facts an A sentence already has
-NOVEL_WORD_SHARE = 0.5  # share of a sentence's content words that must be new to be "added"
+NOVEL_WORD_SHARE = 0.4  # share of a sentence's content words that must be new to be "added"
 MIN_ADDED_WORDS = 6  # shorter new sentences are captions and fragments, not facts
 TAIL_SHARE = 0.15  # removals in the last part of A may be an excerpt cut short
 REVISION_SHARE = 0.5  # removals are reported only when B keeps this share of A verbatim
@@ -564,4 +565,9 @@ TITLES: frozenset[str] = frozenset(
         "army",
         "government",
     ]
+)
+# Count classes that are stages of one fate: the same people moving from one to another
+# ("16 in custody" → "16 charged", "two injured" → "two killed") is a change of status.
+FATE_CLASSES: frozenset[str] = frozenset(
+    ["killed", "injured", "missing", "arrested", "in custody", "charged", "rescued", "evacuated"]
 )
