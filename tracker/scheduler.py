@@ -38,6 +38,7 @@ import logging
 import multiprocessing
 import re
 import signal
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -196,9 +197,10 @@ class DaemonSettings:
     grace: float = 10.0  # seconds in-flight checks get after a stop signal
 
 
-def _facts_job(db_url: str, limit: int) -> int:
+def _facts_job(db_url: str, limit: int, budget: float) -> int:
     """Runs in the facts process: extract facts for versions the poller stored without them.
 
+    Batches of ``limit`` until none is left or ``budget`` seconds have passed.
     :func:`tracker.semdiff.fill_missing_facts` first, then the versions whose
     facts column holds a JSON ``null`` (which its ``IS NULL`` query misses):
     :func:`tracker.semdiff.stored_side` extracts and keeps their facts.
@@ -207,12 +209,17 @@ def _facts_job(db_url: str, limit: int) -> int:
     from tracker.store import Store
     from tracker.store.polling import versions_without_facts
 
+    deadline = time.monotonic() + budget
+    total = 0
     with Store(db_url) as store:
-        done = semdiff.fill_missing_facts(store, limit=limit)
-        for url, number in versions_without_facts(store, limit=max(0, limit - done)):
-            semdiff.stored_side(store, url, number)
-            done += 1
-        return done
+        while True:
+            done = semdiff.fill_missing_facts(store, limit=limit)
+            for url, number in versions_without_facts(store, limit=max(0, limit - done)):
+                semdiff.stored_side(store, url, number)
+                done += 1
+            total += done
+            if done < limit or time.monotonic() > deadline:
+                return total
 
 
 class Daemon:
@@ -260,7 +267,9 @@ class Daemon:
         if self.settings.facts_every > 0:
             # spawn, not fork: this process has threads and an event loop running.
             context = multiprocessing.get_context("spawn")
-            self._facts_pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+            self._facts_pool = ProcessPoolExecutor(
+                max_workers=1, mp_context=context, initializer=_ignore_interrupts
+            )
             scheduler.add_job(
                 self._facts_tick,
                 "interval",
@@ -316,7 +325,11 @@ class Daemon:
             return
         loop = asyncio.get_running_loop()
         future = loop.run_in_executor(
-            self._facts_pool, _facts_job, self.db_url, self.settings.facts_batch
+            self._facts_pool,
+            _facts_job,
+            self.db_url,
+            self.settings.facts_batch,
+            self.settings.facts_every * 0.8,
         )
         self._facts_future = future
         try:
@@ -330,6 +343,15 @@ class Daemon:
             log.info("facts extracted for %d version(s)", done)
 
     def _close_facts(self) -> None:
-        if self._facts_pool is not None:
-            self._facts_pool.shutdown(wait=False, cancel_futures=True)
-            self._facts_pool = None
+        """Stop the facts process now: a job in progress loses only its open transaction."""
+        pool, self._facts_pool = self._facts_pool, None
+        if pool is None:
+            return
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _ignore_interrupts() -> None:
+    """Ctrl-C reaches the whole process group; the daemon decides when the facts job ends."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
