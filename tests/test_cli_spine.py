@@ -111,3 +111,18 @@ def test_corrupt_database_is_one_line(tmp_path: Path) -> None:
 def test_python_dash_m_and_help() -> None:
     result = tracker("--help")
     assert result.returncode == 0 and "ingest" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("blame",), "Missing argument"),
+        (("diff", "--bogus", "x"), "no such option"),
+        (("no-such-command",), "No such command"),
+    ],
+)
+def test_usage_errors_are_one_line_without_traceback(args: tuple[str, ...], message: str) -> None:
+    result = tracker(*args)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -6,9 +6,9 @@ Errors a user can cause print one line on stderr and exit non-zero.
 
 from __future__ import annotations
 
+import importlib
 import sys
 
-import click
 import typer
 
 from tracker.errors import TrackerError
@@ -26,17 +26,32 @@ app = typer.Typer(
 from tracker.cli import core, polling, queries  # noqa: E402, F401
 
 
+def _click_classes(name: str) -> tuple[type[BaseException], ...]:
+    """``name`` from typer's bundled click (typer ≥ 0.26) and from click itself, where present."""
+    found = []
+    for module in ("typer._click.exceptions", "typer.exceptions", "click.exceptions"):
+        try:
+            found.append(getattr(importlib.import_module(module), name))
+        except (ImportError, AttributeError):
+            continue
+    return tuple(found)
+
+
+_USAGE_ERRORS = _click_classes("ClickException")
+_ABORTS = _click_classes("Abort")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script and ``python -m tracker``."""
     try:
         result = app(args=argv, standalone_mode=False)
     except TrackerError as exc:
         _fail(str(exc), exc.exit_code)
-    except click.exceptions.Abort:
+    except _ABORTS:
         _fail("aborted", 130)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
+    except _USAGE_ERRORS as exc:
+        command = getattr(getattr(exc, "ctx", None), "command_path", "tracker")
+        _fail(f"{exc.format_message()} (see: {command} --help)", exc.exit_code)
     except KeyboardInterrupt:
         _fail("interrupted", 130)
     except BrokenPipeError:
