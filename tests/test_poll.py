@@ -534,3 +534,28 @@ def test_a_removed_story_checked_by_name_stays_removed(
     row = story(store, url)
     assert (row.status, row.next_check_at) == ("removed", None)
     assert versions(store, url) == 1
+
+
+def test_a_slow_story_does_not_hold_up_one_that_falls_due_meanwhile(
+    store: Store, http_server: TestHTTPServer
+) -> None:
+    http_server.route("/slow", Trickle(interval=0.2))
+    http_server.page("/s", page(paragraphs(4)))
+    track(store, http_server, "/slow")
+    url = track(store, http_server, "/s", first_check=utcnow() + timedelta(seconds=0.3))
+
+    async def go() -> float:
+        async with Fetcher(settings_for(http_server, total_timeout=1.5)) as fetcher:
+            poller = Poller(store, fetcher, policy=FAST)
+            started = time.monotonic()
+            try:
+                task = asyncio.create_task(poller.drain())
+                while not store.checks(url):
+                    await asyncio.sleep(0.05)
+                return time.monotonic() - started
+            finally:
+                poller.stopping = True
+                await task
+                poller.close()
+
+    assert asyncio.run(go()) < 1.2

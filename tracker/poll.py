@@ -59,6 +59,7 @@ from tracker.store.polling import (
     CheckRecord,
     DueStory,
     claim_due,
+    next_due_at,
     record_checks,
     release_leases,
     story_ids,
@@ -76,6 +77,8 @@ _BLOCK = (
 _TEXT_RUN = re.compile(_TEXT_START + rb"([^<]*(?:<(?!/?" + _BLOCK + rb"\b)[^<]*)*)", re.I)
 _TAGS = re.compile(rb"<[^>]*>")
 UNSCHEDULED = ("removed", "retired")  # statuses a named check does not re-schedule
+RECLAIM_EVERY = 0.5  # seconds: look for newly due stories while checks are in flight
+CLAIM_RETRY = 0.05  # seconds before claiming again stories another worker had locked
 SWITCH_INTERVAL = 0.0005  # seconds; see Poller.__init__
 SUSPECT = "s:"  # prefix of a fingerprint whose page failed the quality gate
 
@@ -269,12 +272,15 @@ class Poller:
         summary = PollSummary()
         in_flight: dict[asyncio.Task[CheckRecord], DueStory] = {}
         buffer: list[tuple[str, CheckRecord]] = []
-        last_flush = time.monotonic()
+        last_flush = last_claim = time.monotonic()
         more = True
         try:
             while True:
                 room = self.settings.concurrency - len(in_flight)
+                if not more and ids is None and time.monotonic() - last_claim > RECLAIM_EVERY:
+                    more = True  # a slow check must not hold up stories falling due meanwhile
                 if more and not self.stopping and room * 2 >= self.settings.concurrency:
+                    last_claim = time.monotonic()
                     claimed = self._claim(room, due_before, ids)
                     if ids is not None:
                         summary.busy = _busy(names or {}, claimed)
@@ -284,7 +290,11 @@ class Poller:
                     for due in claimed:
                         in_flight[asyncio.create_task(self.check(due))] = due
                 if not in_flight:
-                    break
+                    if ids is not None or self.stopping or not self._any_due(due_before):
+                        break
+                    more = True  # due, but locked by another worker a moment ago
+                    await asyncio.sleep(CLAIM_RETRY)
+                    continue
                 done, _ = await asyncio.wait(
                     in_flight, timeout=self.settings.flush_every, return_when="FIRST_COMPLETED"
                 )
@@ -294,10 +304,6 @@ class Poller:
                 if buffer and (len(buffer) >= self.settings.flush_size or flush_due):
                     self._flush(buffer, summary)
                     last_flush = time.monotonic()
-                if not in_flight and not more and ids is None and not self.stopping:
-                    more = True  # one more look: stories may have fallen due meanwhile
-                    if not self._any_due(due_before):
-                        break
         finally:
             for task in in_flight:
                 task.cancel()
@@ -319,8 +325,6 @@ class Poller:
         )
 
     def _any_due(self, due_before: datetime | None) -> bool:
-        from tracker.store.polling import next_due_at
-
         nxt = next_due_at(self.store)
         return nxt is not None and nxt <= (due_before or utcnow())
 
