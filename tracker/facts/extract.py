@@ -429,7 +429,7 @@ def _quantity(doc: Doc, numbers: list[Token], index: int, context: _Context) -> 
     if unit_lemma in lx.UNITS or noun.text in lx.UNITS:
         unit = unit_lemma if unit_lemma in lx.UNITS else noun.text
         noun = _measured_thing(noun)
-    counted, verb = _counted(noun)
+    counted, verb = _counted(noun, last)
     if not counted:
         return None
     number_text = doc[start : last.i + 1].text
@@ -472,7 +472,7 @@ def _measured_thing(unit: Token) -> Token:
     return unit
 
 
-def _counted(noun: Token) -> tuple[str, Token | None]:
+def _counted(noun: Token, number: Token) -> tuple[str, Token | None]:
     """The class a number counts and the verb it belongs to.
 
     "at least 32 people were killed" counts ``killed``; "20 aftershocks" counts
@@ -495,8 +495,16 @@ def _counted(noun: Token) -> tuple[str, Token | None]:
             return lx.COUNT_CLASSES[fold(modifier.lemma_)], verb
     is_people = lemma in lx.PEOPLE_NOUNS or noun.pos_ in ("NUM", "PRON")
     if is_people:  # the people's own clause first ("16 people who are in custody"), then the verb
+        beside = number.doc[max(0, number.i - 2) : number.i + 3]  # "725 missing", "dead 36"
+        for word in sorted(beside, key=lambda w: (abs(w.i - number.i), w.i < number.i)):
+            if fold(word.lemma_) in lx.COUNT_CLASSES and word.pos_ in ("VERB", "ADJ"):
+                return lx.COUNT_CLASSES[fold(word.lemma_)], verb
+        subject = _child(verb, ("nsubj", "nsubjpass")) if verb is not None else None
+        if subject is not None and fold(subject.lemma_) in lx.COUNT_CLASSES:  # "the toll stood at"
+            return lx.COUNT_CLASSES[fold(subject.lemma_)], verb
         words = [*noun.subtree, *([verb, *verb.subtree] if verb is not None else [])]
-        for word in words:
+        # nearest first: "236 dead and 725 missing" — 725 counts the missing
+        for word in sorted(words, key=lambda w: abs(w.i - number.i)):
             if fold(word.lemma_) in lx.COUNT_CLASSES and word.pos_ in ("VERB", "ADJ", "NOUN"):
                 return lx.COUNT_CLASSES[fold(word.lemma_)], verb
     if verb is not None and is_people:
