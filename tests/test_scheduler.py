@@ -161,12 +161,12 @@ def test_bad_durations_are_refused(text: str) -> None:
 # -- tracker run, stopped by a signal ----------------------------------------------------
 
 
-def _changing_page(path: str) -> Custom:
+def _changing_page(path: str, *, versions: int | None = None, delay: float = 0.2) -> Custom:
     counter = itertools.count()
 
     def respond(_request: object) -> Reply:
-        time.sleep(0.2)  # so that checks are in flight when the signal arrives
-        n = next(counter)
+        time.sleep(delay)  # so that checks are in flight when the signal arrives
+        n = next(counter) if versions is None else min(next(counter), versions - 1)
         paras = "".join(
             f"<p>Update {n}: officials in the port city said {n + i} ships had left the harbour "
             f"before the storm, and that the coast guard was searching for {i} missing boats.</p>"
@@ -281,7 +281,7 @@ def test_the_daemon_extracts_facts_in_the_background(
     from tracker.poll import Poller
     from tracker.scheduler import Daemon, DaemonSettings
 
-    http_server.route("/s", _changing_page("/s"))
+    http_server.route("/s", _changing_page("/s", versions=2, delay=0.0))
     with Store(db_url) as store:
         add_story(store, http_server.url("/s"), every=1)
 
