@@ -75,15 +75,25 @@ def test_negated_claim_is_contradicted() -> None:
     assert [c.change for c in found] == ["contradicted"]
 
 
-def test_same_count_from_another_source_is_an_attribution_change() -> None:
+def test_new_figure_from_another_source_is_also_an_attribution_change() -> None:
+    found = changes(
+        "At least 14 people were killed in the flooding, the regional governor said.",
+        "At least 20 people were killed in the flooding, the national police said.",
+        edited(),
+    )
+    assert [(c.change, c.before, c.after) for c in found] == [
+        ("quantity", "At least 14", "At least 20 (national police said)"),
+        ("attribution", "regional governor", "national police"),
+    ]
+
+
+def test_same_figure_from_another_source_is_not_a_change() -> None:
     found = changes(
         "At least 14 people were killed in the flooding, the regional governor said.",
         "At least 14 people were killed in the flooding, the national police said.",
         edited(),
     )
-    assert [(c.change, c.before, c.after) for c in found] == [
-        ("attribution", "regional governor", "national police")
-    ]
+    assert found == []
 
 
 def test_claim_becoming_confirmation_is_a_certainty_change() -> None:
@@ -93,8 +103,8 @@ def test_claim_becoming_confirmation_is_a_certainty_change() -> None:
         edited(),
     )
     assert [c.change for c in found] == ["certainty"]
-    assert found[0].before.startswith("reported")
-    assert found[0].after.startswith("confirmed")
+    assert "reported (Rebel commanders claimed)" in found[0].before
+    assert found[0].after.startswith("confirmed (army confirmed)")
 
 
 def test_new_toll_is_a_quantity_change() -> None:

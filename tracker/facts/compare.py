@@ -174,8 +174,7 @@ def _quantity_changes(a: _Side, b: _Side, b_cover: list[float]) -> list[_Candida
             continue
         a_list = a_keys.get(key, [])
         fresh = [f for f in b_list if not any(_same_value(f, old) for old in a_list)]
-        if not fresh:
-            out += _source_change(key, a_list, b_list, a, b)
+        if not fresh:  # same figure: another source's wording is not news on its own
             continue
         new = fresh[0]
         if a_list:
@@ -348,7 +347,7 @@ def _status_changes(a: _Side, b: _Side) -> list[_Candidate]:
         if not a_list:
             continue
         old, new = a_list[0], b_list[0]
-        surer = _certainty_change(new.patient or key, old, new, a, b)
+        surer = _certainty_change(new.patient or key, old, new, a, b, a_list)
         if old.status == new.status:
             out += surer or _status_source_change(new.patient or key, a_list, b_list, a, b)
             continue
@@ -419,12 +418,21 @@ def _status_source_change(
     ]
 
 
-def _certainty_change(name: str, old: Fact, new: Fact, a: _Side, b: _Side) -> list[_Candidate]:
-    """Same status, surer or less sure: "rebels claimed …" → "the army confirmed …"."""
+def _certainty_change(
+    name: str, old: Fact, new: Fact, a: _Side, b: _Side, a_list: Sequence[Fact] = ()
+) -> list[_Candidate]:
+    """Same status, surer or less sure: "rebels claimed …" → "the army confirmed …".
+
+    ``before`` lists every claim A made about the entity, so a reader sees what was
+    contested ("captured, Aliyev claimed; contested: the fight … is continuing").
+    """
     if lx.CERTAINTY_RANK[old.certainty] == lx.CERTAINTY_RANK[new.certainty]:
         return []
-    before = f"{old.certainty}{_said(old)}"
-    after = f"{new.certainty}{_said(new)}"
+    claims = {(f.status, f.source): f for f in (a_list or [old])}
+    before = "; ".join(
+        f"{f.status} {f.certainty}{_said(f)}: {_short(f.text)}" for f in claims.values()
+    )
+    after = f"{new.certainty}{_said(new)}: {_short(new.text)}"
     return [
         _Candidate(
             FactChange(
@@ -434,7 +442,8 @@ def _certainty_change(name: str, old: Fact, new: Fact, a: _Side, b: _Side) -> li
                 slot="certainty",
                 before=before,
                 after=after,
-                summary=f"{name} {new.status}: {before} → {after}",
+                summary=f"{name} {new.status}: {old.certainty}{_said(old)} → "
+                f"{new.certainty}{_said(new)}",
                 evidence_a=a.text(old.sentence),
                 evidence_b=b.text(new.sentence),
             ),
@@ -444,6 +453,11 @@ def _certainty_change(name: str, old: Fact, new: Fact, a: _Side, b: _Side) -> li
             b_sentence=new.sentence,
         )
     ]
+
+
+def _short(text: str, words: int = 16) -> str:
+    parts = text.split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
 
 
 def _said(fact: Fact) -> str:
@@ -595,10 +609,7 @@ def _additions(a: _Side, b: _Side, cover: _Coverage, explained: set[int]) -> lis
             out.append(
                 _sentence_change("added", b.facts, sentence, None, sentence.text, weight=news)
             )
-    if block:
-        first = b.sentences[min(block)]
-        out.append(_sentence_change("added", b.facts, first, None, first.text, weight=-1.0))
-    return out
+    return out  # an inserted sidebar (the block) is page furniture, not the story
 
 
 def _doc_names(side: _Side) -> set[str]:
