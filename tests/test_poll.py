@@ -559,3 +559,28 @@ def test_a_slow_story_does_not_hold_up_one_that_falls_due_meanwhile(
                 poller.close()
 
     assert asyncio.run(go()) < 1.2
+
+
+def test_a_dead_extraction_process_is_replaced(store: Store, http_server: TestHTTPServer) -> None:
+    http_server.page("/a", page(paragraphs(4)))
+    http_server.page("/b", page(paragraphs(5)))
+    first, second = track(store, http_server, "/a"), track(store, http_server, "/b")
+
+    async def go() -> None:
+        async with Fetcher(settings_for(http_server)) as fetcher:
+            poller = Poller(
+                store, fetcher, policy=FAST, settings=PollSettings(extract_in="process")
+            )
+            try:
+                await poller.poll([first])
+                for process in list(poller._extractor._processes.values()):  # type: ignore[attr-defined]
+                    process.kill()
+                    process.join()
+                await poller.poll([second])
+                await poller.poll([second])
+            finally:
+                poller.close()
+
+    asyncio.run(go())
+    assert outcomes(store, first) == ["changed"]
+    assert outcomes(store, second)[-1] == "changed"

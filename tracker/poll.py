@@ -43,6 +43,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal
@@ -369,7 +370,12 @@ class Poller:
             job = (_ingest_in_process, self._db_url, gate, due, result, mark, at)
         else:
             job = (ingest_checked, self.store, gate, due, result, mark, at)
-        return await loop.run_in_executor(self._extractor, *job)
+        try:
+            return await loop.run_in_executor(self._extractor, *job)
+        except BrokenProcessPool:  # the extraction process died (killed, out of memory)
+            self._extractor.shutdown(wait=False)
+            self._extractor = _extractor(self.settings)
+            return _Verdict("error", due.fingerprint, "the extraction process died; retried later")
 
     def _record(
         self, due: DueStory, result: FetchResult | None, verdict: _Verdict, at: datetime
