@@ -201,3 +201,16 @@ def test_same_people_in_another_fate_is_a_status_change() -> None:
 def test_no_arrests_is_a_new_count_of_zero() -> None:
     found = changes(STORY, STORY + "\n\nNo arrests were reported after the council meeting.")
     assert [(c.change, c.kind, c.after) for c in found] == [("added", "quantity", "no arrests")]
+
+
+def test_new_prices_are_one_item_each_with_the_new_level() -> None:
+    market = "Shares in Nordhaven Shipping closed lower on Friday after a weak quarter."
+    prices = (
+        "In commodity trading, copper fell 3 cents to $4.118 a pound. "
+        "Silver rose 12 cents to $24.310 an ounce."
+    )
+    found = changes(market, market + "\n\n" + prices)
+    assert [(c.change, c.subject, c.after) for c in found] == [
+        ("added", "Copper", "$4.118"),
+        ("added", "Silver", "$24.310"),
+    ]

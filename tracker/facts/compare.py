@@ -142,6 +142,10 @@ def _by_key(facts: Iterable[Fact], kind: str) -> dict[str, list[Fact]]:
     return grouped
 
 
+def _dimension(fact: Fact) -> str | None:
+    return lx.UNITS[fact.unit][0] if fact.unit in lx.UNITS else None
+
+
 def _vague(fact: Fact) -> bool:
     return any(w in lx.VAGUE_NUMBERS for w in fold(fact.number or "").split())
 
@@ -161,6 +165,8 @@ def _same_value(x: Fact, y: Fact) -> bool:
         return fold(x.number or "") == fold(y.number or "")
     if x.unit == y.unit:
         return vx == vy
+    if _dimension(x) != _dimension(y) or _dimension(x) not in lx.CONVERTIBLE_DIMENSIONS:
+        return False
     # a conversion is rounded ("6 miles (10 kilometres)"): close enough is the same distance
     return abs(vx - vy) <= lx.UNIT_TOLERANCE * max(abs(vx), abs(vy), 1e-9)
 
@@ -184,7 +190,7 @@ def _quantity_changes(a: _Side, b: _Side, b_cover: list[float]) -> list[_Candida
         elif moved := _same_people_other_fate(key, new, a_keys):
             out.append(_fate_change(key, moved, new, a, b))
         elif (
-            key in lx.COUNT_CLASSES.values()
+            _is_tracked(key)
             and not any(_same_value(new, old) for old in a_all)
             and b_cover[new.sentence] < lx.SAME_SENTENCE_SIMILARITY
         ):
@@ -224,6 +230,12 @@ def _fate_change(key: str, old: Fact, new: Fact, a: _Side, b: _Side) -> _Candida
         a_sentence=old.sentence,
         b_sentence=new.sentence,
     )
+
+
+def _is_tracked(key: str) -> bool:
+    """Counts of people and events, prices and rates: new ones are news by themselves."""
+    _, _, dimension = key.partition("/")
+    return key in lx.COUNT_CLASSES.values() or dimension in lx.NEWS_DIMENSIONS
 
 
 def _unit_only(key: str) -> bool:

@@ -426,14 +426,23 @@ def _quantity(doc: Doc, numbers: list[Token], index: int, context: _Context) -> 
         noun = noun.head
     unit = None
     unit_lemma = fold(noun.lemma_)
-    if unit_lemma in lx.UNITS or noun.text in lx.UNITS:
+    currency = next((c.text for c in last.children if c.text in lx.UNITS), None)
+    if currency is not None:  # "$1.128": the symbol hangs off the number
+        unit, noun = currency, _measured_thing(last)
+    elif unit_lemma in lx.UNITS or noun.text in lx.UNITS:
         unit = unit_lemma if unit_lemma in lx.UNITS else noun.text
+        if _is_delta(noun):
+            return None  # "fell 1.8 cents": the move, not the new level
         noun = _measured_thing(noun)
     counted, verb = _counted(noun, last)
     if not counted:
         return None
     number_text = doc[start : last.i + 1].text
-    if unit:
+    if currency is not None:
+        number_text = doc[min(start, last.i - 1) : last.i + 1].text.replace("$ ", "$")
+        if not number_text.startswith(currency):
+            number_text = currency + number_text
+    elif unit:
         number_text += f" {unit}"
     source, source_verb = _source(verb if verb is not None else noun, context)
     return Fact(
@@ -451,6 +460,15 @@ def _quantity(doc: Doc, numbers: list[Token], index: int, context: _Context) -> 
     )
 
 
+def _is_delta(unit: Token) -> bool:
+    """ "gasoline fell 1.8 cents (to $1.12)": the amount of a move, reported with its level."""
+    return (
+        unit.dep_ in ("dobj", "npadvmod")
+        and unit.head.lemma_ in lx.DELTA_VERBS
+        and any(c.lower_ == "to" for c in unit.head.children)
+    )
+
+
 def _of_object(noun: Token) -> Token | None:
     for prep in noun.children:
         if prep.dep_ == "prep" and prep.lower_ == "of":
@@ -465,7 +483,11 @@ def _measured_thing(unit: Token) -> Token:
         return head
     if unit.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ == "NOUN":
         return head.head
-    if unit.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ == "VERB":
+    if unit.dep_ in ("dobj", "npadvmod", "attr") and head.pos_ in ("VERB", "AUX"):
+        subject = _child(head, ("nsubj", "nsubjpass"))
+        if subject is not None:
+            return subject
+    if unit.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
         subject = _child(head.head, ("nsubj", "nsubjpass"))
         if subject is not None:
             return subject

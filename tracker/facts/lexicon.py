@@ -225,6 +225,8 @@ UNITS: dict[str, tuple[str, float]] = {
 }
 # Two measures of one thing agree when within this relative tolerance (rounded conversions).
 UNIT_TOLERANCE = 0.12
+# Dimensions whose units writers convert between ("6 miles (10 km)"); currencies are not.
+CONVERTIBLE_DIMENSIONS: frozenset[str] = frozenset(["length", "area", "volume", "mass"])
 
 # What a count of people counts is the event around it: these words all count the same toll.
 COUNT_CLASSES: dict[str, str] = {
@@ -571,3 +573,9 @@ TITLES: frozenset[str] = frozenset(
 FATE_CLASSES: frozenset[str] = frozenset(
     ["killed", "injured", "missing", "arrested", "in custody", "charged", "rescued", "evacuated"]
 )
+# Verbs of movement whose amount ("fell 1.8 cents") comes with a new level ("to $1.12").
+DELTA_VERBS: frozenset[str] = frozenset(
+    ["fall", "rise", "drop", "gain", "climb", "lose", "slip", "jump", "add", "shed", "decline"]
+)
+# Dimensions whose new figures are news in a new sentence (prices, rates), like counts.
+NEWS_DIMENSIONS: frozenset[str] = frozenset(["money", "share"])
