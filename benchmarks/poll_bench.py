@@ -3,9 +3,10 @@
 A news server runs in its own process (so it does not share the poller's GIL)
 on 127.0.0.1 and serves N stories as ~80 KB pages: a head of inline script and
 style, navigation, the article (~15 paragraphs, different for every story), a
-list of related stories and a footer. Every round a fraction (``--change``,
-1 %) of the stories gets a new article version; a round is ``--round``
-seconds, by default N / 1,000 (the time one pass over all stories takes at
+list of related stories and a footer (or, with ``--pages DIR``, the real news
+pages in DIR, each story one of them with a lede paragraph of its own). Every
+round a fraction (``--change``, 1 %) of the stories gets a new article version;
+a round is ``--round`` seconds, by default N / 1,000 (the time one pass over all stories takes at
 1,000 checks/s), so the change rate is the same ~10 articles/s for every N.
 
 - ``stable``: bytes change only with the article; ETag / 304 answers.
@@ -103,17 +104,39 @@ def article(story: int, version: int) -> tuple[bytes, bytes]:
     ).encode(), title.encode()
 
 
+# With ``--pages DIR``: real news pages, each story one of them with its own lede paragraph.
+REAL: list[tuple[bytes, bytes]] = []  # (before the first <p>, from it on)
+
+
+def use_real_pages(folder: Path) -> None:
+    for path in sorted(folder.glob("*.html")):
+        data = path.read_bytes()
+        cut = data.find(b"<p")
+        if cut > 0:
+            REAL.append((data[:cut], data[cut:]))
+    if not REAL:
+        raise SystemExit(f"no HTML pages with a <p> in {folder}")
+
+
 def page(story: int, version: int, volatile: bool) -> bytes:
+    if REAL:
+        before, after = REAL[story % len(REAL)]
+        lede = f"<p>The death toll in district {story} rose to {100 + version}.</p>".encode()
+        return before + (_noise() if volatile else b"") + lede + after
     text, title = article(story, version)
     head = HEAD.replace(b"{title}", title)
     if not volatile:
         return head + text + TAIL
-    noise = (
+    return head + _noise() + text + TAIL
+
+
+def _noise() -> bytes:
+    """What makes a volatile page's bytes differ on every fetch: ad slot, timestamp, view id."""
+    return (
         f"<div class='ad' data-slot='{random.getrandbits(64):x}'>Sponsored {random.random()}</div>"
         f"<span class='updated'>Updated {time.time():.6f}</span>"
         f"<script>var pageview='{random.getrandbits(128):x}';</script>"
     ).encode()
-    return head + noise + text + TAIL
 
 
 # -- the server (own process) -----------------------------------------------------------
@@ -343,8 +366,12 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--per-host", type=int, default=32)
     parser.add_argument("--extract-in", choices=["process", "thread"], default="process")
+    parser.add_argument("--pages", type=Path, help="real news pages (*.html) to serve instead")
     args = parser.parse_args()
-    print(f"page size: {len(page(0, 0, False)) / 1024:.0f} KB; cores: {os.cpu_count()}")
+    if args.pages:
+        use_real_pages(args.pages)
+    sizes = [len(page(i, 0, False)) for i in range(max(1, len(REAL)))]
+    print(f"page size: {sum(sizes) / len(sizes) / 1024:.0f} KB; cores: {os.cpu_count()}")
     header = f"{'stories':>8} {'mode':>9} {'checks/s':>9} {'per CPU-s':>9} {'CPU %':>6}"
     print(header + "  RSS MB  server %  change→stored median / p95 (n)   outcomes")
     for n in args.stories:
