@@ -584,3 +584,9 @@ def test_a_dead_extraction_process_is_replaced(store: Store, http_server: TestHT
     asyncio.run(go())
     assert outcomes(store, first) == ["changed"]
     assert outcomes(store, second)[-1] == "changed"
+
+
+def test_a_headline_edit_changes_the_fingerprint() -> None:
+    before = page(paragraphs(3), title="Quake hits coast").encode()
+    after = before.replace(b"<title>Quake hits coast</title>", b"<title>Quake kills 12</title>")
+    assert fingerprint(before) != fingerprint(after)

@@ -69,10 +69,11 @@ from tracker.store.polling import (
 # -- the cheap fingerprint ------------------------------------------------------------
 
 # Elements that hold article text, and the tags that end one (a block boundary).
-_TEXT_START = rb"<(?:p|h[1-6]|li|blockquote|dd|figcaption)\b[^>]*>"
+_TEXT_START = rb"<(?:title|p|h[1-6]|li|blockquote|dd|figcaption|td|th|pre)\b[^>]*>"
 _BLOCK = (
     rb"(?:p|h[1-6]|li|ul|ol|dl|dd|dt|div|section|article|aside|header|footer|nav|main|table|"
-    rb"tr|td|th|blockquote|figure|figcaption|form|script|style|noscript|template|svg|iframe)"
+    rb"tr|td|th|pre|blockquote|figure|figcaption|form|script|style|noscript|template|svg|iframe|"
+    rb"title|head|body|html|meta|link)"
 )
 # From a text element's start tag up to the next block tag: linear, no backtracking.
 _TEXT_RUN = re.compile(_TEXT_START + rb"([^<]*(?:<(?!/?" + _BLOCK + rb"\b)[^<]*)*)", re.I)
@@ -85,7 +86,7 @@ SUSPECT = "s:"  # prefix of a fingerprint whose page failed the quality gate
 
 
 def fingerprint(page: bytes) -> str:
-    """A hash of the text in a page's paragraphs, headings, list items and quotes.
+    """A hash of the text in a page's title, paragraphs, headings, list items, quotes, cells.
 
     The same article text gives the same fingerprint whatever else on the
     page changes; it decides whether full extraction is worth running. About
