@@ -590,3 +590,26 @@ def test_a_headline_edit_changes_the_fingerprint() -> None:
     before = page(paragraphs(3), title="Quake hits coast").encode()
     after = before.replace(b"<title>Quake hits coast</title>", b"<title>Quake kills 12</title>")
     assert fingerprint(before) != fingerprint(after)
+
+
+def test_an_article_set_in_divs_is_still_watched(store: Store, http_server: TestHTTPServer) -> None:
+    def div_page(paras: Sequence[str]) -> str:
+        body = "<br><br>".join(paras)
+        return f"<html><head><title>Quake</title></head><body><div class='story'>{body}</div>"
+
+    http_server.page("/s", div_page(paragraphs(6)) + "<li>Menu</li></body></html>")
+    url = track(store, http_server, "/s")
+    run_poll(store, http_server)
+    run_poll(store, http_server, url)
+    http_server.page("/s", div_page(paragraphs(7)) + "<li>Menu</li></body></html>")
+    run_poll(store, http_server, url)
+    assert outcomes(store, url)[-1] == "changed"
+    assert versions(store, url) == 2
+
+
+def test_a_fingerprint_short_of_the_article_covers_the_whole_page() -> None:
+    html = b"<html><body><div>" + b"word " * 300 + b"</div><p>Menu</p></body></html>"
+    assert fingerprint(html) == fingerprint(html.replace(b"word word", b"word ward"))
+    assert fingerprint(html, min_words=100) != fingerprint(
+        html.replace(b"word word", b"word ward"), min_words=100
+    )
