@@ -214,3 +214,16 @@ def test_new_prices_are_one_item_each_with_the_new_level() -> None:
         ("added", "Copper", "$4.118"),
         ("added", "Silver", "$24.310"),
     ]
+
+
+def test_same_count_now_placed_is_a_location_change() -> None:
+    found = changes(
+        "Rescuers said 40 bodies were found in a flooded valley.",
+        "Rescuers said 40 bodies were found in the hill town of Marlow.",
+        edited(),
+    )
+    assert [(c.change, c.slot, c.after) for c in found] == [("changed", "location", "Marlow")]
+
+
+def test_last_sentence_cut_mid_word_is_not_added() -> None:
+    assert changes(STORY, STORY + "\n\nThe national rail operator Tarvia announced the clos") == []

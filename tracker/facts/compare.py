@@ -181,6 +181,7 @@ def _quantity_changes(a: _Side, b: _Side, b_cover: list[float]) -> list[_Candida
         a_list = a_keys.get(key, [])
         fresh = [f for f in b_list if not any(_same_value(f, old) for old in a_list)]
         if not fresh:  # same figure: another source's wording is not news on its own
+            out += _place_change(key, a_list, b_list, a, b)
             continue
         new = fresh[0]
         if a_list:
@@ -230,6 +231,38 @@ def _fate_change(key: str, old: Fact, new: Fact, a: _Side, b: _Side) -> _Candida
         a_sentence=old.sentence,
         b_sentence=new.sentence,
     )
+
+
+def _place_change(
+    key: str, a_list: list[Fact], b_list: list[Fact], a: _Side, b: _Side
+) -> list[_Candidate]:
+    """Same figure, now placed: "bodies found in a coastal area" → "… in Sendai"."""
+    a_places = {entity_key(f.place) for f in a_list if f.place}
+    new = next((f for f in b_list if f.place and not _same_source(f.place, a_places)), None)
+    if new is None:
+        return []
+    old = next((f for f in a_list if _same_value(f, new)), a_list[0])
+    label = _counted_label(key)
+    before = old.place or _short(old.text)
+    return [
+        _Candidate(
+            FactChange(
+                change="changed",
+                kind="quantity",
+                subject=f"{label} {new.number}",
+                slot="location",
+                before=before,
+                after=new.place,
+                summary=f"Where ({label.lower()} {new.number}): {before} → {new.place}",
+                evidence_a=a.text(old.sentence),
+                evidence_b=b.text(new.sentence),
+            ),
+            weight=lx.CHANGE_WEIGHT["changed"],
+            position=new.sentence,
+            a_sentence=old.sentence,
+            b_sentence=new.sentence,
+        )
+    ]
 
 
 def _is_tracked(key: str) -> bool:
@@ -575,6 +608,12 @@ def _main_event(facts: Iterable[Fact], sentence: int) -> Fact | None:
     return next((f for f in events if f.predicate.split()[0] not in lx.LIGHT_VERBS), None)
 
 
+def _cut_short(sentence: Sentence, sentences: Sequence[Sentence]) -> bool:
+    """The last sentence of an excerpt that stops mid-sentence ("… upgraded the str")."""
+    is_last = sentence.index == len(sentences) - 1
+    return is_last and not sentence.text.rstrip().endswith(lx.SENTENCE_ENDS)
+
+
 def _has_quantity(facts: Iterable[Fact], sentence: int) -> bool:
     return any(f.kind == "quantity" and f.sentence == sentence for f in facts)
 
@@ -592,6 +631,7 @@ def _additions(a: _Side, b: _Side, cover: _Coverage, explained: set[int]) -> lis
         and cover.b_score[s.index] < lx.COVERED_SIMILARITY
         and _is_substantive(s.text)
         and not _furniture(s.text)
+        and not _cut_short(s, b.sentences)
     ]
     block = _inserted_block(b, cover)
     names = _doc_names(a)

@@ -311,8 +311,11 @@ def _place(verb: Token, context: _Context) -> str | None:
         if prep.dep_ != "prep" or prep.lower_ not in ("in", "near", "at", "over", "outside"):
             continue
         obj = _child(prep, ("pobj",))
-        if obj is not None and _label(obj, context) in ("GPE", "LOC", "FAC"):
-            return _phrase(obj)
+        if obj is None:
+            continue
+        named = _of_object(obj) or obj  # "the coastal city of Sendai" → Sendai
+        if _label(named, context) in lx.PLACE_LABELS or named.pos_ == "PROPN":
+            return _phrase(named)
     return None
 
 
@@ -447,6 +450,7 @@ def _quantity(doc: Doc, numbers: list[Token], index: int, context: _Context) -> 
     source, source_verb = _source(verb if verb is not None else noun, context)
     return Fact(
         kind="quantity",
+        place=_place(verb, context) if verb is not None else None,
         sentence=index,
         predicate=verb.lemma_.lower() if verb is not None else "",
         key=counted + (f"/{lx.UNITS[unit][0]}" if unit else ""),

@@ -579,3 +579,7 @@ DELTA_VERBS: frozenset[str] = frozenset(
 )
 # Dimensions whose new figures are news in a new sentence (prices, rates), like counts.
 NEWS_DIMENSIONS: frozenset[str] = frozenset(["money", "share"])
+# NER labels of places (settled per document, see extract._settle_labels).
+PLACE_LABELS: frozenset[str] = frozenset(["GPE", "LOC", "FAC"])
+# How a complete sentence ends; a version's last line without one was cut short.
+SENTENCE_ENDS: tuple[str, ...] = (".", "!", "?", '"', "”", "’", "'", ")", ":")
