@@ -106,6 +106,7 @@ def _coverage(a_sentences: Sequence[Sentence], b_sentences: Sequence[Sentence]) 
                 b_in_a[i, j] = max(b_in_a[i, j], 100.0 * shared / len(new))
             if old:
                 a_in_b[i, j] = max(a_in_b[i, j], 100.0 * shared / len(old))
+    partner = b_in_a.argmax(axis=0)  # before the figure rule flattens the scores
     a_numbers = [set(_NUMBER.findall(t)) for t in a_texts]
     for j, text in enumerate(b_texts):
         numbers = set(_NUMBER.findall(text))
@@ -116,7 +117,7 @@ def _coverage(a_sentences: Sequence[Sentence], b_sentences: Sequence[Sentence]) 
     return _Coverage(
         a_score=[float(row.max()) for row in a_in_b],
         b_score=[float(scores[:, j].max()) for j in range(len(b_texts))],
-        b_best=[int(scores[:, j].argmax()) for j in range(len(b_texts))],
+        b_best=[int(i) for i in partner],
     )
 
 
@@ -635,6 +636,7 @@ def _additions(a: _Side, b: _Side, cover: _Coverage, explained: set[int]) -> lis
     ]
     block = _inserted_block(b, cover)
     names = _doc_names(a)
+    a_numbers = {n for s in a.sentences for n in _NUMBER.findall(s.text)}
     events = {(f.predicate, _stem(f.key)) for f in a.facts if f.kind == "event" and f.key}
     novel = [
         s
@@ -651,7 +653,8 @@ def _additions(a: _Side, b: _Side, cover: _Coverage, explained: set[int]) -> lis
             _, added = _term_difference(
                 _terms(a.facts, best)[0], _terms(b.facts, sentence.index)[0]
             )
-            if _name_count(added, names) >= lx.MIN_NEW_NAMES:
+            new_figures = set(_NUMBER.findall(sentence.text)) - a_numbers
+            if _name_count(added, names) >= lx.MIN_NEW_NAMES or new_figures:
                 out.append(_rewrite(a.sentences[best], sentence, b.facts))
         elif _main_event(b.facts, sentence.index) is not None or _has_quantity(
             b.facts, sentence.index

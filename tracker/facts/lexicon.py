@@ -500,7 +500,7 @@ BLOCK_RUN = 8
 BLOCK_KEPT_SHARE = 0.8
 BLOCK_GAP = 2
 # An added sentence sharing this share of its content words with an A sentence rewrites it.
-REWRITE_OVERLAP = 0.4
+REWRITE_OVERLAP = 0.25
 # Content words are compared on their first letters (after folding) to catch inflections.
 STEM_LENGTH = 5
 # A B sentence whose stems are this much inside one A sentence restates it.
