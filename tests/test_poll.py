@@ -366,6 +366,19 @@ def test_a_drastic_shrink_without_a_marker_change_is_suspect(
     assert versions(store, url) == 1
 
 
+def test_a_shrunk_text_that_stays_is_stored_on_the_third_sighting(
+    store: Store, http_server: TestHTTPServer
+) -> None:
+    http_server.page("/s", page(paragraphs(8)))
+    url = track(store, http_server, "/s")
+    run_poll(store, http_server)
+    http_server.page("/s", page(paragraphs(2)))
+    for _ in range(3):
+        run_poll(store, http_server, url)
+    assert outcomes(store, url) == ["changed", "suspect", "suspect", "changed"]
+    assert versions(store, url) == 2
+
+
 def test_a_shrink_when_the_marker_is_dropped_is_a_version(
     store: Store, http_server: TestHTTPServer
 ) -> None:

@@ -85,6 +85,7 @@ RECLAIM_EVERY = 0.5  # seconds: look for newly due stories while checks are in f
 CLAIM_RETRY = 0.05  # seconds before claiming again stories another worker had locked
 SWITCH_INTERVAL = 0.0005  # seconds; see Poller.__init__
 SUSPECT = "s:"  # prefix of a fingerprint whose page failed the quality gate
+SHRUNK = "k"  # "k2:<fingerprint>": a shrunk text seen on 2 checks in a row
 
 
 def fingerprint(page: bytes, *, min_words: int = 0) -> str:
@@ -116,6 +117,7 @@ class Gate:
     min_words: int = 40  # fewer: a stub
     shrink_ratio: float = 0.5  # fewer words than this share of the last version: suspect
     furniture_words: int = 300  # consent/paywall/error phrases only count on shorter pages
+    confirm_shrink: int = 3  # the same shrunk text on this many checks in a row is a version
 
 
 # A page that is not the article, by the phrases it is made of: (what it is, pattern).
@@ -146,6 +148,13 @@ def quality_problem(
     gate: Gate,
 ) -> str | None:
     """Why this extraction should not become a version, or None when it looks like the story."""
+    return page_problem(article, gate) or shrink_problem(
+        article, split, previous_words, previous_marker, gate
+    )
+
+
+def page_problem(article: Article, gate: Gate) -> str | None:
+    """A stub, or a consent / paywall / error page instead of the article."""
     words = article.words
     if words < gate.min_words:
         return f"stub: {words} words (fewer than {gate.min_words})"
@@ -154,6 +163,18 @@ def quality_problem(
         for kind, pattern in NOT_AN_ARTICLE:
             if pattern.search(text):
                 return f"{kind}, not the article"
+    return None
+
+
+def shrink_problem(
+    article: Article,
+    split: Split,
+    previous_words: int | None,
+    previous_marker: str | None,
+    gate: Gate,
+) -> str | None:
+    """A text that lost most of its words while its breaking-update marker stayed as it was."""
+    words = article.words
     if (
         previous_words
         and words < previous_words * gate.shrink_ratio
@@ -428,8 +449,10 @@ class Poller:
             elapsed_ms=round(result.elapsed * 1000) if result else None,
             error=verdict.error,
             version_number=verdict.version if verdict.outcome == "changed" else None,
-            etag=result.etag if reached and result else due.etag,
-            last_modified=result.last_modified if reached and result else due.last_modified,
+            etag=_validator(result.etag if reached and result else due.etag, verdict),
+            last_modified=_validator(
+                result.last_modified if reached and result else due.last_modified, verdict
+            ),
             final_url=result.final_url if answered and result else due.final_url,
             moved_to=_moved_to(due, result) if answered else due.moved_to,
             fingerprint=verdict.fingerprint,
@@ -491,9 +514,14 @@ def ingest_checked(
     except InputError:
         return _Verdict("suspect", SUSPECT + mark, "no article text found on the page")
     split = split_article(article)
-    problem = quality_problem(article, split, due.latest_words, due.latest_marker, gate)
+    problem = page_problem(article, gate)
     if problem is not None:
         return _Verdict("suspect", SUSPECT + mark, problem)
+    shrunk = shrink_problem(article, split, due.latest_words, due.latest_marker, gate)
+    seen = _shrink_sightings(due.fingerprint, mark) + 1
+    if shrunk is not None and seen < gate.confirm_shrink:
+        note = f"{shrunk}; seen {seen}x, kept as a version when seen {gate.confirm_shrink}x"
+        return _Verdict("suspect", f"{SHRUNK}{seen}:{mark}", note)
     try:
         saved = ingest_article(
             store,
@@ -508,3 +536,16 @@ def ingest_checked(
         return _Verdict("error", due.fingerprint, str(exc))
     outcome = "changed" if saved.stored else "unchanged"
     return _Verdict(outcome, mark, None, saved.number, split.marker is not None)
+
+
+def _shrink_sightings(stored: str | None, mark: str) -> int:
+    """How many checks in a row saw this shrunk page (from the stored fingerprint)."""
+    if not stored or not stored.startswith(SHRUNK) or not stored.endswith(":" + mark):
+        return 0
+    count = stored[len(SHRUNK) : -len(mark) - 1]
+    return int(count) if count.isdigit() else 0
+
+
+def _validator(value: str | None, verdict: _Verdict) -> str | None:
+    """No ETag / Last-Modified for a suspect page: its next check must see the body again."""
+    return None if verdict.outcome == "suspect" else value
