@@ -107,6 +107,12 @@ def _coverage(a_sentences: Sequence[Sentence], b_sentences: Sequence[Sentence]) 
             if old:
                 a_in_b[i, j] = max(a_in_b[i, j], 100.0 * shared / len(old))
     partner = b_in_a.argmax(axis=0)  # before the figure rule flattens the scores
+    for j, new in enumerate(b_stems):  # a merge: two old sentences told as one
+        if len(a_stems) < 2 or not new:
+            continue
+        first, second = b_in_a[:, j].argsort()[-2:]
+        merged = len(new & (a_stems[first] | a_stems[second])) / len(new)
+        b_in_a[partner[j], j] = max(b_in_a[partner[j], j], 100.0 * merged * lx.MERGE_DISCOUNT)
     a_numbers = [set(_NUMBER.findall(t)) for t in a_texts]
     for j, text in enumerate(b_texts):
         numbers = set(_NUMBER.findall(text))

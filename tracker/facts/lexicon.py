@@ -493,7 +493,7 @@ IRREGULAR_PAST: dict[str, str] = {
 # Parts of speech whose words carry a sentence's facts (kept per sentence as "mentions").
 CONTENT_POS: frozenset[str] = frozenset({"NOUN", "PROPN", "NUM", "ADJ"})
 # At most this many "added"/"removed" sentences per diff: the reader wants the top new facts.
-MAX_SENTENCE_CHANGES = 3
+MAX_SENTENCE_CHANGES = 2
 # A run of this many added sentences in an otherwise unchanged story is an inserted
 # sidebar or page furniture: reported once, not sentence by sentence.
 BLOCK_RUN = 8
@@ -583,3 +583,5 @@ NEWS_DIMENSIONS: frozenset[str] = frozenset(["money", "share"])
 PLACE_LABELS: frozenset[str] = frozenset(["GPE", "LOC", "FAC"])
 # How a complete sentence ends; a version's last line without one was cut short.
 SENTENCE_ENDS: tuple[str, ...] = (".", "!", "?", '"', "”", "’", "'", ")", ":")
+# A B sentence covered by two A sentences together counts as this much covered (a merge).
+MERGE_DISCOUNT = 0.9
