@@ -200,23 +200,17 @@ class DaemonSettings:
 def _facts_job(db_url: str, limit: int, budget: float) -> int:
     """Runs in the facts process: extract facts for versions the poller stored without them.
 
-    Batches of ``limit`` until none is left or ``budget`` seconds have passed.
-    :func:`tracker.semdiff.fill_missing_facts` first, then the versions whose
-    facts column holds a JSON ``null`` (which its ``IS NULL`` query misses):
-    :func:`tracker.semdiff.stored_side` extracts and keeps their facts.
+    Batches of ``limit`` (:func:`tracker.semdiff.fill_missing_facts`) until none
+    is left or ``budget`` seconds have passed.
     """
     from tracker import semdiff
     from tracker.store import Store
-    from tracker.store.polling import versions_without_facts
 
     deadline = time.monotonic() + budget
     total = 0
     with Store(db_url) as store:
         while True:
             done = semdiff.fill_missing_facts(store, limit=limit)
-            for url, number in versions_without_facts(store, limit=max(0, limit - done)):
-                semdiff.stored_side(store, url, number)
-                done += 1
             total += done
             if done < limit or time.monotonic() > deadline:
                 return total

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import String, and_, bindparam, cast, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from tracker.errors import NotFoundError
@@ -314,20 +314,3 @@ def count_due(store: Store, before: datetime | None = None) -> int:
             or 0
         )
 
-
-def versions_without_facts(store: Store, limit: int = 20) -> list[tuple[str, int]]:
-    """Versions stored without facts, oldest first: SQL NULL or a JSON ``null``.
-
-    The JSON column stores Python ``None`` as JSON ``null``, which ``IS NULL``
-    does not match; both mean "not extracted yet".
-    """
-    missing = or_(Version.facts.is_(None), cast(Version.facts, String) == "null")
-    with store.session() as session:
-        rows = session.execute(
-            select(Story.url, Version.number)
-            .join(Version, Version.story_id == Story.id)
-            .where(missing)
-            .order_by(Version.id)
-            .limit(limit)
-        )
-        return [(url, number) for url, number in rows]
