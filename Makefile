@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test bench bench-poll clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/diff_bench.py
+	$(BIN)/python benchmarks/history_bench.py
+
+bench-poll: $(STAMP)
+	$(BIN)/python benchmarks/poll_bench.py --stories 1000 --seconds 8
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
