@@ -62,7 +62,7 @@ def compare_facts(
     a, b = _Side(a_sentences, a_facts), _Side(b_sentences, b_facts)
     cover = _coverage(a_sentences, b_sentences)
     candidates = [
-        *_quantity_changes(a, b, cover.b_score),
+        *_quantity_changes(a, b, cover.b_score, _inserted_block(b, cover)),
         *_status_changes(a, b),
         *_agent_changes(a, b),
     ]
@@ -178,8 +178,11 @@ def _same_value(x: Fact, y: Fact) -> bool:
     return abs(vx - vy) <= lx.UNIT_TOLERANCE * max(abs(vx), abs(vy), 1e-9)
 
 
-def _quantity_changes(a: _Side, b: _Side, b_cover: list[float]) -> list[_Candidate]:
-    a_keys, b_keys = _by_key(a.facts, "quantity"), _by_key(b.facts, "quantity")
+def _quantity_changes(
+    a: _Side, b: _Side, b_cover: list[float], sidebar: set[int]
+) -> list[_Candidate]:
+    a_keys = _by_key(a.facts, "quantity")
+    b_keys = _by_key((f for f in b.facts if f.sentence not in sidebar), "quantity")
     a_all = [f for facts in a_keys.values() for f in facts]
     out = []
     for key, b_list in b_keys.items():
@@ -662,7 +665,8 @@ def _additions(a: _Side, b: _Side, cover: _Coverage, explained: set[int]) -> lis
             new_figures = set(_NUMBER.findall(sentence.text)) - a_numbers
             if _name_count(added, names) >= lx.MIN_NEW_NAMES or new_figures:
                 out.append(_rewrite(a.sentences[best], sentence, b.facts))
-        elif _main_event(b.facts, sentence.index) is not None or _has_quantity(
+                continue
+        if _main_event(b.facts, sentence.index) is not None or _has_quantity(
             b.facts, sentence.index
         ):
             news = _news_value(sentence.text, names, vocabulary)
