@@ -531,6 +531,8 @@ def _counted(noun: Token, number: Token) -> tuple[str, Token | None]:
         words = [*noun.subtree, *([verb, *verb.subtree] if verb is not None else [])]
         # nearest first: "236 dead and 725 missing" — 725 counts the missing
         for word in sorted(words, key=lambda w: abs(w.i - number.i)):
+            if abs(word.i - number.i) > lx.COUNT_WORD_WINDOW:
+                break  # a fate word far away belongs to another clause
             if fold(word.lemma_) in lx.COUNT_CLASSES and word.pos_ in ("VERB", "ADJ", "NOUN"):
                 return lx.COUNT_CLASSES[fold(word.lemma_)], verb
     if verb is not None and is_people:

@@ -239,7 +239,6 @@ COUNT_CLASSES: dict[str, str] = {
     **dict.fromkeys(["custody", "detain", "detained", "jail", "jailed", "imprison"], "in custody"),
     **dict.fromkeys(["evacuate", "evacuated", "evacuation", "evacuee"], "evacuated"),
     **dict.fromkeys(["charge", "charged", "indict", "indicted"], "charged"),
-    **dict.fromkeys(["rescue", "rescued"], "rescued"),
     **dict.fromkeys(["aboard", "board", "passenger", "carry"], "aboard"),
     **dict.fromkeys(["body", "corpse", "remains"], "bodies"),
 }
@@ -571,7 +570,7 @@ TITLES: frozenset[str] = frozenset(
 # Count classes that are stages of one fate: the same people moving from one to another
 # ("16 in custody" → "16 charged", "two injured" → "two killed") is a change of status.
 FATE_CLASSES: frozenset[str] = frozenset(
-    ["killed", "injured", "missing", "arrested", "in custody", "charged", "rescued", "evacuated"]
+    ["killed", "injured", "missing", "arrested", "in custody", "charged", "evacuated"]
 )
 # Verbs of movement whose amount ("fell 1.8 cents") comes with a new level ("to $1.12").
 DELTA_VERBS: frozenset[str] = frozenset(
@@ -585,3 +584,5 @@ PLACE_LABELS: frozenset[str] = frozenset(["GPE", "LOC", "FAC"])
 SENTENCE_ENDS: tuple[str, ...] = (".", "!", "?", '"', "”", "’", "'", ")", ":")
 # A B sentence covered by two A sentences together counts as this much covered (a merge).
 MERGE_DISCOUNT = 0.9
+# How far (in words) from a number its fate word may be ("36 people were later found dead").
+COUNT_WORD_WINDOW = 8
