@@ -25,7 +25,7 @@ from tracker.model import Diff, FactChange, SentenceOp
 from tracker.selectors import parse_time, pick_version
 from tracker.store import Store, VersionInfo
 from tracker.store.search import PhraseMatch, find_phrase, story_versions
-from tracker.store.timeline import StoryRows, load_story
+from tracker.store.timeline import StoryRows, load_story, load_texts
 
 # ---------------------------------------------------------------- diffs by name
 
@@ -441,8 +441,6 @@ def blame(store: Store, url: str, version: str | None = None, *, at: str | None 
 
 def _changed_texts(store: Store, versions: Sequence[Any]) -> dict[int, str]:
     """Texts of the sentences that are not in both neighbours: only those need aligning."""
-    from tracker.store.timeline import load_texts
-
     wanted: set[int] = set()
     for before, after in itertools.pairwise(versions):
         a, b = set(before.sentence_ids), set(after.sentence_ids)
@@ -451,8 +449,6 @@ def _changed_texts(store: Store, versions: Sequence[Any]) -> dict[int, str]:
 
 
 def _missing_texts(store: Store, ids: Sequence[int], have: dict[int, str]) -> dict[int, str]:
-    from tracker.store.timeline import load_texts
-
     missing = set(ids) - set(have)
     return load_texts(store, missing) if missing else {}
 

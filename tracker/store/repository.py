@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,6 +23,9 @@ from tracker.errors import InputError, NotFoundError
 from tracker.model import Article, Section, Sentence, Split
 from tracker.store.database import open_database, translate_errors
 from tracker.store.schema import Check, SentenceText, Story, Version, VersionSentence
+
+# Values per IN (…) list or multi-row INSERT: far below every backend's parameter limit.
+CHUNK = 500
 
 
 def utcnow() -> datetime:
@@ -349,19 +352,33 @@ def _sentence_ids(session: Session, texts: Sequence[str]) -> dict[str, int]:
     rows = [{"hash": h, "text": t} for h, t in by_hash.items()]
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    for start in range(0, len(rows), 500):
-        chunk = rows[start : start + 500]
+    for start in range(0, len(rows), CHUNK):
+        chunk = rows[start : start + CHUNK]
         session.execute(insert(SentenceText).values(chunk).on_conflict_do_nothing())
     ids: dict[str, int] = {}
     hashes = list(by_hash)
-    for start in range(0, len(hashes), 500):
+    for start in range(0, len(hashes), CHUNK):
         found = session.execute(
             select(SentenceText.hash, SentenceText.id).where(
-                SentenceText.hash.in_(hashes[start : start + 500])
+                SentenceText.hash.in_(hashes[start : start + CHUNK])
             )
         )
         ids.update({by_hash[h]: i for h, i in found})
     return ids
+
+
+def sentence_texts(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    """Sentence id → text for ``ids``, read :data:`CHUNK` ids at a time."""
+    wanted = sorted(set(ids))
+    out: dict[int, str] = {}
+    for start in range(0, len(wanted), CHUNK):
+        found = session.execute(
+            select(SentenceText.id, SentenceText.text).where(
+                SentenceText.id.in_(wanted[start : start + CHUNK])
+            )
+        )
+        out.update({sid: text for sid, text in found})
+    return out
 
 
 def _story_info(story: Story, versions: int) -> StoryInfo:

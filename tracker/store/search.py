@@ -17,13 +17,12 @@ from datetime import datetime
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from tracker.store.repository import Store
-from tracker.store.schema import SentenceText, Story, Version, VersionSentence
+from tracker.store.repository import CHUNK, Store, sentence_texts
+from tracker.store.schema import Story, Version, VersionSentence
 
 FTS_TABLE = "sentences_fts"
 PG_INDEX = "ix_sentences_text_fts"
 PG_CONFIG = "simple"
-_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -40,31 +39,18 @@ def find_phrase(store: Store, phrase: str, *, story: str | None = None) -> list[
     with store.session() as session:
         id_list = sorted(_matching_sentence_ids(session, phrase))
         rows: list[tuple[str, int, int]] = []
-        for start in range(0, len(id_list), _CHUNK):
+        for start in range(0, len(id_list), CHUNK):
             query = (
                 select(Story.url, Version.number, VersionSentence.sentence_id)
                 .join(Version, Version.id == VersionSentence.version_id)
                 .join(Story, Story.id == Version.story_id)
-                .where(VersionSentence.sentence_id.in_(id_list[start : start + _CHUNK]))
+                .where(VersionSentence.sentence_id.in_(id_list[start : start + CHUNK]))
             )
             if story is not None:
                 query = query.where(Story.url == story)
             rows += [(url, number, sid) for url, number, sid in session.execute(query)]
-        texts = _texts(session, {sentence_id for _, _, sentence_id in rows})
+        texts = sentence_texts(session, {sentence_id for _, _, sentence_id in rows})
         return [PhraseMatch(url, number, texts[sid]) for url, number, sid in rows]
-
-
-def _texts(session: Session, ids: set[int]) -> dict[int, str]:
-    wanted = sorted(ids)
-    out: dict[int, str] = {}
-    for start in range(0, len(wanted), _CHUNK):
-        found = session.execute(
-            select(SentenceText.id, SentenceText.text).where(
-                SentenceText.id.in_(wanted[start : start + _CHUNK])
-            )
-        )
-        out.update({sid: text for sid, text in found})
-    return out
 
 
 def story_versions(store: Store, urls: Iterable[str]) -> dict[str, list[tuple[int, datetime]]]:
@@ -72,11 +58,11 @@ def story_versions(store: Store, urls: Iterable[str]) -> dict[str, list[tuple[in
     wanted = sorted(set(urls))
     out: dict[str, list[tuple[int, datetime]]] = {url: [] for url in wanted}
     with store.session() as session:
-        for start in range(0, len(wanted), _CHUNK):
+        for start in range(0, len(wanted), CHUNK):
             rows = session.execute(
                 select(Story.url, Version.number, Version.fetched_at)
                 .join(Version, Version.story_id == Story.id)
-                .where(Story.url.in_(wanted[start : start + _CHUNK]))
+                .where(Story.url.in_(wanted[start : start + CHUNK]))
                 .order_by(Story.url, Version.number)
             )
             for url, number, at in rows:

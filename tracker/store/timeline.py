@@ -16,10 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import defer
 
 from tracker.model import Sentence
-from tracker.store.repository import Store, VersionInfo, _version_info
-from tracker.store.schema import SentenceText, Version, VersionSentence
-
-_CHUNK = 500
+from tracker.store.repository import CHUNK, Store, VersionInfo, _version_info, sentence_texts
+from tracker.store.schema import Version, VersionSentence
 
 
 @dataclass(frozen=True)
@@ -71,7 +69,7 @@ def load_story(
             versions = versions[first:]
         by_version: dict[int, list[tuple[int, int, str]]] = {v.id: [] for v in versions}
         ids = list(by_version)
-        for start in range(0, len(ids), _CHUNK):
+        for start in range(0, len(ids), CHUNK):
             rows = session.execute(
                 select(
                     VersionSentence.version_id,
@@ -79,16 +77,13 @@ def load_story(
                     VersionSentence.paragraph,
                     VersionSentence.section,
                 )
-                .where(VersionSentence.version_id.in_(ids[start : start + _CHUNK]))
+                .where(VersionSentence.version_id.in_(ids[start : start + CHUNK]))
                 .order_by(VersionSentence.version_id, VersionSentence.position)
             )
             for version_id, sentence_id, paragraph, section in rows:
                 by_version[version_id].append((sentence_id, paragraph, section))
-        text_of = (
-            _texts(session, {s for rows in by_version.values() for s, _, _ in rows})
-            if (texts)
-            else {}
-        )
+        used = {s for rows in by_version.values() for s, _, _ in rows}
+        text_of = sentence_texts(session, used) if texts else {}
         return StoryRows(
             url=url,
             versions=tuple(_rows(v, by_version[v.id]) for v in versions),
@@ -99,20 +94,7 @@ def load_story(
 def load_texts(store: Store, ids: set[int]) -> dict[int, str]:
     """The texts of the given sentence ids."""
     with store.session() as session:
-        return _texts(session, ids)
-
-
-def _texts(session: Any, ids: set[int]) -> dict[int, str]:
-    wanted = sorted(ids)
-    out: dict[int, str] = {}
-    for start in range(0, len(wanted), _CHUNK):
-        rows = session.execute(
-            select(SentenceText.id, SentenceText.text).where(
-                SentenceText.id.in_(wanted[start : start + _CHUNK])
-            )
-        )
-        out.update({sid: text for sid, text in rows})
-    return out
+        return sentence_texts(session, ids)
 
 
 def _rows(version: Version, rows: list[tuple[int, int, str]]) -> VersionRows:
