@@ -451,6 +451,7 @@ def _status_source_change(
     if new is None:
         return []
     old = next((f for f in a_list if f.status == new.status), a_list[0])
+    before = old.source if old.status == new.status else None
     after = f"{new.source} ({_past(new.source_verb)})"
     return [
         _Candidate(
@@ -459,7 +460,7 @@ def _status_source_change(
                 kind="attribution",
                 subject=f"{name} {new.status}",
                 slot="source",
-                before=old.source,
+                before=before,
                 after=after,
                 summary=f"{name} {new.status}: now attributed to {after}",
                 evidence_a=a.text(old.sentence),
@@ -664,7 +665,11 @@ def _additions(a: _Side, b: _Side, cover: _Coverage, explained: set[int]) -> lis
             )
             new_figures = set(_NUMBER.findall(sentence.text)) - a_numbers
             if _name_count(added, names) >= lx.MIN_NEW_NAMES or new_figures:
-                out.append(_rewrite(a.sentences[best], sentence, b.facts))
+                news = sorted(
+                    {t for t in added if t[:1].isupper() and entity_key(t) not in names}
+                    | new_figures
+                )
+                out.append(_rewrite(a.sentences[best], sentence, b.facts, news))
                 continue
         if _main_event(b.facts, sentence.index) is not None or _has_quantity(
             b.facts, sentence.index
@@ -739,11 +744,14 @@ def _inserted_block(b: _Side, cover: _Coverage) -> set[int]:
     return block
 
 
-def _rewrite(old: Sentence, new: Sentence, facts: Sequence[Fact]) -> _Candidate:
+def _rewrite(
+    old: Sentence, new: Sentence, facts: Sequence[Fact], news: Sequence[str]
+) -> _Candidate:
     """A new sentence that reworks an old one: report it as a change of that statement."""
     candidate = _sentence_change("changed", facts, new, old.text, new.text)
+    summary = f"Reworded with {', '.join(news)}: {new.text}"
     return _Candidate(
-        replace(candidate.change, evidence_a=old.text, summary=f"Changed: {new.text}"),
+        replace(candidate.change, evidence_a=old.text, summary=summary),
         weight=candidate.weight,
         position=candidate.position,
         a_sentence=old.index,

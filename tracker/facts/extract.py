@@ -327,8 +327,10 @@ def _time(verb: Token) -> str | None:
 
 
 def _clause_text(verb: Token) -> str:
-    tokens = list(verb.subtree)
-    return " ".join(t.text for t in tokens[:40])
+    """The clause as written (original spacing), at most 40 words."""
+    start = verb.left_edge.i
+    end = min(verb.right_edge.i + 1, start + 40)
+    return verb.doc[start:end].text
 
 
 # ---------------------------------------------------------------- quantities
