@@ -102,7 +102,8 @@ class Version(Base):
     published: Mapped[str | None] = mapped_column(String(64))
     final_url: Mapped[str | None] = mapped_column(String(2048))
     reverts_to: Mapped[int | None] = mapped_column(Integer)
-    raw_html: Mapped[bytes | None] = mapped_column(LargeBinary)  # zlib-compressed page
+    # The zlib-compressed page: loaded only when asked for (Store.raw_html), never with a row.
+    raw_html: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     # Extracted once; SQL NULL until the facts job ran.
     facts: Mapped[list[Any] | None] = mapped_column(JSON(none_as_null=True))
 

@@ -13,7 +13,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import defer
 
 from tracker.model import Sentence
 from tracker.store.repository import CHUNK, Store, VersionInfo, _version_info, sentence_texts
@@ -58,10 +57,7 @@ def load_story(
         story = store.story(session, url)
         versions = list(
             session.scalars(
-                select(Version)
-                .where(Version.story_id == story.id)
-                .order_by(Version.number)
-                .options(defer(Version.raw_html))
+                select(Version).where(Version.story_id == story.id).order_by(Version.number)
             )
         )
         if since is not None:
