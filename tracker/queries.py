@@ -22,7 +22,7 @@ from tracker.align import align
 from tracker.errors import InputError
 from tracker.extract import read_article
 from tracker.model import Diff, FactChange, SentenceOp
-from tracker.selectors import parse_time, pick_version
+from tracker.selectors import parse_time, pick_version, version_or_at
 from tracker.store import Store, VersionInfo
 from tracker.store.search import PhraseMatch, find_phrase, story_versions
 from tracker.store.timeline import StoryRows, load_story, load_texts
@@ -107,9 +107,7 @@ def diff_version_sections(
     store: Store, url: str, version: str | None = None, *, at: str | None = None
 ) -> LabelledDiff:
     """One stored version's breaking update against its earlier story."""
-    if version is not None and at is not None:
-        raise InputError("give --version or --at, not both")
-    number = pick_version(version or at or "-1", store.history(url), url)
+    number = pick_version(version_or_at(version, at) or "-1", store.history(url), url)
     return _sections_diff(semdiff.stored_side(store, url, number))
 
 
@@ -417,11 +415,10 @@ class Blame:
 
 def blame(store: Store, url: str, version: str | None = None, *, at: str | None = None) -> Blame:
     """Walk the alignments from v1 to the named version (default: latest)."""
-    if version is not None and at is not None:
-        raise InputError("give --version or --at, not both")
+    spec = version_or_at(version, at) or "-1"
     rows = load_story(store, url, texts=False)
     infos = [v.info for v in rows.versions]
-    number = pick_version(version or at or "-1", infos, url)
+    number = pick_version(spec, infos, url)
     last = next(k for k, v in enumerate(rows.versions) if v.info.number == number)
     walked = rows.versions[: last + 1]
     texts = _changed_texts(store, walked)

@@ -22,6 +22,13 @@ def parse_time(text: str) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def version_or_at(version: str | None, at: str | None) -> str | None:
+    """The one version a command names with ``--version`` or ``--at`` (None: neither)."""
+    if version is not None and at is not None:
+        raise InputError("give --version or --at, not both")
+    return version or at
+
+
 def pick_version(spec: str, versions: Sequence[VersionInfo], url: str = "story") -> int:
     """The version number that ``spec`` names among ``versions`` (oldest first)."""
     if not versions:

@@ -17,7 +17,7 @@ from tracker.render import html as htmldoc
 from tracker.render import json as jsondoc
 from tracker.render import terminal
 from tracker.sections import split_article
-from tracker.selectors import parse_time, pick_version
+from tracker.selectors import parse_time, pick_version, version_or_at
 
 
 @app.command()
@@ -105,10 +105,8 @@ def show(
     """One version's text (default: the latest)."""
     if section not in (None, "update", "earlier", "body"):
         raise InputError(f"--section must be update, earlier or body, not {section!r}")
-    if version is not None and at is not None:
-        raise InputError("give --version or --at, not both")
+    spec = version_or_at(version, at)
     with open_store(db) as store:
-        spec = version or at
         number = pick_version(spec, store.history(url), url) if spec else None
         stored = store.version(url, number)
     if section and section not in stored.split.kinds:
