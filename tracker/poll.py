@@ -140,19 +140,6 @@ NOT_AN_ARTICLE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 
-def quality_problem(
-    article: Article,
-    split: Split,
-    previous_words: int | None,
-    previous_marker: str | None,
-    gate: Gate,
-) -> str | None:
-    """Why this extraction should not become a version, or None when it looks like the story."""
-    return page_problem(article, gate) or shrink_problem(
-        article, split, previous_words, previous_marker, gate
-    )
-
-
 def page_problem(article: Article, gate: Gate) -> str | None:
     """A stub, or a consent / paywall / error page instead of the article."""
     words = article.words
