@@ -227,3 +227,14 @@ def test_same_count_now_placed_is_a_location_change() -> None:
 
 def test_last_sentence_cut_mid_word_is_not_added() -> None:
     assert changes(STORY, STORY + "\n\nThe national rail operator Tarvia announced the clos") == []
+
+
+def test_vague_count_getting_a_figure_is_a_quantity_change() -> None:
+    found = changes(
+        "The blast was followed by a series of smaller explosions at the Kessel depot.",
+        "The blast was followed by at least 12 smaller explosions at the Kessel depot.",
+        edited(),
+    )
+    assert [(c.change, c.before, c.after) for c in found] == [
+        ("quantity", "a series", "at least 12")
+    ]

@@ -340,7 +340,7 @@ def _quantities(doc: Doc, index: int, context: _Context) -> list[Fact]:
     facts = []
     seen: set[int] = set()
     for token in doc:
-        zero = _zero_count(token, index, context)
+        zero = _zero_count(token, index, context) or _vague_count(token, index, context)
         if zero is not None:
             facts.append(zero)
             continue
@@ -374,6 +374,29 @@ def _zero_count(token: Token, index: int, context: _Context) -> Fact | None:
         source=source,
         source_verb=source_verb,
         text=_clause_text(_verb_above(noun)),
+    )
+
+
+def _vague_count(token: Token, index: int, context: _Context) -> Fact | None:
+    """ "A series of aftershocks", "several people injured": a count without a figure yet."""
+    if token.lower_ not in lx.VAGUE_QUANTIFIERS:
+        return None
+    noun = _of_object(token) if token.pos_ == "NOUN" else token.head
+    if noun is None or noun.pos_ != "NOUN" or noun.i == token.i:
+        return None
+    counted, verb = _counted(noun, token)
+    if not counted or " " in counted:
+        return None
+    start = token.i - 1 if token.i > 0 and token.doc[token.i - 1].lower_ == "a" else token.i
+    clause = verb if verb is not None else noun
+    return Fact(
+        kind="quantity",
+        sentence=index,
+        predicate=verb.lemma_.lower() if verb is not None else "",
+        key=counted,
+        number=token.doc[start : token.i + 1].text,
+        value=None,
+        text=_clause_text(clause),
     )
 
 

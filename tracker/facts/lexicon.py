@@ -524,7 +524,7 @@ FURNITURE_PATTERNS: tuple[re.Pattern[str], ...] = (
 STAND_IN_PRONOUNS: frozenset[str] = frozenset(["he", "she", "they", "it", "him", "her", "them"])
 # Number words that only give an order of magnitude: never equal to a figure.
 VAGUE_NUMBERS: frozenset[str] = frozenset(
-    ["dozens", "hundreds", "thousands", "millions", "scores", "several", "many"]
+    ["dozens", "hundreds", "thousands", "millions", "scores", "several", "many", "series"]
 )
 # Statuses too loose to attribute ("fighting continues"): only a change away from them counts.
 WEAK_STATUSES: frozenset[str] = frozenset(["contested"])
@@ -586,3 +586,5 @@ SENTENCE_ENDS: tuple[str, ...] = (".", "!", "?", '"', "”", "’", "'", ")", ":
 MERGE_DISCOUNT = 0.9
 # How far (in words) from a number its fate word may be ("36 people were later found dead").
 COUNT_WORD_WINDOW = 8
+# Quantifiers that count without a figure ("a series of aftershocks", "several injured").
+VAGUE_QUANTIFIERS: frozenset[str] = frozenset(["series", "several", "numerous", "scores"])
