@@ -32,10 +32,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import math
-import multiprocessing
 import os
 import re
-import signal
 import socket
 import sys
 import time
@@ -53,7 +51,7 @@ from tracker.extract import parse_page
 from tracker.fetch import Fetcher, FetchResult
 from tracker.ingest import ingest_article
 from tracker.model import Article, Split
-from tracker.scheduler import Plan, SchedulePolicy, StoryClock, reschedule
+from tracker.scheduler import Plan, SchedulePolicy, StoryClock, reschedule, worker_processes
 from tracker.sections import split_article
 from tracker.store import Store, utcnow
 from tracker.store.polling import (
@@ -450,22 +448,12 @@ def _busy(names: dict[str, int], claimed: list[DueStory]) -> list[str]:
 
 def _extractor(settings: PollSettings) -> Executor:
     if settings.extract_in == "process":
-        # spawn, not fork: the poller has threads and an event loop running.
-        return ProcessPoolExecutor(
-            max_workers=settings.extract_workers,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_ignore_interrupts,
-        )
+        return worker_processes(settings.extract_workers)
     # The extraction thread is CPU-bound: with the default 5 ms switch interval the
     # event loop waits up to 5 ms for the GIL after every socket call (a convoy that
     # halved throughput on volatile pages). 0.5 ms keeps the loop responsive.
     sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
     return ThreadPoolExecutor(max_workers=settings.extract_workers, thread_name_prefix="extract")
-
-
-def _ignore_interrupts() -> None:
-    """Ctrl-C reaches the whole process group: the poller decides when extraction stops."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 _PROCESS_STORES: dict[str, Store] = {}

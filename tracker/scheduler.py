@@ -259,11 +259,7 @@ class Daemon:
             id="poll",
         )
         if self.settings.facts_every > 0:
-            # spawn, not fork: this process has threads and an event loop running.
-            context = multiprocessing.get_context("spawn")
-            self._facts_pool = ProcessPoolExecutor(
-                max_workers=1, mp_context=context, initializer=_ignore_interrupts
-            )
+            self._facts_pool = worker_processes(1)
             scheduler.add_job(
                 self._facts_tick,
                 "interval",
@@ -346,6 +342,19 @@ class Daemon:
         pool.shutdown(wait=False, cancel_futures=True)
 
 
+def worker_processes(workers: int) -> ProcessPoolExecutor:
+    """A pool for the poller's extraction and the facts job.
+
+    Spawned, not forked: the parent has threads and an event loop running. The
+    workers ignore Ctrl-C, which reaches the whole process group: the daemon
+    and the poller decide when they stop.
+    """
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_ignore_interrupts,
+    )
+
+
 def _ignore_interrupts() -> None:
-    """Ctrl-C reaches the whole process group; the daemon decides when the facts job ends."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
