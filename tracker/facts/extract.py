@@ -633,11 +633,11 @@ def _verb_above(token: Token) -> Token:
 def _status_entity(token: Token, context: _Context) -> str | None:
     """The named entity a status word is about: the city seized, the man who died."""
     candidates: list[Token] = []
-    if token.pos_ == "NOUN":
+    if token.pos_ == "NOUN":  # "the seizure of X", "the fight for X", "fighting in X"
         candidates += [
             g
             for c in token.children
-            if c.dep_ == "prep" and c.lower_ in ("of", "for")
+            if c.dep_ == "prep" and c.lower_ in lx.STATUS_NOUN_PREPS
             for g in c.children
         ]
         candidates += [c for c in token.children if c.dep_ == "poss"]
@@ -658,20 +658,22 @@ def _status_entity(token: Token, context: _Context) -> str | None:
     return None
 
 
-def _proper_name(token: Token, context: _Context) -> str | None:
-    """A named entity a noun phrase stands for: "Shushi", "the city of Shushi", "he"."""
+def _proper_name(token: Token, context: _Context, depth: int = 2) -> str | None:
+    """A named entity a noun phrase stands for: "Shushi", "the city of Shushi", "he".
+
+    Follows "of" chains a little: "control of the key city of Shushi" → Shushi.
+    """
     if token.lower_ in PRONOUNS and token.dep_ != "poss":
         resolved = _resolve(token, context)
         return resolved if resolved != token.text and resolved[:1].isupper() else None
-    named = [token]
-    named += [c for c in token.children if c.dep_ in ("appos", "compound")]
-    named += [
-        g for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
-    ]
+    named = [token, *(c for c in token.children if c.dep_ in ("appos", "compound"))]
     for t in named:
         if t.pos_ == "PROPN" and _label(t, context) not in ("DATE", "TIME", "NORP"):
             return _proper_span(t).text
-    return None
+    if depth == 0:
+        return None
+    of_object = _of_object(token)
+    return _proper_name(of_object, context, depth - 1) if of_object is not None else None
 
 
 def _proper_span(token: Token) -> Span:

@@ -588,3 +588,5 @@ MERGE_DISCOUNT = 0.9
 COUNT_WORD_WINDOW = 8
 # Quantifiers that count without a figure ("a series of aftershocks", "several injured").
 VAGUE_QUANTIFIERS: frozenset[str] = frozenset(["series", "several", "numerous", "scores"])
+# Prepositions that tie a status noun to its entity ("seizure of", "fight for", "fighting in").
+STATUS_NOUN_PREPS: frozenset[str] = frozenset(["of", "for", "in"])
