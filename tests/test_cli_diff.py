@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import json
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from tests.conftest import SEED
 from tests.test_queries import URL, ingest_story
@@ -244,21 +240,11 @@ def test_the_installed_command_fails_cleanly(db: str) -> None:
 
 
 @pytest.fixture
-def pg_db(pg_url: str, tmp_path: Path) -> Iterator[str]:
+def pg_db(pg_database: str, tmp_path: Path) -> str:
     """A fresh PostgreSQL database holding the fixture story, dropped afterwards."""
-    name = f"tracker_cli_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(pg_url).set(database=name).render_as_string(hide_password=False)
-    try:
-        with Store(url) as store:
-            ingest_story(store, tmp_path)
-        yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with Store(pg_database) as store:
+        ingest_story(store, tmp_path)
+    return pg_database
 
 
 @pytest.mark.parametrize(

@@ -15,13 +15,9 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
 from tests.httpserver import Custom, RecordedRequest, Reply, TestHTTPServer
 from tracker.store import Store
@@ -31,21 +27,6 @@ from tracker.store.schema import Check, Story, Version
 ROOT = Path(__file__).resolve().parents[1]
 STORIES = 300
 WORKERS = 3
-
-
-@pytest.fixture
-def pg_database(pg_url: str) -> Iterator[str]:
-    """A fresh PostgreSQL database for this test, dropped afterwards."""
-    name = f"tracker_mw_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(pg_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _story_text(story: int, version: int) -> str:

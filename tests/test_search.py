@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 from tests.test_queries import TIMES, URL, ingest_story
 from tracker import queries
@@ -106,20 +104,10 @@ def test_find_phrase_returns_each_version_that_says_it(story: Store) -> None:
 
 
 @pytest.fixture
-def pg_store(pg_url: str) -> Iterator[Store]:
-    """A fresh PostgreSQL database for one test, dropped afterwards."""
-    name = f"tracker_search_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(pg_url).set(database=name).render_as_string(hide_password=False)
-    try:
-        with Store(url) as store:
-            yield store
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+def pg_store(pg_database: str) -> Iterator[Store]:
+    """A store on a fresh PostgreSQL database for one test, dropped afterwards."""
+    with Store(pg_database) as store:
+        yield store
 
 
 def test_search_on_postgresql_finds_appearance_and_disappearance(
