@@ -619,6 +619,12 @@ def _main_event(facts: Iterable[Fact], sentence: int) -> Fact | None:
     return next((f for f in events if f.predicate.split()[0] not in lx.LIGHT_VERBS), None)
 
 
+def _is_background(facts: Sequence[Fact], sentence: int) -> bool:
+    """ "Japan lies on the Ring of Fire": a state of things, not something that happened."""
+    event = _main_event(facts, sentence)
+    return event is not None and event.predicate.split()[0] in lx.STATIVE_VERBS
+
+
 def _cut_short(sentence: Sentence, sentences: Sequence[Sentence]) -> bool:
     """The last sentence of an excerpt that stops mid-sentence ("… upgraded the str")."""
     is_last = sentence.index == len(sentences) - 1
@@ -676,6 +682,7 @@ def _additions(a: _Side, b: _Side, cover: _Coverage, explained: set[int]) -> lis
         ):
             news = _news_value(sentence.text, names, vocabulary)
             news += lx.NEWS_WEIGHTS["new_event"] * _new_event(b.facts, sentence.index, events)
+            news -= lx.NEWS_WEIGHTS["background"] * _is_background(b.facts, sentence.index)
             out.append(
                 _sentence_change("added", b.facts, sentence, None, sentence.text, weight=news)
             )

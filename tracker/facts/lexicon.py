@@ -513,6 +513,7 @@ NEWS_WEIGHTS: dict[str, float] = {
     "novelty": 1.0,
     "quote": 1.5,
     "new_event": 0.5,
+    "background": 1.0,
 }
 # Lines that are page furniture or credits, not story text (any outlet).
 FURNITURE_PATTERNS: tuple[re.Pattern[str], ...] = (
@@ -590,3 +591,24 @@ COUNT_WORD_WINDOW = 8
 VAGUE_QUANTIFIERS: frozenset[str] = frozenset(["series", "several", "numerous", "scores"])
 # Prepositions that tie a status noun to its entity ("seizure of", "fight for", "fighting in").
 STATUS_NOUN_PREPS: frozenset[str] = frozenset(["of", "for", "in"])
+# Verbs that describe how things are rather than what happened (background sentences).
+STATIVE_VERBS: frozenset[str] = frozenset(
+    [
+        "lie",
+        "rank",
+        "remain",
+        "border",
+        "surround",
+        "locate",
+        "sit",
+        "stretch",
+        "belong",
+        "consist",
+        "contain",
+        "resemble",
+        "hold",
+        "own",
+        "know",
+        "live",
+    ]
+)
