@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process
@@ -18,7 +18,7 @@ from rapidfuzz import fuzz, process
 from tracker.facts import lexicon as lx
 from tracker.facts.model import Fact
 from tracker.facts.normalize import content_words, entity_key, fold, parse_number, stems
-from tracker.model import FactChange, Sentence, SentenceOp
+from tracker.model import FactChange, FactChangeKind, Sentence, SentenceOp
 
 _SENTENCE_SLOTS = {"added": "event_added", "removed": "event_removed"}
 _SENTENCE_SLOTS |= {"changed": "statement", "contradicted": "statement"}
@@ -293,7 +293,7 @@ def _counted_label(key: str) -> str:
 
 
 def _quantity_change(
-    change: str, key: str, old: Fact | None, new: Fact, a: _Side, b: _Side
+    change: FactChangeKind, key: str, old: Fact | None, new: Fact, a: _Side, b: _Side
 ) -> _Candidate:
     label = _counted_label(key)
     before = old.number if old else None
@@ -302,7 +302,7 @@ def _quantity_change(
     summary = f"{label}: {before or 'not given'} → {after_shown}"
     return _Candidate(
         FactChange(
-            change=change,  # type: ignore[arg-type]
+            change=change,
             kind="quantity",
             subject=label,
             slot="count",
@@ -578,7 +578,7 @@ def _agent_changes(a: _Side, b: _Side) -> list[_Candidate]:
 
 
 def _agent_change(
-    change: str,
+    change: FactChangeKind,
     key: tuple[str, str],
     old: Fact,
     new: Fact,
@@ -594,7 +594,7 @@ def _agent_change(
     summary += f"{before or 'not stated'} → {after}"
     return _Candidate(
         FactChange(
-            change=change,  # type: ignore[arg-type]
+            change=change,
             kind="event",
             subject=subject,
             slot="agent",
@@ -813,7 +813,7 @@ def _names_changed(removed: set[str], added: set[str], known: set[str], b_names:
     return replaced or new_names >= lx.MIN_NEW_NAMES
 
 
-def _name_count(terms: set[str], known: set[str] = frozenset()) -> int:  # type: ignore[assignment]
+def _name_count(terms: set[str], known: Collection[str] = ()) -> int:
     """Names among the terms that the other version nowhere mentions."""
     return sum(
         1
@@ -890,7 +890,7 @@ def _removals(a: _Side, b: _Side, a_cover: list[float], used: set[int]) -> list[
 
 
 def _sentence_change(
-    change: str,
+    change: FactChangeKind,
     facts: Sequence[Fact],
     sentence: Sentence,
     before: str | None,
@@ -902,7 +902,7 @@ def _sentence_change(
     label = _SENTENCE_LABELS[change]
     return _Candidate(
         FactChange(
-            change=change,  # type: ignore[arg-type]
+            change=change,
             kind="event",
             subject=subject.strip(" /"),
             slot=_SENTENCE_SLOTS[change],

@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from tracker.facts import lexicon as lx
-from tracker.facts.model import Fact
+from tracker.facts.model import Certainty, Fact
 from tracker.facts.normalize import entity_key, fold, parse_number
 from tracker.model import Sentence
 
@@ -235,7 +235,7 @@ def _is_unknown_frame(token: Token) -> bool:
     return False
 
 
-def _certainty(token: Token, source_verb: str | None) -> str:
+def _certainty(token: Token, source_verb: str | None) -> Certainty:
     if _is_unknown_frame(token):
         return "unclear"
     if source_verb in lx.SOURCE_VERB_CERTAINTY:
@@ -273,7 +273,7 @@ def _event(verb: Token, index: int, context: _Context) -> Fact:
         time=_time(verb),
         source=source,
         source_verb=source_verb,
-        certainty=certainty,  # type: ignore[arg-type]
+        certainty=certainty,
         negated=_negated(verb),
         text=_clause_text(verb),
     )
@@ -484,7 +484,7 @@ def _quantity(doc: Doc, numbers: list[Token], index: int, context: _Context) -> 
         unit=unit,
         source=source,
         source_verb=source_verb,
-        certainty=_certainty(verb if verb is not None else noun, source_verb),  # type: ignore[arg-type]
+        certainty=_certainty(verb if verb is not None else noun, source_verb),
         text=_clause_text(verb if verb is not None else noun),
     )
 
@@ -607,7 +607,7 @@ def _status_fact(token: Token, entity: str, status: str, index: int, context: _C
         status=status,
         source=source,
         source_verb=source_verb,
-        certainty=_certainty(clause, source_verb),  # type: ignore[arg-type]
+        certainty=_certainty(clause, source_verb),
         negated=_negated(clause),
         text=_clause_text(clause),
     )

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from tracker.facts.model import Certainty
+
 # Datelines glued to a lede ("YEREVAN, ARMENIA --", "BOULDER, Colo. (AP) —", "(CBS/AP)")
 # would otherwise become part of the first noun phrase.
 DATELINE_PATTERNS: tuple[re.Pattern[str], ...] = (
@@ -56,7 +58,7 @@ SAY_VERBS: frozenset[str] = frozenset(
     ]
 )
 # How sure the source is, by its verb; anything else under a say-verb is "attributed".
-SOURCE_VERB_CERTAINTY: dict[str, str] = {
+SOURCE_VERB_CERTAINTY: dict[str, Certainty] = {
     "confirm": "confirmed",
     "acknowledge": "confirmed",
     "concede": "confirmed",
