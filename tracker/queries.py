@@ -15,10 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from difflib import SequenceMatcher
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tracker import semdiff
-from tracker.align import align
 from tracker.errors import InputError
 from tracker.extract import read_article
 from tracker.model import Diff, FactChange, SentenceOp
@@ -26,6 +24,11 @@ from tracker.selectors import parse_time, pick_version, version_or_at
 from tracker.store import Store, VersionInfo
 from tracker.store.search import PhraseMatch, find_phrase, story_versions
 from tracker.store.timeline import StoryRows, load_story, load_texts
+
+# The diff pipeline (semdiff, align: numpy, rapidfuzz, syntok) is imported by the functions
+# that diff, so the commands and renderers that only need this module's types start without it.
+if TYPE_CHECKING:
+    from tracker import semdiff
 
 # ---------------------------------------------------------------- diffs by name
 
@@ -57,6 +60,8 @@ def diff_versions(
     ``a`` and ``b`` take numbers, negative offsets (-1 = latest) and times; ``at``
     picks B as the version current at that moment and A as the one before it.
     """
+    from tracker import semdiff
+
     versions = store.history(url)
     a_number, b_number = pick_pair(versions, url, a, b, at=at)
     left = semdiff.stored_side(store, url, a_number)
@@ -107,12 +112,16 @@ def diff_version_sections(
     store: Store, url: str, version: str | None = None, *, at: str | None = None
 ) -> LabelledDiff:
     """One stored version's breaking update against its earlier story."""
+    from tracker import semdiff
+
     number = pick_version(version_or_at(version, at) or "-1", store.history(url), url)
     return _sections_diff(semdiff.stored_side(store, url, number))
 
 
 def diff_files(path_a: str | Path, path_b: str | Path) -> LabelledDiff:
     """Two local HTML or text files; nothing is stored."""
+    from tracker import semdiff
+
     left = semdiff.prepare(read_article(path_a), str(path_a))
     right = semdiff.prepare(read_article(path_b), str(path_b))
     return _labelled(semdiff.diff(left, right), left, right)
@@ -120,6 +129,8 @@ def diff_files(path_a: str | Path, path_b: str | Path) -> LabelledDiff:
 
 def diff_file_sections(path: str | Path) -> LabelledDiff:
     """A local file's breaking update against its earlier story."""
+    from tracker import semdiff
+
     return _sections_diff(semdiff.prepare(read_article(path), str(path)))
 
 
@@ -132,6 +143,8 @@ def _labelled(diff: Diff, a: semdiff.Side, b: semdiff.Side) -> LabelledDiff:
 
 
 def _sections_diff(side: semdiff.Side) -> LabelledDiff:
+    from tracker import semdiff
+
     diff = semdiff.diff_sections(side)
     count = {kind: sum(s.section == kind for s in side.sentences) for kind in ("earlier", "update")}
     return LabelledDiff(
@@ -186,6 +199,8 @@ def align_ids(
     rest_a = [i for i in range(len(a_ids)) if i not in paired_a]
     rest_b = [j for j in range(len(b_ids)) if j not in paired_b]
     if rest_a and rest_b:
+        from tracker.align import align
+
         inner = align([texts[a_ids[i]] for i in rest_a], [texts[b_ids[j]] for j in rest_b])
         for op in inner:
             kind = "edited" if op.op == "equal" else op.op  # same words, other house style

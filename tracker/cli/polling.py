@@ -6,7 +6,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Callable
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -15,13 +15,16 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from tracker.cli import app
 from tracker.cli.options import Db, NoColor, console, open_store
 from tracker.errors import InputError
-from tracker.fetch import Fetcher, FetchSettings, UnsafeURLError, check_url_allowed
 from tracker.ingest import check_story_url
-from tracker.poll import CheckReport, Poller, PollSettings, PollSummary
 from tracker.render.json import iso
-from tracker.scheduler import Daemon, DaemonSettings, SchedulePolicy, parse_duration
-from tracker.store import Store
-from tracker.store.polling import add_story, count_due, remove_story
+
+# The fetcher (httpx, aiohttp), the poller and the scheduler are imported by the
+# commands that use them: every other command starts without them.
+if TYPE_CHECKING:
+    from tracker.fetch import FetchSettings
+    from tracker.poll import CheckReport, PollSettings, PollSummary
+    from tracker.scheduler import DaemonSettings, SchedulePolicy
+    from tracker.store import Store
 
 AllowPrivate = Annotated[
     bool,
@@ -36,6 +39,8 @@ PerHost = Annotated[int, typer.Option("--per-host", help="Requests at once per h
 
 
 def _fetch_settings(allow_private: bool, per_host: int) -> FetchSettings:
+    from tracker.fetch import FetchSettings
+
     return FetchSettings.from_env(
         allow_private=allow_private or FetchSettings.from_env().allow_private,
         per_host_limit=per_host,
@@ -54,6 +59,10 @@ def add(
     db: Db = None,
 ) -> None:
     """Track a story: it is checked at the next poll."""
+    from tracker.fetch import UnsafeURLError, check_url_allowed
+    from tracker.scheduler import parse_duration
+    from tracker.store.polling import add_story
+
     check_story_url(url)
     seconds = round(parse_duration(every)) if every else None
     try:
@@ -76,6 +85,8 @@ def remove(
     db: Db = None,
 ) -> None:
     """Stop tracking a story; its history is kept unless --purge."""
+    from tracker.store.polling import remove_story
+
     with open_store(db) as store:
         remove_story(store, url, purge=purge)
     typer.echo(f"{url}: {'deleted with its history' if purge else 'no longer tracked'}")
@@ -93,6 +104,9 @@ def poll(
     no_color: NoColor = False,
 ) -> None:
     """Check the due stories (or the named ones) once, now."""
+    from tracker.poll import PollSettings
+    from tracker.store.polling import count_due
+
     out = console(no_color)
     err = Console(stderr=True, no_color=out.no_color, highlight=False)
     with open_store(db) as store:
@@ -128,6 +142,9 @@ async def _poll_once(
     on_check: Callable[[CheckReport], None],
     settings: PollSettings,
 ) -> PollSummary:
+    from tracker.fetch import Fetcher
+    from tracker.poll import Poller
+
     async with Fetcher(fetch_settings) as fetcher:
         poller = Poller(store, fetcher, settings=settings, on_check=on_check)
         try:
@@ -209,6 +226,9 @@ def run(
     db: Db = None,
 ) -> None:
     """The scheduler daemon: polls due stories until Ctrl-C or SIGTERM."""
+    from tracker.poll import PollSettings
+    from tracker.scheduler import DaemonSettings, SchedulePolicy, parse_duration
+
     fastest, slowest = parse_duration(min_interval), parse_duration(max_interval)
     policy = SchedulePolicy(
         min_interval=fastest,
@@ -258,6 +278,10 @@ async def _run(
     on_check: Callable[[CheckReport], None] | None,
     limit: float | None,
 ) -> None:
+    from tracker.fetch import Fetcher
+    from tracker.poll import Poller
+    from tracker.scheduler import Daemon
+
     async with Fetcher(fetch_settings) as fetcher:
         poller = Poller(store, fetcher, policy=policy, settings=settings, on_check=on_check)
         try:
