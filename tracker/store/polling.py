@@ -313,4 +313,3 @@ def count_due(store: Store, before: datetime | None = None) -> int:
             session.scalar(select(func.count()).where(Story.next_check_at <= (before or utcnow())))
             or 0
         )
-
