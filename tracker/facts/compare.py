@@ -671,10 +671,7 @@ def _additions(a: _Side, b: _Side, cover: _Coverage, explained: set[int]) -> lis
             )
             new_figures = set(_NUMBER.findall(sentence.text)) - a_numbers
             if _name_count(added, names) >= lx.MIN_NEW_NAMES or new_figures:
-                news = sorted(
-                    {t for t in added if t[:1].isupper() and entity_key(t) not in names}
-                    | new_figures
-                )
+                news = sorted(_new_names(added, names) | new_figures)
                 out.append(_rewrite(a.sentences[best], sentence, b.facts, news))
                 continue
         if _main_event(b.facts, sentence.index) is not None or _has_quantity(
@@ -814,12 +811,19 @@ def _names_changed(removed: set[str], added: set[str], known: set[str], b_names:
 
 
 def _name_count(terms: set[str], known: Collection[str] = ()) -> int:
-    """Names among the terms that the other version nowhere mentions."""
-    return sum(
-        1
+    """Names among the terms that the other version nowhere mentions (titles are not names)."""
+    return len(_new_names(terms, known))
+
+
+def _new_names(terms: set[str], known: Collection[str]) -> set[str]:
+    return {
+        t
         for t in terms
-        if t[:1].isupper() and parse_number(t) is None and entity_key(t) not in known
-    )
+        if t[:1].isupper()
+        and parse_number(t) is None
+        and t.lower().strip(".") not in lx.PERSON_TITLES
+        and entity_key(t) not in known
+    }
 
 
 def _names_or_numbers(terms: set[str]) -> bool:
@@ -941,7 +945,11 @@ def _rank(candidates: list[_Candidate], length: int) -> list[FactChange]:
     def importance(candidate: _Candidate) -> float:
         return candidate.weight - lx.POSITION_WEIGHT * candidate.position / length
 
-    ordered = sorted(candidates, key=lambda c: (-importance(c), c.position))
+    def is_sentence_level(candidate: _Candidate) -> bool:
+        return candidate.change.slot in _SENTENCE_SLOTS.values()
+
+    # facts a reader can state in a line first, whole new sentences after them
+    ordered = sorted(candidates, key=lambda c: (is_sentence_level(c), -importance(c), c.position))
     out = []
     sentence_level = 0
     events: set[str] = set()

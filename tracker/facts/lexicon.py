@@ -614,3 +614,26 @@ STATIVE_VERBS: frozenset[str] = frozenset(
         "live",
     ]
 )
+# Titles before a person's name: a title added ("President Putin") is not a new name.
+PERSON_TITLES: frozenset[str] = frozenset(
+    [
+        "president",
+        "prime",
+        "minister",
+        "governor",
+        "secretary",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "general",
+        "gen",
+        "judge",
+        "justice",
+        "senator",
+        "sen",
+        "rep",
+        "mayor",
+        "chief",
+    ]
+)
