@@ -293,7 +293,7 @@ def test_the_daemon_extracts_facts_in_the_background(
             settings = FetchSettings(allow_hosts=frozenset({f"127.0.0.1:{http_server.port}"}))
             async with Fetcher(settings) as fetcher:
                 poller = Poller(store, fetcher)
-                daemon = Daemon(poller, db_url, DaemonSettings(tick=0.2, facts_every=0.5))
+                daemon = Daemon(poller, DaemonSettings(tick=0.2, facts_every=0.5))
                 try:
                     await daemon.run(until=facts_done, limit=60)
                 finally:

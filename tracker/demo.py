@@ -132,7 +132,7 @@ def run_demo(db: str | None, console: Console, *, switch_after: float = SWITCH_A
     with _database(db) as url, Store(url) as store, StoryServer(pages, switch_after) as server:
         console.print(f"Serving the demo story at {server.url}", markup=False)
         add_story(store, server.url, every=1, label="demo: helicopter story")
-        asyncio.run(_poll_until_two_versions(store, url, server, console))
+        asyncio.run(_poll_until_two_versions(store, server, console))
         versions = store.history(server.url)
         if len(versions) < 2:
             raise TrackerError(f"demo: only {len(versions)} version(s) within {TIME_LIMIT:g} s")
@@ -145,9 +145,7 @@ def run_demo(db: str | None, console: Console, *, switch_after: float = SWITCH_A
         terminal.render_diff(console, change)
 
 
-async def _poll_until_two_versions(
-    store: Store, db_url: str, server: StoryServer, console: Console
-) -> None:
+async def _poll_until_two_versions(store: Store, server: StoryServer, console: Console) -> None:
     def on_check(report: CheckReport) -> None:
         r = report.record
         what = f"stored v{r.version_number}" if r.outcome == "changed" else r.outcome
@@ -156,7 +154,7 @@ async def _poll_until_two_versions(
     settings = FetchSettings(allow_hosts=frozenset({f"127.0.0.1:{server.port}"}))
     async with Fetcher(settings) as fetcher:
         poller = Poller(store, fetcher, on_check=on_check)
-        daemon = Daemon(poller, db_url, DaemonSettings(tick=0.5, facts_every=0))
+        daemon = Daemon(poller, DaemonSettings(tick=0.5, facts_every=0))
         try:
             await daemon.run(until=lambda: len(store.history(server.url)) >= 2, limit=TIME_LIMIT)
         finally:

@@ -251,7 +251,8 @@ class Poller:
         self.on_check = on_check
         self.stopping = False
         self._extractor = _extractor(self.settings)
-        self._db_url = store.engine.url.render_as_string(hide_password=False)
+        # Where worker processes (extraction, the daemon's facts job) open the same database.
+        self.db_url = store.engine.url.render_as_string(hide_password=False)
 
     def close(self) -> None:
         """Wait for extractions in progress (each writes its version whole) and stop."""
@@ -372,7 +373,7 @@ class Poller:
         loop = asyncio.get_running_loop()
         gate = self.settings.gate
         if isinstance(self._extractor, ProcessPoolExecutor):
-            job = (_ingest_in_process, self._db_url, gate, due, result, mark, at)
+            job = (_ingest_in_process, self.db_url, gate, due, result, mark, at)
         else:
             job = (ingest_checked, self.store, gate, due, result, mark, at)
         try:

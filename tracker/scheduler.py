@@ -219,9 +219,8 @@ def _facts_job(db_url: str, limit: int, budget: float) -> int:
 class Daemon:
     """``tracker run``: the poll job and the facts job on an APScheduler, until stopped."""
 
-    def __init__(self, poller: Poller, db_url: str, settings: DaemonSettings | None = None):
+    def __init__(self, poller: Poller, settings: DaemonSettings | None = None):
         self.poller = poller
-        self.db_url = db_url
         self.settings = settings or DaemonSettings()
         self.stopped = asyncio.Event()
         self._poll_task: asyncio.Task[object] | None = None
@@ -317,7 +316,7 @@ class Daemon:
         future = loop.run_in_executor(
             self._facts_pool,
             _facts_job,
-            self.db_url,
+            self.poller.db_url,
             self.settings.facts_batch,
             self.settings.facts_every * 0.8,
         )

@@ -247,12 +247,10 @@ def run(
     logging.getLogger("tracker").addHandler(handler)
     logging.getLogger("tracker").setLevel(logging.INFO)
     with open_store(db) as store:
-        db_url = store.engine.url.render_as_string(hide_password=False)
         print(f"tracker run: polling {store.engine.url!r}; Ctrl-C to stop", file=sys.stderr)
         asyncio.run(
             _run(
                 store,
-                db_url,
                 policy,
                 daemon_settings,
                 _fetch_settings(allow_private, per_host),
@@ -270,7 +268,6 @@ def _log_check(report: CheckReport) -> None:
 
 async def _run(
     store: Store,
-    db_url: str,
     policy: SchedulePolicy,
     daemon_settings: DaemonSettings,
     fetch_settings: FetchSettings,
@@ -285,7 +282,7 @@ async def _run(
     async with Fetcher(fetch_settings) as fetcher:
         poller = Poller(store, fetcher, policy=policy, settings=settings, on_check=on_check)
         try:
-            await Daemon(poller, db_url, daemon_settings).run(limit=limit)
+            await Daemon(poller, daemon_settings).run(limit=limit)
         finally:
             poller.close()
             sys.stderr.flush()
