@@ -45,22 +45,6 @@ def ingest_file(
     return result
 
 
-def ingest_page(
-    store: Store,
-    url: str,
-    page: bytes,
-    *,
-    at: datetime | None = None,
-    final_url: str | None = None,
-    facts: bool = True,
-) -> SaveResult:
-    """Record a fetched page (HTML or text bytes) as a version of ``url``."""
-    article = parse_bytes(page, url=final_url or url, name=url)
-    return ingest_article(
-        store, url, article, fetched_at=at, raw_html=page, final_url=final_url, facts=facts
-    )
-
-
 def ingest_article(
     store: Store,
     url: str,
