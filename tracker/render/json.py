@@ -70,10 +70,6 @@ def version_document(v: VersionInfo) -> dict[str, Any]:
     }
 
 
-def history_document(url: str, versions: list[VersionInfo]) -> dict[str, Any]:
-    return {"story": url, "versions": [version_document(v) for v in versions]}
-
-
 def list_document(stories: list[StoryInfo]) -> dict[str, Any]:
     return {
         "stories": [
