@@ -436,14 +436,14 @@ def blame(store: Store, url: str, version: str | None = None, *, at: str | None 
     number = pick_version(spec, infos, url)
     last = next(k for k, v in enumerate(rows.versions) if v.info.number == number)
     walked = rows.versions[: last + 1]
-    texts = _changed_texts(store, walked)
+    target = walked[-1]
+    # Only the sentences not in both neighbours need aligning; the target's are shown.
+    texts = load_texts(store, _changed_ids(walked) | set(target.sentence_ids))
     origin = [(walked[0].info.number, walked[0].info.number)] * len(walked[0].sentence_ids)
     for before, after in itertools.pairwise(walked):
         origin = _carry(origin, before.sentence_ids, after.sentence_ids, texts, after.info.number)
-    target = walked[-1]
-    all_texts = {**texts, **_missing_texts(store, target.sentence_ids, texts)}
     lines = tuple(
-        BlameLine(i, section, paragraph, all_texts[sid], intro, edit)
+        BlameLine(i, section, paragraph, texts[sid], intro, edit)
         for i, (sid, section, paragraph, (intro, edit)) in enumerate(
             zip(target.sentence_ids, target.sections, target.paragraphs, origin, strict=True)
         )
@@ -451,18 +451,12 @@ def blame(store: Store, url: str, version: str | None = None, *, at: str | None 
     return Blame(url, target.info, lines)
 
 
-def _changed_texts(store: Store, versions: Sequence[Any]) -> dict[int, str]:
-    """Texts of the sentences that are not in both neighbours: only those need aligning."""
-    wanted: set[int] = set()
+def _changed_ids(versions: Sequence[Any]) -> set[int]:
+    """The sentences that are not in both of two neighbouring versions."""
+    changed: set[int] = set()
     for before, after in itertools.pairwise(versions):
-        a, b = set(before.sentence_ids), set(after.sentence_ids)
-        wanted |= a ^ b
-    return load_texts(store, wanted) if wanted else {}
-
-
-def _missing_texts(store: Store, ids: Sequence[int], have: dict[int, str]) -> dict[int, str]:
-    missing = set(ids) - set(have)
-    return load_texts(store, missing) if missing else {}
+        changed |= set(before.sentence_ids) ^ set(after.sentence_ids)
+    return changed
 
 
 def _carry(
