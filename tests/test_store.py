@@ -181,17 +181,8 @@ def test_sigkill_mid_ingest_leaves_no_partial_version(db_url: str) -> None:
         assert ingest_file(store, URL, DEMO_V2, facts=False).number == 2
 
 
-def _reset_pg(url: str) -> None:
-    engine = database_module.make_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-
-
-def test_postgresql_stores_versions_and_reverts(pg_url: str) -> None:
-    _reset_pg(pg_url)
-    with Store(pg_url) as store:
+def test_postgresql_stores_versions_and_reverts(pg_database: str) -> None:
+    with Store(pg_database) as store:
         ingest_file(store, URL, DEMO_V1, facts=False)
         ingest_file(store, URL, DEMO_V2, facts=False)
         assert ingest_file(store, URL, DEMO_V2, facts=False).stored is False
@@ -199,18 +190,15 @@ def test_postgresql_stores_versions_and_reverts(pg_url: str) -> None:
         assert store.version(URL, 2).split.kinds == ["update", "earlier"]
         with store.session() as session:
             assert session.scalar(select(func.count()).select_from(Version)) == 3
-    _reset_pg(pg_url)
 
 
-def test_postgresql_alembic_check_is_clean(pg_url: str) -> None:
-    _reset_pg(pg_url)
-    env = {**os.environ, "TRACKER_DB": pg_url}
+def test_postgresql_alembic_check_is_clean(pg_database: str) -> None:
+    env = {**os.environ, "TRACKER_DB": pg_database}
     alembic = [sys.executable, "-m", "alembic", "-c", str(ROOT / "alembic.ini")]
     upgrade = subprocess.run([*alembic, "upgrade", "head"], env=env, capture_output=True, text=True)
     assert upgrade.returncode == 0, upgrade.stderr
     check = subprocess.run([*alembic, "check"], env=env, capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
-    _reset_pg(pg_url)
 
 
 def test_metadata_covers_every_table() -> None:
