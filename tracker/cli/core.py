@@ -9,7 +9,7 @@ import typer
 
 from tracker import queries
 from tracker.cli import app
-from tracker.cli.options import Db, Json, NoColor, console, open_store, print_json
+from tracker.cli.options import At, Db, Json, NoColor, Version, console, open_store, print_json
 from tracker.errors import InputError
 from tracker.extract import read_article
 from tracker.ingest import check_story_url, ingest_file
@@ -62,15 +62,6 @@ def list_stories(db: Db = None, json: Json = False, no_color: NoColor = False) -
         print_json(jsondoc.dumps(jsondoc.list_document(stories)))
     else:
         terminal.render_list(console(no_color), stories)
-
-
-Version = Annotated[
-    str | None,
-    typer.Option("--version", "-v", help="A number, -1 for the latest, or a time (ISO-8601)."),
-]
-At = Annotated[
-    str | None, typer.Option("--at", help="The version current at this time (ISO-8601).")
-]
 
 
 @app.command()

@@ -25,6 +25,14 @@ Json = Annotated[bool, typer.Option("--json", help="Print one JSON document on s
 NoColor = Annotated[
     bool, typer.Option("--no-color", help="No colours (also NO_COLOR or a non-terminal output).")
 ]
+# One version of a story (show, blame): by name or number, or the one current at a time.
+Version = Annotated[
+    str | None,
+    typer.Option("--version", "-v", help="A number, -1 for the latest, or a time (ISO-8601)."),
+]
+At = Annotated[
+    str | None, typer.Option("--at", help="The version current at this time (ISO-8601).")
+]
 
 
 def open_store(db: str | None) -> Store:

@@ -8,8 +8,7 @@ import typer
 
 from tracker import queries
 from tracker.cli import app
-from tracker.cli.core import At, Version
-from tracker.cli.options import Db, Json, NoColor, console, open_store, print_json
+from tracker.cli.options import At, Db, Json, NoColor, Version, console, open_store, print_json
 from tracker.render import json as jsondoc
 from tracker.render import terminal
 
