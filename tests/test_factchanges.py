@@ -238,3 +238,29 @@ def test_vague_count_getting_a_figure_is_a_quantity_change() -> None:
     assert [(c.change, c.before, c.after) for c in found] == [
         ("quantity", "a series", "at least 12")
     ]
+
+
+def test_action_told_as_a_noun_by_another_agent_is_an_agent_change() -> None:
+    found = changes(
+        "Inspectors audited the harbour authority after the bridge closed in 2019.",
+        "A state comptroller opened an audit of the harbour authority after the bridge closed.",
+    )
+    agent = [c for c in found if c.slot == "agent"]
+    assert agent and agent[0].change == "changed"
+    assert agent[0].before == "Inspectors"
+    assert "comptroller" in (agent[0].after or "")
+
+
+def test_all_of_a_group_becoming_part_of_it_is_a_scope_change() -> None:
+    found = changes(
+        "The mayor has pardoned all prisoners held in the old fort, officials said.",
+        "The mayor has pardoned a group of prisoners held in the old fort, officials said.",
+        edited(),
+    )
+    scope = [c for c in found if c.slot == "patient"]
+    assert len(scope) == 1
+    assert (scope[0].change, scope[0].before, scope[0].after) == (
+        "changed",
+        "all prisoners",
+        "a group of prisoners",
+    )

@@ -65,6 +65,8 @@ def compare_facts(
         *_quantity_changes(a, b, cover.b_score, _inserted_block(b, cover)),
         *_status_changes(a, b),
         *_agent_changes(a, b),
+        *_nominal_agent_changes(a, b),
+        *_scope_changes(a, b, ops),
     ]
     explained = {
         c.b_sentence for c in candidates if c.b_sentence is not None and c.change.kind != "status"
@@ -574,6 +576,101 @@ def _agent_changes(a: _Side, b: _Side) -> list[_Candidate]:
         else:
             continue
         out.append(_agent_change(change, key, old, new, before, a, b))
+    return out
+
+
+def _event_stem(fact: Fact) -> tuple[str, bool]:
+    """What a frame is about, a verb or the noun a launch verb acts on, and whether it is a noun.
+
+    "police investigated the family" and "a prosecutor opened an investigation" share
+    the stem of "investigate".
+    """
+    head = fact.predicate.split()[0] if fact.predicate else ""
+    if head in lx.LAUNCH_VERBS and fact.patient:
+        return _stem(fact.patient.split()[-1]), True
+    return _stem(head), False
+
+
+def _nominal_agent_changes(a: _Side, b: _Side) -> list[_Candidate]:
+    """The same action told once as a verb, once as a noun, by another agent.
+
+    "Police investigated the family" → "A county prosecutor opened an investigation":
+    who investigated changed from police to a county prosecutor.
+    """
+    a_events = [f for f in a.facts if f.kind == "event" and _known(f.agent) and f.predicate]
+    out = []
+    seen: set[str] = set()
+    for new in b.facts:
+        if new.kind != "event" or not _known(new.agent) or not new.predicate:
+            continue
+        stem, new_nominal = _event_stem(new)
+        if len(stem) < lx.STEM_LENGTH or stem in seen:
+            continue
+        for old in a_events:
+            old_stem, old_nominal = _event_stem(old)
+            if old_stem != stem or old_nominal == new_nominal:
+                continue  # the same form is compared by _agent_changes
+            if _same_source(new.agent or "", {entity_key(old.agent or "")}):
+                break
+            verbal = new if old_nominal else old
+            predicate = verbal.predicate
+            shown = replace(new, patient=verbal.patient or new.patient)
+            out.append(_agent_change("changed", (predicate, stem), old, shown, old.agent, a, b))
+            seen.add(stem)
+            break
+    return out
+
+
+def _quantified(text: str) -> dict[str, tuple[str, str]]:
+    """Nouns with a quantifier in front: stem → (quantifier, phrase)."""
+    found: dict[str, tuple[str, str]] = {}
+    for match in lx.QUANTIFIER_PATTERN.finditer(text):
+        quantifier, noun = match.group(1), match.group(2)
+        found.setdefault(_stem(noun), (quantifier.lower(), match.group(0)))
+    return found
+
+
+def _scope_changes(a: _Side, b: _Side, ops: Sequence[SentenceOp]) -> list[_Candidate]:
+    """A claim about all of a group now about part of it, or the reverse.
+
+    "The judge released all defendants" → "… released a group of defendants".
+    """
+    out = []
+    for op in ops:
+        if op.op != "edited" or len(op.a) != 1 or len(op.b) != 1:
+            continue
+        old, new = a.sentences[op.a[0]], b.sentences[op.b[0]]
+        before, after = _quantified(old.text), _quantified(new.text)
+        for stem, (old_q, old_phrase) in before.items():
+            if stem not in after:
+                continue
+            new_q, new_phrase = after[stem]
+            was_all = old_q.split()[-1] in lx.UNIVERSAL_QUANTIFIERS or old_q.startswith("all")
+            is_all = new_q.split()[-1] in lx.UNIVERSAL_QUANTIFIERS or new_q.startswith("all")
+            if was_all == is_all:
+                continue
+            event = _main_event(b.facts, new.index)
+            noun = new_phrase.split()[-1]
+            subject = f"{event.predicate} / {noun}" if event else noun
+            out.append(
+                _Candidate(
+                    FactChange(
+                        change="changed",
+                        kind="event",
+                        subject=subject,
+                        slot="patient",
+                        before=old_phrase,
+                        after=new_phrase,
+                        summary=f"How many {noun}: {old_phrase} → {new_phrase}",
+                        evidence_a=old.text,
+                        evidence_b=new.text,
+                    ),
+                    weight=lx.CHANGE_WEIGHT["changed"],
+                    position=new.index,
+                    a_sentence=old.index,
+                    b_sentence=new.index,
+                )
+            )
     return out
 
 

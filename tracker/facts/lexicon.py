@@ -637,3 +637,16 @@ PERSON_TITLES: frozenset[str] = frozenset(
         "chief",
     ]
 )
+# Verbs that start an action named by a noun ("opened an investigation" = investigated):
+# the event is the noun's, keyed on its verb ("investigation" ~ "investigate").
+LAUNCH_VERBS: frozenset[str] = frozenset(
+    ["open", "launch", "begin", "start", "conduct", "initiate", "mount", "lead", "order"]
+)
+# Quantifiers in front of a noun: whether a claim covers all of a group or part of it.
+UNIVERSAL_QUANTIFIERS: frozenset[str] = frozenset(["all", "every", "each", "entire", "whole"])
+QUANTIFIER_PATTERN = re.compile(
+    r"\b(all(?: of)?(?: the| his| her| their| its)?|every|each|the entire|the whole"
+    r"|some(?: of the)?|a group of|several|a number of|many|most(?: of the)?|a few"
+    r"|a handful of|part of|parts of|half(?: of)?(?: the)?)\s+([a-z][a-z-]+)",
+    re.I,
+)
