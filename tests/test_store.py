@@ -114,21 +114,29 @@ def test_locked_database_is_a_one_line_error(tmp_path: Path, monkeypatch) -> Non
         holder.close()
 
 
-def test_older_database_is_upgraded_automatically(tmp_path: Path) -> None:
+def _upgrade_automatically_from_0001(url: str) -> None:
     from alembic import command
 
-    path = tmp_path / "old.db"
-    engine = database_module.make_engine(f"sqlite:///{path}")
+    engine = database_module.make_engine(url)
     config = database_module.alembic_config()
     with engine.begin() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, "0001")
     engine.dispose()
-    with Store(f"sqlite:///{path}") as store:
+    with Store(url) as store:
         ingest_file(store, URL, SEED, facts=False)
         head = database_module.ScriptDirectory.from_config(config).get_current_head()
         with store.engine.connect() as conn:
             assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == head
+        assert store.history(URL)[0].number == 1
+
+
+def test_older_database_is_upgraded_automatically(tmp_path: Path) -> None:
+    _upgrade_automatically_from_0001(f"sqlite:///{tmp_path / 'old.db'}")
+
+
+def test_older_postgresql_database_is_upgraded_automatically(pg_database: str) -> None:
+    _upgrade_automatically_from_0001(pg_database)
 
 
 def test_alembic_upgrade_head_and_check_agree_with_the_models(tmp_path: Path) -> None:
