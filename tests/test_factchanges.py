@@ -264,3 +264,40 @@ def test_all_of_a_group_becoming_part_of_it_is_a_scope_change() -> None:
         "all prisoners",
         "a group of prisoners",
     )
+
+
+LONG_STORY = "\n\n".join(
+    [
+        STORY,
+        "The council said a ferry service would run from Thursday while the bridge is shut.",
+        "Shop owners on Quay Street said they expected to lose customers during the works.",
+        "A public meeting on the closure is planned for the town hall next month.",
+    ]
+)
+NEW_FACTS = [
+    "Police in Dorval arrested a councillor on Tuesday over bribes from a Danish builder.",
+    "Lisbon engineers Costa and Reis won the repair contract in a tender last week.",
+    "Freight trucks from Aldmoor were diverted to the northern ring road by the Sorin police.",
+    "Varga signed an emergency decree with Brenner Holdings to fund temporary pontoons.",
+]
+
+
+def test_revision_lists_more_added_sentences_than_a_rewrite() -> None:
+    found = changes(LONG_STORY, LONG_STORY + "\n\n" + "\n\n".join(NEW_FACTS))
+    assert sorted(c.after for c in found if c.change == "added") == sorted(NEW_FACTS)
+
+
+def test_what_ought_to_happen_ranks_below_what_happened() -> None:
+    opinion = "Regional leaders must now find new ways to pressure Brenner Holdings and Dorval."
+    found = changes(LONG_STORY, LONG_STORY + "\n\n" + "\n\n".join([opinion, *NEW_FACTS]))
+    assert opinion not in [c.after for c in found]
+
+
+def test_clause_grafted_onto_a_kept_sentence_is_reported() -> None:
+    old = "Mayor Ines Varga said repairs would cost more than the town can afford."
+    new = (
+        "Mayor Ines Varga rejected claims that the council hid inspection reports from "
+        "residents, and said repairs would cost more than the town can afford."
+    )
+    found = changes(old, new, edited())
+    assert [(c.change, c.before, c.after) for c in found] == [("changed", old, new)]

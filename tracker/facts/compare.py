@@ -76,7 +76,7 @@ def compare_facts(
     candidates += _additions(a, b, cover, explained)
     used_a = {c.a_sentence for c in candidates if c.a_sentence is not None}
     candidates += _removals(a, b, cover.a_score, used_a)
-    return _rank(candidates, max(len(b_sentences), 1))
+    return _rank(candidates, max(len(b_sentences), 1), _sentence_cap(cover))
 
 
 # ---------------------------------------------------------------- sentence coverage
@@ -722,6 +722,11 @@ def _is_background(facts: Sequence[Fact], sentence: int) -> bool:
     return event is not None and event.predicate.split()[0] in lx.STATIVE_VERBS
 
 
+def _is_commentary(text: str) -> bool:
+    """What ought to happen or a question to readers ("… is a must", "Do you know …?")."""
+    return text.rstrip(" \"'”’").endswith("?") or bool(lx.PRESCRIPTIVE.search(text))
+
+
 def _cut_short(sentence: Sentence, sentences: Sequence[Sentence]) -> bool:
     """The last sentence of an excerpt that stops mid-sentence ("… upgraded the str")."""
     is_last = sentence.index == len(sentences) - 1
@@ -777,6 +782,7 @@ def _additions(a: _Side, b: _Side, cover: _Coverage, explained: set[int]) -> lis
             news = _news_value(sentence.text, names, vocabulary)
             news += lx.NEWS_WEIGHTS["new_event"] * _new_event(b.facts, sentence.index, events)
             news -= lx.NEWS_WEIGHTS["background"] * _is_background(b.facts, sentence.index)
+            news -= lx.NEWS_WEIGHTS["commentary"] * _is_commentary(sentence.text)
             out.append(
                 _sentence_change("added", b.facts, sentence, None, sentence.text, weight=news)
             )
@@ -935,6 +941,7 @@ def _names_or_numbers(terms: set[str]) -> bool:
 def _edits(a: _Side, b: _Side, ops: Sequence[SentenceOp], explained: set[int]) -> list[_Candidate]:
     """Edited sentence pairs whose names, things or negation changed (not just style)."""
     names, b_names = _doc_names(a), _doc_names(b)
+    events = {(f.predicate, _stem(f.key)) for f in a.facts if f.kind == "event" and f.key}
     out = []
     for op in ops:
         if op.op != "edited" or len(op.a) != 1 or len(op.b) != 1 or op.b[0] in explained:
@@ -952,6 +959,9 @@ def _edits(a: _Side, b: _Side, ops: Sequence[SentenceOp], explained: set[int]) -
             old.text, new.text, added
         ):
             change = "changed"
+        elif clause := _added_clause(a, b, i, j, events):
+            out.append(clause)
+            continue
         else:
             continue
         what = f"{', '.join(sorted(removed)) or '—'} → {', '.join(sorted(added)) or '—'}"
@@ -966,6 +976,47 @@ def _edits(a: _Side, b: _Side, ops: Sequence[SentenceOp], explained: set[int]) -
             )
         )
     return out
+
+
+def _added_clause(
+    a: _Side, b: _Side, i: int, j: int, known: set[tuple[str, str]]
+) -> _Candidate | None:
+    """An edited sentence that gained a clause telling a new event ("X denied that …, and …").
+
+    Ranked like a new sentence: it is one, grafted onto an old one.
+    """
+    old, new = a.sentences[i], b.sentences[j]
+    had, has = content_words(old.text), content_words(new.text)
+    gained = has - had
+    if len(gained) < lx.MIN_ADDED_WORDS or len(had & has) < lx.KEPT_CLAUSE_SHARE * len(had):
+        return None  # not the old sentence kept with a clause added: a rewrite
+    old_verbs = {f.predicate for f in a.facts if f.kind == "event" and f.sentence == i}
+    fresh = [
+        f
+        for f in b.facts
+        if f.kind == "event"
+        and f.sentence == j
+        and f.key
+        and f.predicate not in old_verbs
+        and f.predicate.split()[0] not in lx.LIGHT_VERBS | lx.STATIVE_VERBS
+        and (f.predicate, _stem(f.key)) not in known
+    ]
+    if not fresh:
+        return None
+    candidate = _sentence_change("changed", b.facts, new, old.text, new.text)
+    what = ", ".join(sorted(gained)[:8])
+    return _Candidate(
+        replace(
+            candidate.change,
+            subject=f"{fresh[0].predicate} / {fresh[0].patient or fresh[0].key}",
+            evidence_a=old.text,
+            summary=f"Added to a sentence ({what}): {new.text}",
+        ),
+        weight=lx.CHANGE_WEIGHT["added"] + _salience(new.text),
+        position=j,
+        a_sentence=i,
+        b_sentence=j,
+    )
 
 
 def _removals(a: _Side, b: _Side, a_cover: list[float], used: set[int]) -> list[_Candidate]:
@@ -1031,7 +1082,21 @@ def _salience(text: str) -> float:
 # ---------------------------------------------------------------- ranking
 
 
-def _rank(candidates: list[_Candidate], length: int) -> list[FactChange]:
+def _sentence_cap(cover: _Coverage) -> int:
+    """How many whole new sentences to list.
+
+    In a revision (the story kept nearly word for word) each added sentence is an
+    editor's deliberate addition; in a rewrite most new sentences retell old facts.
+    """
+    if not cover.a_score:
+        return lx.MAX_SENTENCE_CHANGES
+    kept = sum(score >= lx.SAME_SENTENCE_SIMILARITY for score in cover.a_score)
+    if kept / len(cover.a_score) >= lx.REVISION_KEPT_SHARE:
+        return lx.MAX_REVISION_SENTENCE_CHANGES
+    return lx.MAX_SENTENCE_CHANGES
+
+
+def _rank(candidates: list[_Candidate], length: int, cap: int) -> list[FactChange]:
     """Most important first; lede sentences before late ones; one item per change.
 
     Sentence-level changes (a whole new, dropped or reworded sentence) are capped:
@@ -1060,7 +1125,7 @@ def _rank(candidates: list[_Candidate], length: int) -> list[FactChange]:
             if event and event in events:
                 continue  # the same event told again in another new sentence
             sentence_level += 1
-            if sentence_level > lx.MAX_SENTENCE_CHANGES:
+            if sentence_level > cap:
                 continue
         seen.add(identity)
         if event:

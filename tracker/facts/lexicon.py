@@ -495,6 +495,13 @@ IRREGULAR_PAST: dict[str, str] = {
 CONTENT_POS: frozenset[str] = frozenset({"NOUN", "PROPN", "NUM", "ADJ"})
 # At most this many "added"/"removed" sentences per diff: the reader wants the top new facts.
 MAX_SENTENCE_CHANGES = 2
+# An edited sentence that keeps this share of its old words and gains a clause with a
+# new event is reported like a new sentence.
+KEPT_CLAUSE_SHARE = 0.8
+# A revision keeps this share of the old sentences word for word: its new sentences
+# are deliberate additions, and more of them are listed.
+REVISION_KEPT_SHARE = 0.85
+MAX_REVISION_SENTENCE_CHANGES = 4
 # A run of this many added sentences in an otherwise unchanged story is an inserted
 # sidebar or page furniture: reported once, not sentence by sentence.
 BLOCK_RUN = 8
@@ -516,6 +523,7 @@ NEWS_WEIGHTS: dict[str, float] = {
     "quote": 1.5,
     "new_event": 0.5,
     "background": 1.0,
+    "commentary": 1.5,
 }
 # Lines that are page furniture or credits, not story text (any outlet).
 FURNITURE_PATTERNS: tuple[re.Pattern[str], ...] = (
@@ -649,4 +657,8 @@ QUANTIFIER_PATTERN = re.compile(
     r"|some(?: of the)?|a group of|several|a number of|many|most(?: of the)?|a few"
     r"|a handful of|part of|parts of|half(?: of)?(?: the)?)\s+([a-z][a-z-]+)",
     re.I,
+)
+# Words that tell what ought to be, not what happened: commentary, not news.
+PRESCRIPTIVE = re.compile(
+    r"\b(?:must|should|ought to|is a must|need to|needs to|have to|has to)\b", re.I
 )
