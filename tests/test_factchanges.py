@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from tests.test_facts import sentences
-from tracker.facts import compare_facts, extract_facts
+from tracker.facts import Fact, compare_facts, extract_facts
 from tracker.model import FactChange, SentenceOp
 
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_5365f7407493eced.txt"
@@ -301,3 +302,33 @@ def test_clause_grafted_onto_a_kept_sentence_is_reported() -> None:
     )
     found = changes(old, new, edited())
     assert [(c.change, c.before, c.after) for c in found] == [("changed", old, new)]
+
+
+def test_measure_without_its_thing_takes_the_thing_measured_in_that_unit() -> None:
+    a = sentences("A 12-foot flood wave hit the valley on Monday.")
+    b = sentences("The storm unleashed a 9-foot (3-meter)")
+    wave = Fact(kind="quantity", sentence=0, key="wave/length", number="12 foot", value=12.0)
+    unnamed = Fact(kind="quantity", sentence=0, key="meter/length", number="9 foot", value=9.0)
+    found = compare_facts(a, [replace(wave, unit="foot")], b, [replace(unnamed, unit="foot")], ())
+    counts = [c for c in found if c.slot == "count"]
+    assert [(c.subject, c.before, c.after) for c in counts] == [("Wave", "12 foot", "9 foot")]
+
+
+def test_vague_count_glued_to_its_verb_is_the_old_value() -> None:
+    found = changes(
+        "The storm flooded the valley andkilled dozens of people on Monday.",
+        "The storm flooded the valley on Monday and killed at least 45 people, police said.",
+    )
+    toll = [c for c in found if c.slot == "count"]
+    assert toll and toll[0].before == "dozens"
+    assert toll[0].after.startswith("at least 45")
+
+
+def test_place_of_a_count_broken_over_lines_is_read_on() -> None:
+    found = changes(
+        "Rescuers say 40 bodies have been\n\nfound in a remote mountain area after the landslide.",
+        "Rescuers say 40 bodies have been found in Varnsdorf after the landslide.",
+    )
+    where = [c for c in found if c.slot == "location"]
+    assert where and where[0].before == "in a remote mountain area"
+    assert where[0].after == "Varnsdorf"

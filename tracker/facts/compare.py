@@ -189,6 +189,7 @@ def _quantity_changes(
     out = []
     for key, b_list in b_keys.items():
         if _unit_only(key):
+            out += _unnamed_measure_change(b_list, a_keys, a, b)
             continue
         a_list = a_keys.get(key, [])
         fresh = [f for f in b_list if not any(_same_value(f, old) for old in a_list)]
@@ -207,8 +208,58 @@ def _quantity_changes(
             and not any(_same_value(new, old) for old in a_all)
             and b_cover[new.sentence] < lx.SAME_SENTENCE_SIMILARITY
         ):
-            out.append(_quantity_change("added", key, None, new, a, b))
+            vague = _vague_count(key, a)
+            if vague is not None:
+                out.append(_quantity_change("quantity", key, vague, new, a, b))
+            else:
+                out.append(_quantity_change("added", key, None, new, a, b))
     return out
+
+
+def _unnamed_measure_change(
+    b_list: list[Fact], a_keys: dict[str, list[Fact]], a: _Side, b: _Side
+) -> list[_Candidate]:
+    """A measure whose thing is missing ("unleashed a 23-foot (7-meter)", cut short).
+
+    When the old story measures exactly one thing in the same unit, that is the thing.
+    """
+    out = []
+    for new in b_list:
+        if new.value is None or _dimension(new) not in lx.CONVERTIBLE_DIMENSIONS:
+            continue  # a scale ("magnitude 6") measures many things in one story
+        same_unit = {
+            k: facts
+            for k, facts in a_keys.items()
+            if not _unit_only(k) and any(f.unit == new.unit for f in facts)
+        }
+        if len(same_unit) != 1:
+            continue
+        key, facts = next(iter(same_unit.items()))
+        old = next(f for f in facts if f.unit == new.unit)
+        if _same_value(old, new):
+            continue
+        out.append(_quantity_change("quantity", key, old, new, a, b))
+    return out[:1]
+
+
+def _vague_count(key: str, a: _Side) -> Fact | None:
+    """An order of magnitude A gave for the count ("killed hundreds of people").
+
+    Read from the text, not the parse: excerpts glue words across broken lines
+    ("andkilled hundreds"), which the parser cannot read as a verb.
+    """
+    thing = _stem(key.split("/")[0])
+    if len(thing) < 4:
+        return None
+    for sentence in a.sentences:
+        words = [w.strip(".,;:\"'“”()").lower() for w in sentence.text.split()]
+        for n, word in enumerate(words):
+            if word not in lx.VAGUE_NUMBERS or word in lx.VAGUE_QUANTIFIERS:
+                continue
+            near = words[max(0, n - lx.VAGUE_WINDOW) : n + lx.VAGUE_WINDOW + 1]
+            if any(thing in entity_key(w) for w in near if w != word):
+                return Fact(kind="quantity", sentence=sentence.index, number=word, text=word)
+    return None
 
 
 def _same_people_other_fate(key: str, new: Fact, a_keys: dict[str, list[Fact]]) -> Fact | None:
@@ -255,7 +306,8 @@ def _place_change(
         return []
     old = next((f for f in a_list if _same_value(f, new)), a_list[0])
     label = _counted_label(key)
-    before = old.place or _short(old.text)
+    told = _told(a.sentences, old.sentence)
+    before = old.place or _place_phrase(told) or told
     return [
         _Candidate(
             FactChange(
@@ -275,6 +327,26 @@ def _place_change(
             b_sentence=new.sentence,
         )
     ]
+
+
+def _told(sentences: Sequence[Sentence], index: int) -> str:
+    """A sentence with the lines that finish it, when an excerpt broke it mid-sentence."""
+    parts = [sentences[index].text]
+    n = index
+    while (
+        not parts[-1].rstrip(" \"'”’)").endswith(lx.SENTENCE_ENDS)
+        and n + 1 < len(sentences)
+        and len(parts) < lx.MAX_BROKEN_LINES
+    ):
+        n += 1
+        parts.append(sentences[n].text)
+    return " ".join(parts)
+
+
+def _place_phrase(text: str) -> str | None:
+    """Where a sentence puts things when no place name was found ("in a coastal area")."""
+    match = lx.PLACE_PHRASE.search(text)
+    return match.group(0) if match else None
 
 
 def _is_tracked(key: str) -> bool:

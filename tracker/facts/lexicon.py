@@ -662,3 +662,14 @@ QUANTIFIER_PATTERN = re.compile(
 PRESCRIPTIVE = re.compile(
     r"\b(?:must|should|ought to|is a must|need to|needs to|have to|has to)\b", re.I
 )
+# A vague count ("hundreds") is read this many words either side of the counted word.
+VAGUE_WINDOW = 3
+# Vague words that are not counts of people or things on their own.
+VAGUE_QUANTIFIERS: frozenset[str] = frozenset(["several", "many", "series"])
+# A place told without a name: "in a northeastern coastal area", "near the border".
+PLACE_PHRASE = re.compile(
+    r"\b(?:in|near|at|along|off|outside) (?:an?|the) (?:[a-z-]+ ){0,3}"
+    r"(?:area|region|city|town|village|coast|province|prefecture|district|border|zone)\b"
+)
+# An excerpt broken mid-sentence is read on over at most this many lines.
+MAX_BROKEN_LINES = 4
