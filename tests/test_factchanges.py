@@ -332,3 +332,14 @@ def test_place_of_a_count_broken_over_lines_is_read_on() -> None:
     where = [c for c in found if c.slot == "location"]
     assert where and where[0].before == "in a remote mountain area"
     assert where[0].after == "Varnsdorf"
+
+
+def test_distance_told_as_far_now_measured_is_a_value_change() -> None:
+    found = changes(
+        "The landslide hit a village that is far from Varnsdorf, police said.",
+        "The landslide hit a village about 30 kilometers (19 miles) from Varnsdorf, police said.",
+        edited(),
+    )
+    distance = [c for c in found if c.slot == "value"]
+    assert distance and distance[0].before == "far from Varnsdorf"
+    assert distance[0].after == "about 30 kilometers (19 miles) from Varnsdorf"

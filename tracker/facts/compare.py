@@ -67,6 +67,7 @@ def compare_facts(
         *_agent_changes(a, b),
         *_nominal_agent_changes(a, b),
         *_scope_changes(a, b, ops),
+        *_measured_distances(a, b),
     ]
     explained = {
         c.b_sentence for c in candidates if c.b_sentence is not None and c.change.kind != "status"
@@ -260,6 +261,53 @@ def _vague_count(key: str, a: _Side) -> Fact | None:
             if any(thing in entity_key(w) for w in near if w != word):
                 return Fact(kind="quantity", sentence=sentence.index, number=word, text=word)
     return None
+
+
+def _measured_distances(a: _Side, b: _Side) -> list[_Candidate]:
+    """A distance A only called far or near, now measured ("distant from X" → "70 km from X")."""
+    out = []
+    seen: set[str] = set()
+    for new in b.facts:
+        if new.kind != "quantity" or _dimension(new) != "length" or not new.number:
+            continue
+        text = b.sentences[new.sentence].text
+        start = text.find(new.number)
+        place = lx.FROM_PLACE.search(text, max(start, 0))
+        if start < 0 or place is None or place.start() - start > lx.MEASURE_REACH:
+            continue
+        name = place.group(1)
+        if entity_key(name) in seen:
+            continue
+        for old in a.sentences:
+            vague = lx.VAGUE_DISTANCE.search(old.text)
+            if vague is None or entity_key(name) not in entity_key(old.text[vague.end() :]):
+                continue
+            if any(_dimension(f) == "length" for f in a.facts if f.sentence == old.index):
+                continue  # already measured there
+            seen.add(entity_key(name))
+            after = text[start : place.end()]
+            before = f"{vague.group(0)} {name}"
+            out.append(
+                _Candidate(
+                    FactChange(
+                        change="changed",
+                        kind="quantity",
+                        subject=f"Distance from {name}",
+                        slot="value",
+                        before=before,
+                        after=after,
+                        summary=f"Distance from {name}: {vague.group(1)} → {after}",
+                        evidence_a=old.text,
+                        evidence_b=text,
+                    ),
+                    weight=lx.CHANGE_WEIGHT["quantity"],
+                    position=new.sentence,
+                    a_sentence=old.index,
+                    b_sentence=new.sentence,
+                )
+            )
+            break
+    return out
 
 
 def _same_people_other_fate(key: str, new: Fact, a_keys: dict[str, list[Fact]]) -> Fact | None:

@@ -673,3 +673,8 @@ PLACE_PHRASE = re.compile(
 )
 # An excerpt broken mid-sentence is read on over at most this many lines.
 MAX_BROKEN_LINES = 4
+# A distance told without a figure, and the place it is measured from.
+VAGUE_DISTANCE = re.compile(r"\b(distant|far|not far|close|near|remote)\s+(?:away\s+)?from\b")
+FROM_PLACE = re.compile(r"\bfrom ((?:[A-Z][\w'-]*)(?:[ -][A-Z][\w'-]*)*)")
+# How far (characters) after a figure its "from <place>" may come.
+MEASURE_REACH = 60
