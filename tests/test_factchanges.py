@@ -76,16 +76,24 @@ def test_negated_claim_is_contradicted() -> None:
     assert [c.change for c in found] == ["contradicted"]
 
 
-def test_new_figure_from_another_source_is_also_an_attribution_change() -> None:
+def test_new_figure_from_one_new_source_is_one_item_with_both_sources() -> None:
     found = changes(
         "At least 14 people were killed in the flooding, the regional governor said.",
         "At least 20 people were killed in the flooding, the national police said.",
         edited(),
     )
     assert [(c.change, c.before, c.after) for c in found] == [
-        ("quantity", "At least 14", "At least 20 (national police said)"),
-        ("attribution", "regional governor", "national police"),
+        ("quantity", "At least 14 (regional governor said)", "At least 20 (national police said)"),
     ]
+
+
+def test_new_figure_from_several_new_sources_is_also_an_attribution_change() -> None:
+    found = changes(
+        "At least 14 people were killed in the flooding, the regional governor said.",
+        "At least 20 people were killed in the flooding, the national police said.\n\n"
+        "Medics at the Varnsdorf clinic said at least 20 people were killed.",
+    )
+    assert [c.change for c in found][:2] == ["quantity", "attribution"]
 
 
 def test_same_figure_from_another_source_is_not_a_change() -> None:

@@ -200,8 +200,14 @@ def _quantity_changes(
         new = fresh[0]
         if a_list:
             old = a_list[0]
-            out.append(_quantity_change("quantity", key, old, new, a, b))
-            out += _source_change(key, a_list, b_list, a, b)
+            changed = _quantity_change("quantity", key, old, new, a, b)
+            source = _source_change(key, a_list, b_list, a, b)
+            if source and source[0].change.after == new.source:
+                # one new source, already shown with the new figure: one item, not two
+                before = f"{old.number} ({source[0].change.before} said)"
+                changed = replace(changed, change=replace(changed.change, before=before))
+                source = []
+            out += [changed, *source]
         elif moved := _same_people_other_fate(key, new, a_keys):
             out.append(_fate_change(key, moved, new, a, b))
         elif (
