@@ -97,3 +97,14 @@ def test_facts_round_trip_through_json_exactly() -> None:
         sentences("Freedonia said that it shot down a plane. Two pilots were killed.")
     )
     assert facts_from_json(facts_to_json(facts)) == facts
+
+
+def test_copular_status_phrase_is_about_the_subject() -> None:
+    facts = extract_facts(
+        sentences(
+            '"The town of Varnsdorf is completely out of our control," '
+            "rebel spokesman Milan Hrubes said."
+        )
+    )
+    statuses = [f for f in facts if f.kind == "status"]
+    assert [(f.patient, f.status) for f in statuses] == [("Varnsdorf", "captured")]

@@ -649,7 +649,8 @@ def _status_entity(token: Token, context: _Context) -> str | None:
         if c.dep_ == "prep" and c.lower_ in ("of", "for")
         for g in c.children
     ]
-    if token.lemma_.lower() in lx.SUBJECT_STATUS_WORDS:
+    if token.lemma_.lower() in lx.SUBJECT_STATUS_WORDS or clause.lemma_ == "be":
+        # "X died"; "the city of X is out of our control" (a copula: the state is X's)
         candidates += [c for c in clause.children if c.dep_ == "nsubj"]
     for candidate in candidates:
         named = _proper_name(candidate, context)
