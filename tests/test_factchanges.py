@@ -351,3 +351,13 @@ def test_distance_told_as_far_now_measured_is_a_value_change() -> None:
     distance = [c for c in found if c.slot == "value"]
     assert distance and distance[0].before == "far from Varnsdorf"
     assert distance[0].after == "about 30 kilometers (19 miles) from Varnsdorf"
+
+
+def test_hyphenated_name_told_elsewhere_is_not_a_new_name() -> None:
+    story = "Troops entered Alsace-Lorraine on Monday, the army said.\n\n"
+    found = changes(
+        story + "The army said the region was calm after the troops arrived.",
+        story + "The army said Alsace-Lorraine was calm after the troops arrived.",
+        edited(1, 1),
+    )
+    assert found == []

@@ -916,7 +916,10 @@ def _additions(a: _Side, b: _Side, cover: _Coverage, explained: set[int]) -> lis
 
 
 def _doc_names(side: _Side) -> set[str]:
-    return {entity_key(n) for s in side.sentences for n in _names(s.text)}
+    """Every name the version mentions, and each part of a hyphenated one (Nagorno-Karabakh)."""
+    names = {n for s in side.sentences for n in _names(s.text)}
+    parts = {p for n in names for p in re.split(r"[-‐–]", n) if p}
+    return {entity_key(n) for n in names | parts}
 
 
 def _new_event(facts: Sequence[Fact], sentence: int, known: set[tuple[str, str]]) -> bool:
