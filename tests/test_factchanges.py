@@ -361,3 +361,33 @@ def test_hyphenated_name_told_elsewhere_is_not_a_new_name() -> None:
         edited(1, 1),
     )
     assert found == []
+
+
+def test_open_question_answered_by_a_source_is_resolved() -> None:
+    found = changes(
+        "A ferry sank off Dorval on Monday. It was not clear whether the storm caused the sinking.",
+        "A ferry sank off Dorval on Monday.\n\n"
+        "The coast guard said the storm was the main factor in the sinking.",
+    )
+    answered = [c for c in found if c.slot == "certainty"]
+    assert answered and answered[0].change == "resolved"
+    assert answered[0].before.startswith("not clear")
+    assert "coast guard" in answered[0].after
+
+
+def test_rewrite_told_in_many_figures_lists_one_whole_sentence() -> None:
+    old = (
+        "At least 12 people were killed and 30 injured when the storm hit Dorval, police said."
+        "\n\nAbout 40 people were missing.\n\nThe storm was the worst in decades."
+    )
+    new = (
+        "At least 20 people were killed and 55 injured when the storm hit Dorval, officials said."
+        "\n\nAbout 70 people were missing and 900 were evacuated.\n\n"
+        "Mayor Ines Varga toured the harbour district of Dorval with Governor Tomas Brandt.\n\n"
+        "Freight trains from Aldmoor were halted by the Sorin railway company."
+    )
+    found = changes(old, new)
+    facts = [c for c in found if c.slot not in ("event_added", "statement")]
+    sentences_listed = [c for c in found if c.slot in ("event_added", "statement")]
+    assert len(facts) >= 4
+    assert len(sentences_listed) == 1

@@ -74,6 +74,8 @@ def compare_facts(
     }
     candidates += _edits(a, b, ops, explained)
     explained |= {c.b_sentence for c in candidates if c.b_sentence is not None}
+    candidates += _answers(a, b, cover, explained)
+    explained |= {c.b_sentence for c in candidates if c.b_sentence is not None}
     candidates += _additions(a, b, cover, explained)
     used_a = {c.a_sentence for c in candidates if c.a_sentence is not None}
     candidates += _removals(a, b, cover.a_score, used_a)
@@ -915,6 +917,53 @@ def _additions(a: _Side, b: _Side, cover: _Coverage, explained: set[int]) -> lis
     return out  # an inserted sidebar (the block) is page furniture, not the story
 
 
+def _answers(a: _Side, b: _Side, cover: _Coverage, explained: set[int]) -> list[_Candidate]:
+    """An open question of A ("it was not clear if X was connected to the conflict")
+    that a source in B now answers ("the ministry said the conflict was a factor").
+
+    The answer is a new sentence that speaks of what the question ended on.
+    """
+    out = []
+    for old in a.sentences:
+        match = lx.OPEN_QUESTION.search(old.text)
+        if match is None:
+            continue
+        asked = [w for w in re.findall(r"[A-Za-z-]+", old.text[match.end() :]) if len(w) > 3]
+        if not asked:
+            continue
+        topic = _stem(asked[-1])  # what the question ends on: "… connected to the conflict"
+        for new in b.sentences:
+            j = new.index
+            if j in explained or cover.b_score[j] >= lx.COVERED_SIMILARITY:
+                continue
+            if lx.OPEN_QUESTION.search(new.text) or not lx.SAID.search(new.text):
+                continue
+            if topic not in {_stem(w) for w in re.findall(r"[A-Za-z-]+", new.text)}:
+                continue
+            out.append(
+                _Candidate(
+                    FactChange(
+                        change="resolved",
+                        kind="certainty",
+                        subject=asked[-1],
+                        slot="certainty",
+                        before=f"not clear: {old.text}",
+                        after=new.text,
+                        summary=f"Answered ({asked[-1]}): {new.text}",
+                        evidence_a=old.text,
+                        evidence_b=new.text,
+                    ),
+                    weight=lx.CHANGE_WEIGHT["certainty"],
+                    position=j,
+                    a_sentence=old.index,
+                    b_sentence=j,
+                )
+            )
+            explained.add(j)
+            break
+    return out
+
+
 def _doc_names(side: _Side) -> set[str]:
     """Every name the version mentions, and each part of a hyphenated one (Nagorno-Karabakh)."""
     names = {n for s in side.sentences for n in _names(s.text)}
@@ -1254,13 +1303,24 @@ def _rank(candidates: list[_Candidate], length: int, cap: int) -> list[FactChang
             if event and event in events:
                 continue  # the same event told again in another new sentence
             sentence_level += 1
-            if sentence_level > cap:
+            if sentence_level > _budget(cap, len(out)):
                 continue
         seen.add(identity)
         if event:
             events.add(event)
         out.append(change)
     return out
+
+
+def _budget(cap: int, fact_items: int) -> int:
+    """Whole sentences left to list after the one-line facts of a rewrite.
+
+    A rewrite whose news is already told as several figures and names lists fewer
+    retold sentences; a revision's added sentences are all deliberate and keep the cap.
+    """
+    if cap <= lx.MAX_SENTENCE_CHANGES and fact_items >= lx.BUSY_FACT_ITEMS:
+        return min(cap, lx.BUSY_SENTENCE_CHANGES)
+    return cap
 
 
 def _event_identity(subject: str) -> str:

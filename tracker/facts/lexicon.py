@@ -495,6 +495,9 @@ IRREGULAR_PAST: dict[str, str] = {
 CONTENT_POS: frozenset[str] = frozenset({"NOUN", "PROPN", "NUM", "ADJ"})
 # At most this many "added"/"removed" sentences per diff: the reader wants the top new facts.
 MAX_SENTENCE_CHANGES = 2
+# A rewrite with this many one-line fact changes lists at most this many whole sentences.
+BUSY_FACT_ITEMS = 4
+BUSY_SENTENCE_CHANGES = 1
 # An edited sentence that keeps this share of its old words and gains a clause with a
 # new event is reported like a new sentence.
 KEPT_CLAUSE_SHARE = 0.8
@@ -678,3 +681,9 @@ VAGUE_DISTANCE = re.compile(r"\b(distant|far|not far|close|near|remote)\s+(?:awa
 FROM_PLACE = re.compile(r"\bfrom ((?:[A-Z][\w'-]*)(?:[ -][A-Z][\w'-]*)*)")
 # How far (characters) after a figure its "from <place>" may come.
 MEASURE_REACH = 60
+# An open question a story leaves ("it was not clear if …", "it is unknown whether …").
+OPEN_QUESTION = re.compile(
+    r"\b(?:(?:not|n't) (?:immediately )?(?:clear|known)|unclear|unknown) (?:if|whether)\b", re.I
+)
+# A sentence that reports someone's word.
+SAID = re.compile(r"\b(?:said|says|told|stated|according to|statement)\b", re.I)
