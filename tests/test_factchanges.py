@@ -391,3 +391,13 @@ def test_rewrite_told_in_many_figures_lists_one_whole_sentence() -> None:
     sentences_listed = [c for c in found if c.slot in ("event_added", "statement")]
     assert len(facts) >= 4
     assert len(sentences_listed) == 1
+
+
+def test_where_people_went_changing_is_a_location_change() -> None:
+    found = changes(
+        "Threats forced the family to flee to Ostrava, their lawyer said.",
+        "Threats forced the family to leave Dorval and settle in Brno, their lawyer said.",
+        edited(),
+    )
+    where = [c for c in found if c.slot == "location"]
+    assert [(c.before, c.after) for c in where] == [("Ostrava", "Brno")]

@@ -68,6 +68,7 @@ def compare_facts(
         *_nominal_agent_changes(a, b),
         *_scope_changes(a, b, ops),
         *_measured_distances(a, b),
+        *_destination_change(a, b),
     ]
     explained = {
         c.b_sentence for c in candidates if c.b_sentence is not None and c.change.kind != "status"
@@ -316,6 +317,47 @@ def _measured_distances(a: _Side, b: _Side) -> list[_Candidate]:
             )
             break
     return out
+
+
+def _destinations(side: _Side) -> dict[str, tuple[str, int]]:
+    """Where people went ("fled to Nevada", "settle in Las Vegas"): key → (name, sentence)."""
+    found: dict[str, tuple[str, int]] = {}
+    for sentence in side.sentences:
+        for match in lx.DESTINATION.finditer(sentence.text):
+            found.setdefault(entity_key(match.group(1)), (match.group(1), sentence.index))
+    return found
+
+
+def _destination_change(a: _Side, b: _Side) -> list[_Candidate]:
+    """The one place a story says people went, now another ("fled to X" → "settled in Y")."""
+    old_places, new_places = _destinations(a), _destinations(b)
+    if len(old_places) != 1 or len(new_places) != 1 or old_places.keys() == new_places.keys():
+        return []
+    (old_key, (before, i)), (new_key, (after, j)) = (
+        next(iter(old_places.items())),
+        next(iter(new_places.items())),
+    )
+    if old_key in _doc_names(b) or new_key in _doc_names(a):
+        return []  # both places still told: the story says more, not something else
+    return [
+        _Candidate(
+            FactChange(
+                change="changed",
+                kind="event",
+                subject=f"where they went: {before} → {after}",
+                slot="location",
+                before=before,
+                after=after,
+                summary=f"Where they went: {before} → {after}",
+                evidence_a=a.sentences[i].text,
+                evidence_b=b.sentences[j].text,
+            ),
+            weight=lx.CHANGE_WEIGHT["changed"],
+            position=j,
+            a_sentence=i,
+            b_sentence=None,
+        )
+    ]
 
 
 def _same_people_other_fate(key: str, new: Fact, a_keys: dict[str, list[Fact]]) -> Fact | None:

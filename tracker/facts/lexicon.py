@@ -687,3 +687,8 @@ OPEN_QUESTION = re.compile(
 )
 # A sentence that reports someone's word.
 SAID = re.compile(r"\b(?:said|says|told|stated|according to|statement)\b", re.I)
+# Where people went: a verb of moving and the named place it ends in.
+DESTINATION = re.compile(
+    r"\b(?:fled|flee|flees|fleeing|moved?|moving|relocated?|relocating|settled?|settling)"
+    r"\s+(?:back\s+)?(?:to|in)\s+([A-Z][\w-]+(?:\s[A-Z][\w-]+)*)"
+)
