@@ -1,0 +1,94 @@
+"""What every comparison of two versions shares: the two sides, a candidate change, and
+the helpers for names, sources, stems and main events that several comparisons read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from tracker.facts import lexicon as lx
+from tracker.facts.model import Fact
+from tracker.facts.normalize import entity_key
+from tracker.model import FactChange, Sentence
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A fact change with what ranks it: its weight and the B (or A) sentence it rests on."""
+
+    change: FactChange
+    weight: float
+    position: int
+    a_sentence: int | None = None
+    b_sentence: int | None = None
+
+
+@dataclass(frozen=True)
+class _Side:
+    sentences: Sequence[Sentence]
+    facts: Sequence[Fact]
+
+    def text(self, index: int | None) -> str | None:
+        return self.sentences[index].text if index is not None else None
+
+
+def _by_key(facts: Iterable[Fact], kind: str) -> dict[str, list[Fact]]:
+    grouped: dict[str, list[Fact]] = defaultdict(list)
+    for fact in facts:
+        if fact.kind == kind and fact.key:
+            grouped[fact.key].append(fact)
+    return grouped
+
+
+def _same_source(source: str, others: set[str]) -> bool:
+    """ "Police" and "Japanese police" are one source; so are spelling variants."""
+    key = entity_key(source)
+    names = _name_stems(source)
+    return any(
+        key in other or other in key or names & _name_stems(other, keyed=True) for other in others
+    )
+
+
+def _name_stems(text: str, keyed: bool = False) -> set[str]:
+    """Stems of the proper names in a phrase, titles left out ("Governor", "President")."""
+    words = text.split() if keyed else [w for w in text.split() if w[:1].isupper()]
+    return {_stem(w) for w in words if w.lower().strip(".") not in lx.TITLES} - {""}
+
+
+def _past(verb: str | None) -> str:
+    if not verb:
+        return "said"
+    if verb == "according to":
+        return "says"
+    head, _, particle = verb.partition(" ")
+    past = lx.IRREGULAR_PAST.get(head, head + ("d" if head.endswith("e") else "ed"))
+    return f"{past} {particle}".strip()
+
+
+def _said(fact: Fact) -> str:
+    return f" ({fact.source} {_past(fact.source_verb)})" if fact.source else ""
+
+
+def _main_event(facts: Iterable[Fact], sentence: int) -> Fact | None:
+    events = [f for f in facts if f.sentence == sentence and f.kind == "event"]
+    return next((f for f in events if f.predicate.split()[0] not in lx.LIGHT_VERBS), None)
+
+
+def _doc_names(side: _Side) -> set[str]:
+    """Every name the version mentions, and each part of a hyphenated one (Nagorno-Karabakh)."""
+    names = {n for s in side.sentences for n in _names(s.text)}
+    parts = {p for n in names for p in re.split(r"[-‐–]", n) if p}
+    return {entity_key(n) for n in names | parts}
+
+
+def _names(text: str) -> list[str]:
+    """Capitalised words after the first: the names a sentence mentions."""
+    words = [w.strip(".,;:\"'“”‘’()") for w in text.split()[1:]]
+    return [w for w in words if w[:1].isupper() and w.lower() not in lx.STOP_LEMMAS]
+
+
+def _stem(term: str) -> str:
+    return entity_key(term)[: lx.STEM_LENGTH]

@@ -1,0 +1,101 @@
+"""How much of each sentence the other version already says, and where; the sidebar
+(a run of new sentences) a version dropped into an otherwise unchanged story.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from tracker.facts import lexicon as lx
+from tracker.facts.candidates import _Side
+from tracker.facts.normalize import fold, stems
+from tracker.model import Sentence
+
+_NUMBER = re.compile(r"\d[\d,.]*")
+
+
+@dataclass(frozen=True)
+class _Coverage:
+    """For each sentence, how well the other version already says it (0..100), and where."""
+
+    a_score: list[float]
+    b_score: list[float]
+    b_best: list[int]
+
+
+def _coverage(a_sentences: Sequence[Sentence], b_sentences: Sequence[Sentence]) -> _Coverage:
+    """Directional: B's sentence j is covered when some A sentence says all of it."""
+    a_texts = [fold(s.text) for s in a_sentences]
+    b_texts = [fold(s.text) for s in b_sentences]
+    if not a_texts or not b_texts:
+        return _Coverage([0.0] * len(a_texts), [0.0] * len(b_texts), [-1] * len(b_texts))
+    same = process.cdist(a_texts, b_texts, scorer=fuzz.ratio, workers=1)
+    b_in_a, a_in_b = same.copy(), same.copy()
+    a_stems = [stems(s.text) for s in a_sentences]
+    b_stems = [stems(s.text) for s in b_sentences]
+    for i, old in enumerate(a_stems):
+        for j, new in enumerate(b_stems):
+            shared = len(old & new)
+            if new:
+                b_in_a[i, j] = max(b_in_a[i, j], 100.0 * shared / len(new))
+            if old:
+                a_in_b[i, j] = max(a_in_b[i, j], 100.0 * shared / len(old))
+    partner = b_in_a.argmax(axis=0)  # before the figure rule flattens the scores
+    for j, new in enumerate(b_stems):  # a merge: two old sentences told as one
+        if len(a_stems) < 2 or not new:
+            continue
+        first, second = b_in_a[:, j].argsort()[-2:]
+        merged = len(new & (a_stems[first] | a_stems[second])) / len(new)
+        b_in_a[partner[j], j] = max(b_in_a[partner[j], j], 100.0 * merged * lx.MERGE_DISCOUNT)
+    a_numbers = [set(_NUMBER.findall(t)) for t in a_texts]
+    for j, text in enumerate(b_texts):
+        numbers = set(_NUMBER.findall(text))
+        for i, known in enumerate(a_numbers):
+            if numbers - known:  # a new figure is news however similar the wording
+                b_in_a[i, j] = min(b_in_a[i, j], lx.COVERED_SIMILARITY - 1)
+    scores = b_in_a
+    return _Coverage(
+        a_score=[float(row.max()) for row in a_in_b],
+        b_score=[float(scores[:, j].max()) for j in range(len(b_texts))],
+        b_best=[int(i) for i in partner],
+    )
+
+
+def _novel_share(text: str, vocabulary: set[str]) -> float:
+    words = stems(text)
+    if not words:
+        return 0.0
+    return len(words - vocabulary) / len(words)
+
+
+def _vocabulary(sentences: Iterable[Sentence]) -> set[str]:
+    return set().union(*(stems(s.text) for s in sentences))
+
+
+def _inserted_block(b: _Side, cover: _Coverage) -> set[int]:
+    """A long run of new sentences dropped into an otherwise unchanged story (a sidebar).
+
+    The run may hold a few short sentences that happen to echo the story.
+    """
+    kept = [score >= lx.SAME_SENTENCE_SIMILARITY for score in cover.a_score]
+    if not kept or sum(kept) / len(kept) < lx.BLOCK_KEPT_SHARE:
+        return set()
+    block: set[int] = set()
+    run: list[int] = []
+    gap = 0
+    for sentence in [*b.sentences, None]:
+        if sentence is not None and cover.b_score[sentence.index] < lx.COVERED_SIMILARITY:
+            run.append(sentence.index)
+            gap = 0
+            continue
+        gap += 1
+        if sentence is not None and run and gap <= lx.BLOCK_GAP:
+            continue
+        if len(run) >= lx.BLOCK_RUN:
+            block.update(range(min(run), max(run) + 1))
+        run, gap = [], 0
+    return block

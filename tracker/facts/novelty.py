@@ -1,0 +1,394 @@
+"""Whole sentences as changes: new, dropped, reworded or edited sentences, answered
+questions, and how much each one tells (its salience).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import replace
+
+from tracker.facts import lexicon as lx
+from tracker.facts.candidates import _Candidate, _doc_names, _main_event, _names, _Side, _stem
+from tracker.facts.coverage import _NUMBER, _Coverage, _inserted_block, _novel_share, _vocabulary
+from tracker.facts.model import Fact
+from tracker.facts.normalize import content_words, entity_key, parse_number
+from tracker.model import FactChange, FactChangeKind, Sentence, SentenceOp
+
+_SENTENCE_SLOTS = {"added": "event_added", "removed": "event_removed"}
+_SENTENCE_SLOTS |= {"changed": "statement", "contradicted": "statement"}
+_SENTENCE_LABELS = {"added": "New", "removed": "Removed", "changed": "Changed"}
+_SENTENCE_LABELS |= {"contradicted": "Contradicted"}
+_QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
+
+
+def _is_background(facts: Sequence[Fact], sentence: int) -> bool:
+    """ "Japan lies on the Ring of Fire": a state of things, not something that happened."""
+    event = _main_event(facts, sentence)
+    return event is not None and event.predicate.split()[0] in lx.STATIVE_VERBS
+
+
+def _is_commentary(text: str) -> bool:
+    """What ought to happen or a question to readers ("… is a must", "Do you know …?")."""
+    return text.rstrip(" \"'”’").endswith("?") or bool(lx.PRESCRIPTIVE.search(text))
+
+
+def _cut_short(sentence: Sentence, sentences: Sequence[Sentence]) -> bool:
+    """The last sentence of an excerpt that stops mid-sentence ("… upgraded the str")."""
+    is_last = sentence.index == len(sentences) - 1
+    return is_last and not sentence.text.rstrip().endswith(lx.SENTENCE_ENDS)
+
+
+def _has_quantity(facts: Iterable[Fact], sentence: int) -> bool:
+    return any(f.kind == "quantity" and f.sentence == sentence for f in facts)
+
+
+def _is_substantive(text: str) -> bool:
+    return len(text.split()) >= lx.MIN_ADDED_WORDS
+
+
+def _additions(a: _Side, b: _Side, cover: _Coverage, explained: set[int]) -> list[_Candidate]:
+    vocabulary = _vocabulary(a.sentences)
+    novel = [
+        s
+        for s in b.sentences
+        if s.index not in explained
+        and cover.b_score[s.index] < lx.COVERED_SIMILARITY
+        and _is_substantive(s.text)
+        and not _furniture(s.text)
+        and not _cut_short(s, b.sentences)
+    ]
+    block = _inserted_block(b, cover)
+    names = _doc_names(a)
+    a_numbers = {n for s in a.sentences for n in _NUMBER.findall(s.text)}
+    events = {(f.predicate, _stem(f.key)) for f in a.facts if f.kind == "event" and f.key}
+    novel = [
+        s
+        for s in novel
+        if _novel_share(s.text, vocabulary) >= lx.NOVEL_WORD_SHARE
+        or _new_event(b.facts, s.index, events)
+    ]
+    out = []
+    for sentence in novel:
+        if sentence.index in block:
+            continue
+        best = cover.b_best[sentence.index]
+        if best >= 0 and _overlap(a.sentences[best].text, sentence.text) >= lx.REWRITE_OVERLAP:
+            _, added = _term_difference(
+                _terms(a.facts, best)[0], _terms(b.facts, sentence.index)[0]
+            )
+            new_figures = set(_NUMBER.findall(sentence.text)) - a_numbers
+            if _name_count(added, names) >= lx.MIN_NEW_NAMES or new_figures:
+                news = sorted(_new_names(added, names) | new_figures)
+                out.append(_rewrite(a.sentences[best], sentence, b.facts, news))
+                continue
+        if _main_event(b.facts, sentence.index) is not None or _has_quantity(
+            b.facts, sentence.index
+        ):
+            news = _news_value(sentence.text, names, vocabulary)
+            news += lx.NEWS_WEIGHTS["new_event"] * _new_event(b.facts, sentence.index, events)
+            news -= lx.NEWS_WEIGHTS["background"] * _is_background(b.facts, sentence.index)
+            news -= lx.NEWS_WEIGHTS["commentary"] * _is_commentary(sentence.text)
+            out.append(
+                _sentence_change("added", b.facts, sentence, None, sentence.text, weight=news)
+            )
+    return out  # an inserted sidebar (the block) is page furniture, not the story
+
+
+def _answers(a: _Side, b: _Side, cover: _Coverage, explained: set[int]) -> list[_Candidate]:
+    """An open question of A ("it was not clear if X was connected to the conflict")
+    that a source in B now answers ("the ministry said the conflict was a factor").
+
+    The answer is a new sentence that speaks of what the question ended on.
+    """
+    out = []
+    for old in a.sentences:
+        match = lx.OPEN_QUESTION.search(old.text)
+        if match is None:
+            continue
+        asked = [w for w in re.findall(r"[A-Za-z-]+", old.text[match.end() :]) if len(w) > 3]
+        if not asked:
+            continue
+        topic = _stem(asked[-1])  # what the question ends on: "… connected to the conflict"
+        for new in b.sentences:
+            j = new.index
+            if j in explained or cover.b_score[j] >= lx.COVERED_SIMILARITY:
+                continue
+            if lx.OPEN_QUESTION.search(new.text) or not lx.SAID.search(new.text):
+                continue
+            if topic not in {_stem(w) for w in re.findall(r"[A-Za-z-]+", new.text)}:
+                continue
+            out.append(
+                _Candidate(
+                    FactChange(
+                        change="resolved",
+                        kind="certainty",
+                        subject=asked[-1],
+                        slot="certainty",
+                        before=f"not clear: {old.text}",
+                        after=new.text,
+                        summary=f"Answered ({asked[-1]}): {new.text}",
+                        evidence_a=old.text,
+                        evidence_b=new.text,
+                    ),
+                    weight=lx.CHANGE_WEIGHT["certainty"],
+                    position=j,
+                    a_sentence=old.index,
+                    b_sentence=j,
+                )
+            )
+            explained.add(j)
+            break
+    return out
+
+
+def _new_event(facts: Sequence[Fact], sentence: int, known: set[tuple[str, str]]) -> bool:
+    """Does the sentence's main event (verb + what it acts on) appear nowhere in A?"""
+    event = _main_event(facts, sentence)
+    return (
+        event is not None and bool(event.key) and (event.predicate, _stem(event.key)) not in known
+    )
+
+
+def _news_value(text: str, known_names: set[str], vocabulary: set[str]) -> float:
+    """How much a new sentence tells: new names and figures, new words; quotes tell less."""
+    new_names = {entity_key(n) for n in _names(text)} - known_names
+    quoted = sum(len(q) for q in _QUOTED.findall(text)) / max(len(text), 1)
+    digits = 1.0 if _NUMBER.search(text) else 0.0
+    return (
+        lx.NEWS_WEIGHTS["new_name"] * math.log1p(len(new_names))
+        + lx.NEWS_WEIGHTS["figure"] * digits
+        + lx.NEWS_WEIGHTS["novelty"] * _novel_share(text, vocabulary)
+        - lx.NEWS_WEIGHTS["quote"] * quoted
+    )
+
+
+def _overlap(old: str, new: str) -> float:
+    """Share of the new sentence's content words the old one already had."""
+    new_words = content_words(new)
+    return len(new_words & content_words(old)) / len(new_words) if new_words else 0.0
+
+
+def _rewrite(
+    old: Sentence, new: Sentence, facts: Sequence[Fact], news: Sequence[str]
+) -> _Candidate:
+    """A new sentence that reworks an old one: report it as a change of that statement."""
+    candidate = _sentence_change("changed", facts, new, old.text, new.text)
+    summary = f"Reworded with {', '.join(news)}: {new.text}"
+    return _Candidate(
+        replace(candidate.change, evidence_a=old.text, summary=summary),
+        weight=candidate.weight,
+        position=candidate.position,
+        a_sentence=old.index,
+        b_sentence=new.index,
+    )
+
+
+def _terms(facts: Iterable[Fact], sentence: int) -> tuple[set[str], bool]:
+    terms: set[str] = set()
+    negated = False
+    for fact in facts:
+        if fact.kind == "mentions" and fact.sentence == sentence:
+            terms.update(fact.text.split())
+            negated = negated or fact.negated
+    return terms, negated
+
+
+def _term_difference(a_terms: set[str], b_terms: set[str]) -> tuple[set[str], set[str]]:
+    """Terms only A has and terms only B has, spelling and transliteration variants folded."""
+    a_keys = {_stem(t) for t in a_terms}
+    b_keys = {_stem(t) for t in b_terms}
+    return (
+        {t for t in a_terms if _stem(t) not in b_keys},
+        {t for t in b_terms if _stem(t) not in a_keys},
+    )
+
+
+def _furniture(text: str) -> bool:
+    return any(p.search(text) for p in lx.FURNITURE_PATTERNS)
+
+
+def _pronoun_stand_in(old: str, new: str, added: set[str]) -> bool:
+    """ "Kukharenko said" → "he said": a name replaced by a pronoun, nothing new added."""
+    old_words = {w.strip(',.“”"').lower() for w in old.split()}
+    new_words = {w.strip(',.“”"').lower() for w in new.split()}
+    return not added and bool((new_words - old_words) & lx.STAND_IN_PRONOUNS)
+
+
+def _names_changed(removed: set[str], added: set[str], known: set[str], b_names: set[str]) -> bool:
+    """A name dropped or replaced by another name, or several new names.
+
+    Not: a title added ("U.S." before a court), a name turned into a common noun
+    ("previous White Houses" → "previous administrations").
+    """
+    new_names = _name_count(added, known)
+    dropped = _name_count(removed, b_names) > 0  # gone from the whole of B, not just moved
+    replaced = _names_or_numbers(removed) and (new_names > 0 or (not added and dropped))
+    return replaced or new_names >= lx.MIN_NEW_NAMES
+
+
+def _name_count(terms: set[str], known: Collection[str] = ()) -> int:
+    """Names among the terms that the other version nowhere mentions (titles are not names)."""
+    return len(_new_names(terms, known))
+
+
+def _new_names(terms: set[str], known: Collection[str]) -> set[str]:
+    return {
+        t
+        for t in terms
+        if t[:1].isupper()
+        and parse_number(t) is None
+        and t.lower().strip(".") not in lx.PERSON_TITLES
+        and entity_key(t) not in known
+    }
+
+
+def _names_or_numbers(terms: set[str]) -> bool:
+    """A change of a name is a fact change; other wording changes are style.
+
+    Figures are left to the quantity comparison, which knows unit conversions and
+    number words ("Twelve" = "12", "six miles" = "10 kilometres").
+    """
+    return any(t[:1].isupper() and parse_number(t) is None for t in terms)
+
+
+def _edits(a: _Side, b: _Side, ops: Sequence[SentenceOp], explained: set[int]) -> list[_Candidate]:
+    """Edited sentence pairs whose names, things or negation changed (not just style)."""
+    names, b_names = _doc_names(a), _doc_names(b)
+    events = {(f.predicate, _stem(f.key)) for f in a.facts if f.kind == "event" and f.key}
+    out = []
+    for op in ops:
+        if op.op != "edited" or len(op.a) != 1 or len(op.b) != 1 or op.b[0] in explained:
+            continue
+        i, j = op.a[0], op.b[0]
+        a_terms, a_neg = _terms(a.facts, i)
+        b_terms, b_neg = _terms(b.facts, j)
+        removed, added = _term_difference(a_terms, b_terms)
+        old, new = a.sentences[i], b.sentences[j]
+        if _furniture(old.text) or _furniture(new.text):
+            continue
+        if a_neg != b_neg:
+            change = "contradicted"
+        elif _names_changed(removed, added, names, b_names) and not _pronoun_stand_in(
+            old.text, new.text, added
+        ):
+            change = "changed"
+        elif clause := _added_clause(a, b, i, j, events):
+            out.append(clause)
+            continue
+        else:
+            continue
+        what = f"{', '.join(sorted(removed)) or '—'} → {', '.join(sorted(added)) or '—'}"
+        candidate = _sentence_change(change, b.facts, new, old.text, new.text)
+        out.append(
+            _Candidate(
+                replace(candidate.change, evidence_a=old.text, summary=f"Changed: {what}"),
+                weight=candidate.weight,
+                position=j,
+                a_sentence=i,
+                b_sentence=j,
+            )
+        )
+    return out
+
+
+def _added_clause(
+    a: _Side, b: _Side, i: int, j: int, known: set[tuple[str, str]]
+) -> _Candidate | None:
+    """An edited sentence that gained a clause telling a new event ("X denied that …, and …").
+
+    Ranked like a new sentence: it is one, grafted onto an old one.
+    """
+    old, new = a.sentences[i], b.sentences[j]
+    had, has = content_words(old.text), content_words(new.text)
+    gained = has - had
+    if len(gained) < lx.MIN_ADDED_WORDS or len(had & has) < lx.KEPT_CLAUSE_SHARE * len(had):
+        return None  # not the old sentence kept with a clause added: a rewrite
+    old_verbs = {f.predicate for f in a.facts if f.kind == "event" and f.sentence == i}
+    fresh = [
+        f
+        for f in b.facts
+        if f.kind == "event"
+        and f.sentence == j
+        and f.key
+        and f.predicate not in old_verbs
+        and f.predicate.split()[0] not in lx.LIGHT_VERBS | lx.STATIVE_VERBS
+        and (f.predicate, _stem(f.key)) not in known
+    ]
+    if not fresh:
+        return None
+    candidate = _sentence_change("changed", b.facts, new, old.text, new.text)
+    what = ", ".join(sorted(gained)[:8])
+    return _Candidate(
+        replace(
+            candidate.change,
+            subject=f"{fresh[0].predicate} / {fresh[0].patient or fresh[0].key}",
+            evidence_a=old.text,
+            summary=f"Added to a sentence ({what}): {new.text}",
+        ),
+        weight=lx.CHANGE_WEIGHT["added"] + _salience(new.text),
+        position=j,
+        a_sentence=i,
+        b_sentence=j,
+    )
+
+
+def _removals(a: _Side, b: _Side, a_cover: list[float], used: set[int]) -> list[_Candidate]:
+    """Sentences of A that B no longer says, when B is a revision of A (not a rewrite)."""
+    if not a.sentences:
+        return []
+    kept = sum(score >= lx.SAME_SENTENCE_SIMILARITY for score in a_cover) / len(a.sentences)
+    if kept < lx.REVISION_SHARE:
+        return []
+    vocabulary = _vocabulary(b.sentences)
+    tail = len(a.sentences) * (1 - lx.TAIL_SHARE)
+    out = []
+    for sentence in a.sentences:
+        i = sentence.index
+        if a_cover[i] >= lx.COVERED_SIMILARITY or i >= tail or i in used:
+            continue
+        if not _is_substantive(sentence.text):
+            continue
+        if _novel_share(sentence.text, vocabulary) < lx.NOVEL_WORD_SHARE:
+            continue
+        out.append(_sentence_change("removed", a.facts, sentence, sentence.text, None))
+    return out
+
+
+def _sentence_change(
+    change: FactChangeKind,
+    facts: Sequence[Fact],
+    sentence: Sentence,
+    before: str | None,
+    after: str | None,
+    weight: float = 0.0,
+) -> _Candidate:
+    event = _main_event(facts, sentence.index)
+    subject = f"{event.predicate} / {event.patient or event.agent or ''}" if event else ""
+    label = _SENTENCE_LABELS[change]
+    return _Candidate(
+        FactChange(
+            change=change,
+            kind="event",
+            subject=subject.strip(" /"),
+            slot=_SENTENCE_SLOTS[change],
+            before=before,
+            after=after,
+            summary=f"{label}: {sentence.text}",
+            evidence_a=before,
+            evidence_b=after,
+        ),
+        weight=lx.CHANGE_WEIGHT[change] + _salience(sentence.text) + weight,
+        position=sentence.index,
+        a_sentence=sentence.index if change == "removed" else None,
+        b_sentence=sentence.index if change == "added" else None,
+    )
+
+
+def _salience(text: str) -> float:
+    """Numbers and names make a new sentence matter more; long quotes less."""
+    words = text.split()
+    names = sum(1 for w in words[1:] if w[:1].isupper())
+    digits = any(ch.isdigit() for ch in text)
+    return 0.3 * math.log1p(names) + (0.5 if digits else 0.0)
