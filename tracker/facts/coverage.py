@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from tracker.facts import lexicon as lx
@@ -37,13 +38,12 @@ def _coverage(a_sentences: Sequence[Sentence], b_sentences: Sequence[Sentence]) 
     b_in_a, a_in_b = same.copy(), same.copy()
     a_stems = [stems(s.text) for s in a_sentences]
     b_stems = [stems(s.text) for s in b_sentences]
-    for i, old in enumerate(a_stems):
-        for j, new in enumerate(b_stems):
-            shared = len(old & new)
-            if new:
-                b_in_a[i, j] = max(b_in_a[i, j], 100.0 * shared / len(new))
-            if old:
-                a_in_b[i, j] = max(a_in_b[i, j], 100.0 * shared / len(old))
+    shared = _shared_counts(a_stems, b_stems)
+    b_sizes = np.array([len(new) for new in b_stems], dtype=float)
+    a_sizes = np.array([len(old) for old in a_stems], dtype=float)
+    cols, rows = b_sizes > 0, a_sizes > 0
+    b_in_a[:, cols] = np.maximum(b_in_a[:, cols], 100.0 * shared[:, cols] / b_sizes[cols])
+    a_in_b[rows] = np.maximum(a_in_b[rows], 100.0 * shared[rows] / a_sizes[rows, None])
     partner = b_in_a.argmax(axis=0)  # before the figure rule flattens the scores
     for j, new in enumerate(b_stems):  # a merge: two old sentences told as one
         if len(a_stems) < 2 or not new:
@@ -54,15 +54,29 @@ def _coverage(a_sentences: Sequence[Sentence], b_sentences: Sequence[Sentence]) 
     a_numbers = [set(_NUMBER.findall(t)) for t in a_texts]
     for j, text in enumerate(b_texts):
         numbers = set(_NUMBER.findall(text))
-        for i, known in enumerate(a_numbers):
-            if numbers - known:  # a new figure is news however similar the wording
-                b_in_a[i, j] = min(b_in_a[i, j], lx.COVERED_SIMILARITY - 1)
+        if not numbers:
+            continue
+        # a new figure is news however similar the wording
+        news = [i for i, known in enumerate(a_numbers) if not numbers <= known]
+        b_in_a[news, j] = np.minimum(b_in_a[news, j], lx.COVERED_SIMILARITY - 1)
     scores = b_in_a
     return _Coverage(
         a_score=[float(row.max()) for row in a_in_b],
         b_score=[float(scores[:, j].max()) for j in range(len(b_texts))],
         b_best=[int(i) for i in partner],
     )
+
+
+def _shared_counts(a_stems: Sequence[set[str]], b_stems: Sequence[set[str]]) -> np.ndarray:
+    """How many stems each A sentence shares with each B sentence: len(a & b) for all pairs."""
+    common = sorted(set().union(*a_stems) & set().union(*b_stems))
+    column = {stem: k for k, stem in enumerate(common)}
+    a_has = np.zeros((len(a_stems), len(common)))
+    b_has = np.zeros((len(b_stems), len(common)))
+    for matrix, side in ((a_has, a_stems), (b_has, b_stems)):
+        for i, words in enumerate(side):
+            matrix[i, [column[w] for w in words if w in column]] = 1.0
+    return a_has @ b_has.T
 
 
 def _novel_share(text: str, vocabulary: set[str]) -> float:

@@ -264,7 +264,10 @@ def _nominal_agent_changes(a: _Side, b: _Side) -> list[_Candidate]:
     "Police investigated the family" → "A county prosecutor opened an investigation":
     who investigated changed from police to a county prosecutor.
     """
-    a_events = [f for f in a.facts if f.kind == "event" and _known(f.agent) and f.predicate]
+    first_event: dict[tuple[str, bool], Fact] = {}  # (stem, told as a noun) → A's first such frame
+    for old in a.facts:
+        if old.kind == "event" and _known(old.agent) and old.predicate:
+            first_event.setdefault(_event_stem(old), old)
     out = []
     seen: set[str] = set()
     for new in b.facts:
@@ -273,18 +276,15 @@ def _nominal_agent_changes(a: _Side, b: _Side) -> list[_Candidate]:
         stem, new_nominal = _event_stem(new)
         if len(stem) < lx.STEM_LENGTH or stem in seen:
             continue
-        for old in a_events:
-            old_stem, old_nominal = _event_stem(old)
-            if old_stem != stem or old_nominal == new_nominal:
-                continue  # the same form is compared by _agent_changes
-            if _same_source(new.agent or "", {entity_key(old.agent or "")}):
-                break
-            verbal = new if old_nominal else old
-            predicate = verbal.predicate
-            shown = replace(new, patient=verbal.patient or new.patient)
-            out.append(_agent_change("changed", (predicate, stem), old, shown, old.agent, a, b))
-            seen.add(stem)
-            break
+        # the other form only: the same form is compared by _agent_changes
+        old = first_event.get((stem, not new_nominal))
+        if old is None or _same_source(new.agent or "", {entity_key(old.agent or "")}):
+            continue
+        verbal = old if new_nominal else new
+        predicate = verbal.predicate
+        shown = replace(new, patient=verbal.patient or new.patient)
+        out.append(_agent_change("changed", (predicate, stem), old, shown, old.agent, a, b))
+        seen.add(stem)
     return out
 
 

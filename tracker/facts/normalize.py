@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from tracker.facts import lexicon as lx
 
@@ -16,6 +17,7 @@ _VARIANT = re.compile(
 _DOUBLE = re.compile(r"(.)\1+")
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Lower-case text with dashes, quotes and spelling variants unified."""
     text = unicodedata.normalize("NFKC", text).translate(lx.DASHES).lower()
@@ -23,6 +25,7 @@ def fold(text: str) -> str:
     return _VARIANT.sub(lambda m: lx.SPELLING_VARIANTS[m.group(1)], text).strip()
 
 
+@lru_cache(maxsize=1 << 16)
 def entity_key(name: str) -> str:
     """A key under which transliteration variants of a name collide.
 
