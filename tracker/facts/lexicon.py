@@ -544,8 +544,8 @@ VAGUE_NUMBERS: frozenset[str] = frozenset(
 WEAK_STATUSES: frozenset[str] = frozenset(["contested"])
 # How much a change loses for sitting at the end of the story rather than in the lede.
 POSITION_WEIGHT = 0.5
-# Titles and roles in front of names: two different people can share them.
-TITLES: frozenset[str] = frozenset(
+# Titles before a person's name: a title added ("President Putin") is not a new name.
+PERSON_TITLES: frozenset[str] = frozenset(
     [
         "president",
         "prime",
@@ -565,6 +565,12 @@ TITLES: frozenset[str] = frozenset(
         "rep",
         "mayor",
         "chief",
+    ]
+)
+
+# Titles and roles in front of names: two different people can share them.
+TITLES: frozenset[str] = PERSON_TITLES | frozenset(
+    [
         "spokesman",
         "spokeswoman",
         "foreign",
@@ -623,29 +629,6 @@ STATIVE_VERBS: frozenset[str] = frozenset(
         "own",
         "know",
         "live",
-    ]
-)
-# Titles before a person's name: a title added ("President Putin") is not a new name.
-PERSON_TITLES: frozenset[str] = frozenset(
-    [
-        "president",
-        "prime",
-        "minister",
-        "governor",
-        "secretary",
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "general",
-        "gen",
-        "judge",
-        "justice",
-        "senator",
-        "sen",
-        "rep",
-        "mayor",
-        "chief",
     ]
 )
 # Verbs that start an action named by a noun ("opened an investigation" = investigated):
