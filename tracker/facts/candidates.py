@@ -8,6 +8,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from tracker.facts import lexicon as lx
 from tracker.facts.model import Fact
@@ -92,3 +93,21 @@ def _names(text: str) -> list[str]:
 
 def _stem(term: str) -> str:
     return entity_key(term)[: lx.STEM_LENGTH]
+
+
+def _between(
+    a: _Side,
+    b: _Side,
+    old_sentence: int | None,
+    new_sentence: int,
+    weight: float,
+    **change: Any,
+) -> _Candidate:
+    """A change that rests on A's ``old_sentence`` (if any) and B's ``new_sentence``."""
+    return _Candidate(
+        FactChange(**change, evidence_a=a.text(old_sentence), evidence_b=b.text(new_sentence)),
+        weight=weight,
+        position=new_sentence,
+        a_sentence=old_sentence,
+        b_sentence=new_sentence,
+    )

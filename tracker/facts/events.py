@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from tracker.facts import lexicon as lx
 from tracker.facts.candidates import (
+    _between,
     _by_key,
     _Candidate,
     _doc_names,
@@ -87,22 +88,19 @@ def _status_changes(a: _Side, b: _Side) -> list[_Candidate]:
         before = f"{old.status}: {old.text}"
         after = f"{new.status}: {new.text}"
         out.append(
-            _Candidate(
-                FactChange(
-                    change="changed",
-                    kind="status",
-                    subject=name,
-                    slot="status",
-                    before=before,
-                    after=after,
-                    summary=f"{name}: {old.status} → {new.status}{_said(new)}",
-                    evidence_a=a.text(old.sentence),
-                    evidence_b=b.text(new.sentence),
-                ),
-                weight=lx.CHANGE_WEIGHT["changed"] + 1.0,
-                position=new.sentence,
-                a_sentence=old.sentence,
-                b_sentence=new.sentence,
+            _between(
+                a,
+                b,
+                old.sentence,
+                new.sentence,
+                lx.CHANGE_WEIGHT["changed"] + 1.0,
+                change="changed",
+                kind="status",
+                subject=name,
+                slot="status",
+                before=before,
+                after=after,
+                summary=f"{name}: {old.status} → {new.status}{_said(new)}",
             )
         )
     return out
@@ -130,22 +128,19 @@ def _status_source_change(
     before = old.source if old.status == new.status else None
     after = f"{new.source} ({_past(new.source_verb)})"
     return [
-        _Candidate(
-            FactChange(
-                change="attribution",
-                kind="attribution",
-                subject=f"{name} {new.status}",
-                slot="source",
-                before=before,
-                after=after,
-                summary=f"{name} {new.status}: now attributed to {after}",
-                evidence_a=a.text(old.sentence),
-                evidence_b=b.text(new.sentence),
-            ),
-            weight=lx.CHANGE_WEIGHT["attribution"],
-            position=new.sentence,
-            a_sentence=old.sentence,
-            b_sentence=new.sentence,
+        _between(
+            a,
+            b,
+            old.sentence,
+            new.sentence,
+            lx.CHANGE_WEIGHT["attribution"],
+            change="attribution",
+            kind="attribution",
+            subject=f"{name} {new.status}",
+            slot="source",
+            before=before,
+            after=after,
+            summary=f"{name} {new.status}: now attributed to {after}",
         )
     ]
 
@@ -166,23 +161,20 @@ def _certainty_change(
     )
     after = f"{new.certainty}{_said(new)}: {_short(new.text)}"
     return [
-        _Candidate(
-            FactChange(
-                change="certainty",
-                kind="certainty",
-                subject=f"{name} {new.status}",
-                slot="certainty",
-                before=before,
-                after=after,
-                summary=f"{name} {new.status}: {old.certainty}{_said(old)} → "
-                f"{new.certainty}{_said(new)}",
-                evidence_a=a.text(old.sentence),
-                evidence_b=b.text(new.sentence),
-            ),
-            weight=lx.CHANGE_WEIGHT["certainty"],
-            position=new.sentence,
-            a_sentence=old.sentence,
-            b_sentence=new.sentence,
+        _between(
+            a,
+            b,
+            old.sentence,
+            new.sentence,
+            lx.CHANGE_WEIGHT["certainty"],
+            change="certainty",
+            kind="certainty",
+            subject=f"{name} {new.status}",
+            slot="certainty",
+            before=before,
+            after=after,
+            summary=f"{name} {new.status}: {old.certainty}{_said(old)} → "
+            f"{new.certainty}{_said(new)}",
         )
     ]
 
@@ -356,20 +348,17 @@ def _agent_change(
     subject = f"{predicate} / {thing[0]}"
     summary = f"Who {_past(predicate)} the {thing[0]}: "
     summary += f"{before or 'not stated'} → {after}"
-    return _Candidate(
-        FactChange(
-            change=change,
-            kind="event",
-            subject=subject,
-            slot="agent",
-            before=before,
-            after=after,
-            summary=summary,
-            evidence_a=a.text(old.sentence),
-            evidence_b=b.text(new.sentence),
-        ),
-        weight=lx.CHANGE_WEIGHT[change],
-        position=new.sentence,
-        a_sentence=old.sentence,
-        b_sentence=new.sentence,
+    return _between(
+        a,
+        b,
+        old.sentence,
+        new.sentence,
+        lx.CHANGE_WEIGHT[change],
+        change=change,
+        kind="event",
+        subject=subject,
+        slot="agent",
+        before=before,
+        after=after,
+        summary=summary,
     )

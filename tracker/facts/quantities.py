@@ -8,7 +8,15 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from tracker.facts import lexicon as lx
-from tracker.facts.candidates import _by_key, _Candidate, _said, _same_source, _Side, _stem
+from tracker.facts.candidates import (
+    _between,
+    _by_key,
+    _Candidate,
+    _said,
+    _same_source,
+    _Side,
+    _stem,
+)
 from tracker.facts.model import Fact
 from tracker.facts.normalize import entity_key, fold
 from tracker.model import FactChange, FactChangeKind, Sentence
@@ -193,22 +201,19 @@ def _same_people_other_fate(key: str, new: Fact, a_keys: dict[str, list[Fact]]) 
 def _fate_change(key: str, old: Fact, new: Fact, a: _Side, b: _Side) -> _Candidate:
     before = f"{old.number} {old.key}"
     after = f"{new.number} {key}{_said(new)}"
-    return _Candidate(
-        FactChange(
-            change="changed",
-            kind="quantity",
-            subject=f"{new.number} people",
-            slot="status",
-            before=before,
-            after=after,
-            summary=f"{new.number} people: {old.key} → {key}",
-            evidence_a=a.text(old.sentence),
-            evidence_b=b.text(new.sentence),
-        ),
-        weight=lx.CHANGE_WEIGHT["changed"] + 1.0,
-        position=new.sentence,
-        a_sentence=old.sentence,
-        b_sentence=new.sentence,
+    return _between(
+        a,
+        b,
+        old.sentence,
+        new.sentence,
+        lx.CHANGE_WEIGHT["changed"] + 1.0,
+        change="changed",
+        kind="quantity",
+        subject=f"{new.number} people",
+        slot="status",
+        before=before,
+        after=after,
+        summary=f"{new.number} people: {old.key} → {key}",
     )
 
 
@@ -225,22 +230,19 @@ def _place_change(
     told = _told(a.sentences, old.sentence)
     before = old.place or _place_phrase(told) or told
     return [
-        _Candidate(
-            FactChange(
-                change="changed",
-                kind="quantity",
-                subject=f"{label} {new.number}",
-                slot="location",
-                before=before,
-                after=new.place,
-                summary=f"Where ({label.lower()} {new.number}): {before} → {new.place}",
-                evidence_a=a.text(old.sentence),
-                evidence_b=b.text(new.sentence),
-            ),
-            weight=lx.CHANGE_WEIGHT["changed"],
-            position=new.sentence,
-            a_sentence=old.sentence,
-            b_sentence=new.sentence,
+        _between(
+            a,
+            b,
+            old.sentence,
+            new.sentence,
+            lx.CHANGE_WEIGHT["changed"],
+            change="changed",
+            kind="quantity",
+            subject=f"{label} {new.number}",
+            slot="location",
+            before=before,
+            after=new.place,
+            summary=f"Where ({label.lower()} {new.number}): {before} → {new.place}",
         )
     ]
 
@@ -290,22 +292,19 @@ def _quantity_change(
     after = new.number or ""
     after_shown = f"{after}{_said(new)}"
     summary = f"{label}: {before or 'not given'} → {after_shown}"
-    return _Candidate(
-        FactChange(
-            change=change,
-            kind="quantity",
-            subject=label,
-            slot="count",
-            before=before,
-            after=after_shown,
-            summary=summary,
-            evidence_a=a.text(old.sentence) if old else None,
-            evidence_b=b.text(new.sentence),
-        ),
-        weight=lx.CHANGE_WEIGHT[change] + 1.0,
-        position=new.sentence,
-        a_sentence=old.sentence if old else None,
-        b_sentence=new.sentence,
+    return _between(
+        a,
+        b,
+        old.sentence if old else None,
+        new.sentence,
+        lx.CHANGE_WEIGHT[change] + 1.0,
+        change=change,
+        kind="quantity",
+        subject=label,
+        slot="count",
+        before=before,
+        after=after_shown,
+        summary=summary,
     )
 
 
@@ -337,20 +336,17 @@ def _source_change(
 
 
 def _attribution_change(subject: str, old: Fact, new: Fact, a: _Side, b: _Side) -> _Candidate:
-    return _Candidate(
-        FactChange(
-            change="attribution",
-            kind="attribution",
-            subject=subject,
-            slot="source",
-            before=old.source,
-            after=new.source,
-            summary=f"{subject}: source {old.source} → {new.source}",
-            evidence_a=a.text(old.sentence),
-            evidence_b=b.text(new.sentence),
-        ),
-        weight=lx.CHANGE_WEIGHT["attribution"],
-        position=new.sentence,
-        a_sentence=old.sentence,
-        b_sentence=new.sentence,
+    return _between(
+        a,
+        b,
+        old.sentence,
+        new.sentence,
+        lx.CHANGE_WEIGHT["attribution"],
+        change="attribution",
+        kind="attribution",
+        subject=subject,
+        slot="source",
+        before=old.source,
+        after=new.source,
+        summary=f"{subject}: source {old.source} → {new.source}",
     )
