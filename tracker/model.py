@@ -102,12 +102,22 @@ class SentenceOp:
     similarity: float = 0.0
 
 
+Significance = Literal["fact", "minor", "style"]
+
+
 @dataclass(frozen=True)
 class FactChange:
-    """How one fact a reader cares about changed between A and B, with its evidence."""
+    """How one fact a reader cares about changed between A and B, with its evidence.
+
+    ``significance`` says whether a standards editor would list it (``fact``), whether
+    it is a real but small change (``minor``) or house style (``style``, with
+    ``reason``). ``salience`` is the score the significance was decided on.
+    ``a_sentences``/``b_sentences`` are the evidence sentences' indexes on each side.
+    ``before_number``/``after_number`` and ``unit`` are set for quantities.
+    """
 
     change: FactChangeKind
-    kind: str  # event | quantity | attribution | entity | certainty
+    kind: str  # event | quantity | attribution | entity | certainty | name | ...
     subject: str
     slot: str
     before: str | None
@@ -115,6 +125,16 @@ class FactChange:
     summary: str
     evidence_a: str | None = None
     evidence_b: str | None = None
+    significance: Significance = "fact"
+    salience: float = 1.0
+    reason: str | None = None
+    source: str | None = None
+    certainty: str | None = None
+    before_number: float | None = None
+    after_number: float | None = None
+    unit: str | None = None
+    a_sentences: tuple[int, ...] = ()
+    b_sentences: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -131,5 +151,7 @@ class Diff:
     b: DiffSide
     sentences: tuple[SentenceOp, ...] = ()
     facts: tuple[FactChange, ...] = ()
+    # Changes below the reporting threshold (significance minor or style), kept for --all/JSON.
+    other_changes: tuple[FactChange, ...] = ()
     # Structural events such as "a breaking update arrived" or "the marker was dropped".
     events: tuple[str, ...] = field(default=())

@@ -47,6 +47,7 @@ def diff_document(diff: Diff) -> dict[str, Any]:
             for op in diff.sentences
         ],
         "facts": [asdict(change) for change in diff.facts],
+        "other_changes": [asdict(change) for change in diff.other_changes],
     }
 
 
