@@ -148,8 +148,15 @@ def _split_stacked(paragraphs: list[str], start: _Hit | None) -> Split | None:
     header: list[str] = []
     body = list(paragraphs)
     if start is not None:
-        header = paragraphs[: start.paragraph]
-        body = [*([start.after] if start.after else []), *paragraphs[start.paragraph + 1 :]]
+        above = paragraphs[: start.paragraph]
+        # a headline stays furniture; an earlier update stacked above this one is story text
+        kept = next((i for i, p in enumerate(above) if _is_prose(p)), len(above))
+        header = above[:kept]
+        body = [
+            *above[kept:],
+            *([start.after] if start.after else []),
+            *paragraphs[start.paragraph + 1 :],
+        ]
     boundary = next((i for i, p in enumerate(body) if i > first and WIRE_DATELINE.match(p)), None)
     if boundary is None or not body[:boundary]:
         return None
@@ -161,6 +168,12 @@ def _split_stacked(paragraphs: list[str], start: _Hit | None) -> Split | None:
         marker=start.text if start is not None else "update above wire dateline",
         header=tuple(header),
     )
+
+
+def _is_prose(paragraph: str) -> bool:
+    """A paragraph of sentences, not a headline: it ends like a sentence and has several words."""
+    text = paragraph.rstrip()
+    return len(text.split()) >= 8 and text.endswith((".", "!", "?", '"', "”", "’"))
 
 
 def _title_is_update(title: str | None, markers: Sequence[Marker]) -> bool:

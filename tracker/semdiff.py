@@ -25,6 +25,7 @@ from tracker.sections import split_article
 from tracker.sentences import segment
 
 if TYPE_CHECKING:
+    from tracker.facts.salience import Scored
     from tracker.store import Store
 
 
@@ -115,8 +116,35 @@ def _diff(
         a=DiffSide(a.label, a.fetched_at),
         b=DiffSide(b.label, b.fetched_at),
         sentences=tuple(ops),
-        facts=tuple(changes),
+        facts=tuple(c for c in changes if c.significance == "fact"),
+        other_changes=tuple(c for c in changes if c.significance != "fact"),
         events=events,
+    )
+
+
+def scored_diff(a: Side, b: Side) -> list[Scored]:
+    """Every candidate change from ``a`` to ``b`` with its salience features (for fitting)."""
+    return _scored(a.sentences, a.facts, b.sentences, b.facts)
+
+
+def scored_sections(side: Side) -> list[Scored]:
+    """Every candidate change from a version's earlier story to its update, with features."""
+    a_sents, a_facts = _section(side, "earlier")
+    b_sents, b_facts = _section(side, "update")
+    return _scored(a_sents, a_facts, b_sents, b_facts)
+
+
+def _scored(
+    a_sents: Sequence[Sentence],
+    a_facts: Sequence[dict[str, Any]],
+    b_sents: Sequence[Sentence],
+    b_facts: Sequence[dict[str, Any]],
+) -> list[Scored]:
+    from tracker.facts import facts_from_json, score_candidates
+
+    ops = align([s.text for s in a_sents], [s.text for s in b_sents])
+    return score_candidates(
+        a_sents, facts_from_json(list(a_facts)), b_sents, facts_from_json(list(b_facts)), ops
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from tracker.facts.compare import compare_facts
+from tracker.facts.compare import compare_facts, score_candidates
 from tracker.facts.extract import extract_facts
 from tracker.facts.model import Fact
 
@@ -24,4 +24,11 @@ def facts_from_json(data: list[dict[str, Any]]) -> list[Fact]:
     return [Fact.from_json(item) for item in data]
 
 
-__all__ = ["Fact", "compare_facts", "extract_facts", "facts_from_json", "facts_to_json"]
+__all__ = [
+    "Fact",
+    "compare_facts",
+    "extract_facts",
+    "facts_from_json",
+    "facts_to_json",
+    "score_candidates",
+]

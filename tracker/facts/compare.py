@@ -10,9 +10,14 @@ what they find; ``coverage`` says how well each sentence is already told.
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from tracker.facts import lexicon as lx
+from tracker.facts import salience
+from tracker.facts.blocks import is_commentary, sentence_candidates
 from tracker.facts.candidates import _Candidate, _Side, _stem
 from tracker.facts.coverage import _Coverage, _coverage, _inserted_block
 from tracker.facts.events import (
@@ -22,10 +27,12 @@ from tracker.facts.events import (
     _scope_changes,
     _status_changes,
 )
+from tracker.facts.hunks import Hunk, describe, hunks
 from tracker.facts.model import Fact
-from tracker.facts.novelty import _SENTENCE_SLOTS, _additions, _answers, _edits, _removals
+from tracker.facts.novelty import _SENTENCE_SLOTS, _additions, _answers, _removals
 from tracker.facts.quantities import _measured_distances, _quantity_changes
-from tracker.model import FactChange, Sentence, SentenceOp
+from tracker.facts.style import fold_marks
+from tracker.model import FactChange, FactChangeKind, Sentence, SentenceOp, Significance
 
 
 def compare_facts(
@@ -35,7 +42,24 @@ def compare_facts(
     b_facts: Sequence[Fact],
     ops: Sequence[SentenceOp],
 ) -> list[FactChange]:
-    """The fact changes from version A to version B, most important first."""
+    """Every candidate change from A to B with its significance; the listed facts first."""
+    return salience.classify(
+        score_candidates(a_sentences, a_facts, b_sentences, b_facts, ops), salience.load_model()
+    )
+
+
+def score_candidates(
+    a_sentences: Sequence[Sentence],
+    a_facts: Sequence[Fact],
+    b_sentences: Sequence[Sentence],
+    b_facts: Sequence[Fact],
+    ops: Sequence[SentenceOp],
+) -> list[salience.Scored]:
+    """Every candidate change with its salience features, most important first.
+
+    Typed comparisons (figures, statuses, agents, answered questions, new and dropped
+    sentences) come first; every word-diff hunk they do not already tell follows.
+    """
     a, b = _Side(a_sentences, a_facts), _Side(b_sentences, b_facts)
     cover = _coverage(a_sentences, b_sentences)
     candidates = [
@@ -50,14 +74,38 @@ def compare_facts(
     explained = {
         c.b_sentence for c in candidates if c.b_sentence is not None and c.change.kind != "status"
     }
-    candidates += _edits(a, b, ops, explained)
     explained |= {c.b_sentence for c in candidates if c.b_sentence is not None}
     candidates += _answers(a, b, cover, explained)
     explained |= {c.b_sentence for c in candidates if c.b_sentence is not None}
     candidates += _additions(a, b, cover, explained)
     used_a = {c.a_sentence for c in candidates if c.a_sentence is not None}
     candidates += _removals(a, b, cover.a_score, used_a)
-    return _rank(candidates, max(len(b_sentences), 1), _sentence_cap(cover))
+    typed = _typed(candidates, max(len(b_sentences), 1), _sentence_cap(cover), a)
+    told = [s.change for s in typed]
+    edits = [
+        _hunk_candidate(h, a, max(len(b_sentences), 1), b_sentences)
+        for h in hunks(ops, a_sentences, b_sentences)
+        if not _already_told(h, told)
+    ]
+    known = _known_terms(a)
+    told_a = {i for c in told for i in c.a_sentences}
+    told_b = {i for c in told for i in c.b_sentences}
+    whole = [
+        salience.Scored(
+            change,
+            {
+                **features,
+                **_place_features(
+                    (change.b_sentences or change.a_sentences)[0],
+                    max(len(b_sentences if change.b_sentences else a_sentences), 1),
+                ),
+                **_news_features(change.after or change.before or "", known),
+            },
+            fixed,
+        )
+        for change, features, fixed in sentence_candidates(a, b, cover, told_a, told_b)
+    ]
+    return typed + edits + whole
 
 
 def _sentence_cap(cover: _Coverage) -> int:
@@ -74,10 +122,11 @@ def _sentence_cap(cover: _Coverage) -> int:
     return lx.MAX_SENTENCE_CHANGES
 
 
-def _rank(candidates: list[_Candidate], length: int, cap: int) -> list[FactChange]:
-    """Most important first; lede sentences before late ones; one item per change.
+def _typed(candidates: list[_Candidate], length: int, cap: int, a: _Side) -> list[salience.Scored]:
+    """The typed candidates, one per change, with their features.
 
-    Sentence-level changes (a whole new, dropped or reworded sentence) are capped:
+    Whole new or dropped sentences carry their rank among such sentences and
+    whether they fall past the count an editor lists for this kind of revision:
     the reader wants the top new facts, not every new sentence of a rewrite.
     """
     seen: set[tuple[str, str | None, str | None]] = set()
@@ -88,28 +137,136 @@ def _rank(candidates: list[_Candidate], length: int, cap: int) -> list[FactChang
     def is_sentence_level(candidate: _Candidate) -> bool:
         return candidate.change.slot in _SENTENCE_SLOTS.values()
 
-    # facts a reader can state in a line first, whole new sentences after them
     ordered = sorted(candidates, key=lambda c: (is_sentence_level(c), -importance(c), c.position))
+    known = _known_terms(a)
     out = []
-    sentence_level = 0
+    sentence_rank = 0
+    facts_before = 0
     events: set[str] = set()
     for candidate in ordered:
         change = candidate.change
         identity = (change.subject, change.before, change.after)
         if identity in seen:
             continue
-        event = _event_identity(change.subject)
-        if change.slot in _SENTENCE_SLOTS.values():
-            if event and event in events:
-                continue  # the same event told again in another new sentence
-            sentence_level += 1
-            if sentence_level > _budget(cap, len(out)):
-                continue
         seen.add(identity)
+        event = _event_identity(change.subject)
+        features = {
+            "typed": 1.0,
+            f"change_{change.change}": 1.0,
+            "weight": candidate.weight / 10,
+            **_place_features(candidate.position, length),
+            **_news_features(change.after or change.evidence_b or "", known),
+        }
+        if is_sentence_level(candidate):
+            features["sentence"] = 1.0
+            features["repeat_event"] = float(bool(event and event in events))
+            features["rank"] = min(sentence_rank, 6) / 3
+            features["past_cap"] = float(sentence_rank >= _budget(cap, facts_before))
+            features["revision"] = float(cap > lx.MAX_SENTENCE_CHANGES)
+            sentence_rank += 1
+        else:
+            facts_before += 1
         if event:
             events.add(event)
-        out.append(change)
+        opinion = is_sentence_level(candidate) and is_commentary(change.after or "")
+        out.append(
+            salience.Scored(_with_evidence(candidate), features, "minor" if opinion else None)
+        )
     return out
+
+
+def _with_evidence(candidate: _Candidate) -> FactChange:
+    return replace(
+        candidate.change,
+        a_sentences=() if candidate.a_sentence is None else (candidate.a_sentence,),
+        b_sentences=() if candidate.b_sentence is None else (candidate.b_sentence,),
+    )
+
+
+def _place_features(position: int, length: int) -> dict[str, float]:
+    return {"position": position / length, "lede": float(position < 3)}
+
+
+def _known_terms(a: _Side) -> tuple[set[str], set[str]]:
+    """The names and figures version A already gives."""
+    text = " ".join(s.text for s in a.sentences)
+    return set(_NAME.findall(text[1:])), set(_FIGURE.findall(text))
+
+
+def _news_features(text: str, known: tuple[set[str], set[str]]) -> dict[str, float]:
+    names, figures = known
+    new_names = {n for n in _NAME.findall(text) if n not in names} - _SENTENCE_START
+    new_figures = set(_FIGURE.findall(text)) - figures
+    return {
+        "new_names": min(len(new_names), 4) / 2,
+        "new_figures": min(len(new_figures), 3) / 2,
+        "quote": float(bool(_QUOTE.search(text))),
+        "says": float(bool(_SAYS.search(text))),
+        "length": min(len(text.split()), 60) / 30,
+    }
+
+
+def _hunk_candidate(
+    hunk: Hunk, a: _Side, length: int, b_sentences: Sequence[Sentence]
+) -> salience.Scored:
+    before_number, after_number = hunk.numbers()
+    change = FactChange(
+        change=_HUNK_CHANGE.get(hunk.category, "changed"),
+        kind=hunk.category,
+        subject=hunk.label,
+        slot=hunk.category,
+        before=hunk.before or None,
+        after=hunk.after or None,
+        summary=describe(hunk),
+        evidence_a=a.text(hunk.a_sentence),
+        evidence_b=b_sentences[hunk.b_sentence].text,
+        reason=hunk.style,
+        before_number=before_number if hunk.category == "quantity" else None,
+        after_number=after_number if hunk.category == "quantity" else None,
+        a_sentences=(hunk.a_sentence,),
+        b_sentences=(hunk.b_sentence,),
+    )
+    changed = len(hunk.removed.split()) + len(hunk.added.split())
+    features = {
+        "hunk": 1.0,
+        f"category_{hunk.category}": 1.0,
+        "size": math.log1p(changed) / 3,
+        "insertion": float(not hunk.removed),
+        "deletion": float(not hunk.added),
+        "whole": float(hunk.whole),
+        **_place_features(hunk.position, length),
+        **_news_features(hunk.added, _known_terms(a)),
+    }
+    fixed: Significance | None = "style" if hunk.style else None
+    if hunk.negation_flipped:
+        change = replace(change, change="contradicted")
+        fixed = "fact"
+    return salience.Scored(change, features, fixed)
+
+
+_HUNK_CHANGE: dict[str, FactChangeKind] = {
+    "quantity": "quantity",
+    "certainty": "certainty",
+    "attribution": "attribution",
+}
+_NAME = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*")
+_FIGURE = re.compile(r"\d[\d,.]*")
+_QUOTE = re.compile(r"[\"“”]")
+_SAYS = re.compile(r"\b(?:said|says|told|according to)\b")
+_SENTENCE_START = frozenset(["The", "A", "An", "He", "She", "They", "It", "In", "On", "At"])
+
+
+def _already_told(hunk: Hunk, told: Sequence[FactChange]) -> bool:
+    """A typed change on the same sentence pair already tells this edit."""
+    for change in told:
+        if hunk.b_sentence not in change.b_sentences and hunk.a_sentence not in change.a_sentences:
+            continue
+        text = fold_marks(f"{change.before or ''} {change.after or ''}")
+        for words in (hunk.added, hunk.removed):
+            folded = fold_marks(words)
+            if folded and folded in text:
+                return True
+    return False
 
 
 def _budget(cap: int, fact_items: int) -> int:

@@ -14,7 +14,7 @@ from tracker.facts.candidates import _Candidate, _doc_names, _main_event, _names
 from tracker.facts.coverage import _NUMBER, _Coverage, _inserted_block, _novel_share, _vocabulary
 from tracker.facts.model import Fact
 from tracker.facts.normalize import content_words, entity_key, parse_number
-from tracker.model import FactChange, FactChangeKind, Sentence, SentenceOp
+from tracker.model import FactChange, FactChangeKind, Sentence
 
 _SENTENCE_SLOTS = {"added": "event_added", "removed": "event_removed"}
 _SENTENCE_SLOTS |= {"changed": "statement", "contradicted": "statement"}
@@ -128,7 +128,7 @@ def _answers(a: _Side, b: _Side, cover: _Coverage, explained: set[int]) -> list[
                         slot="certainty",
                         before=f"not clear: {old.text}",
                         after=new.text,
-                        summary=f"Answered ({asked[-1]}): {new.text}",
+                        summary=f"Now known: {new.text} (was: {old.text})",
                         evidence_a=old.text,
                         evidence_b=new.text,
                     ),
@@ -175,7 +175,7 @@ def _rewrite(
 ) -> _Candidate:
     """A new sentence that reworks an old one: report it as a change of that statement."""
     candidate = _sentence_change("changed", facts, new, old.text, new.text)
-    summary = f"Reworded with {', '.join(news)}: {new.text}"
+    summary = f"Now: {new.text} (was: {old.text})"
     return _Candidate(
         replace(candidate.change, evidence_a=old.text, summary=summary),
         weight=candidate.weight,
@@ -209,25 +209,6 @@ def _furniture(text: str) -> bool:
     return any(p.search(text) for p in lx.FURNITURE_PATTERNS)
 
 
-def _pronoun_stand_in(old: str, new: str, added: set[str]) -> bool:
-    """ "Kukharenko said" → "he said": a name replaced by a pronoun, nothing new added."""
-    old_words = {w.strip(',.“”"').lower() for w in old.split()}
-    new_words = {w.strip(',.“”"').lower() for w in new.split()}
-    return not added and bool((new_words - old_words) & lx.STAND_IN_PRONOUNS)
-
-
-def _names_changed(removed: set[str], added: set[str], known: set[str], b_names: set[str]) -> bool:
-    """A name dropped or replaced by another name, or several new names.
-
-    Not: a title added ("U.S." before a court), a name turned into a common noun
-    ("previous White Houses" → "previous administrations").
-    """
-    new_names = _name_count(added, known)
-    dropped = _name_count(removed, b_names) > 0  # gone from the whole of B, not just moved
-    replaced = _names_or_numbers(removed) and (new_names > 0 or (not added and dropped))
-    return replaced or new_names >= lx.MIN_NEW_NAMES
-
-
 def _name_count(terms: set[str], known: Collection[str] = ()) -> int:
     """Names among the terms that the other version nowhere mentions (titles are not names)."""
     return len(_new_names(terms, known))
@@ -251,87 +232,6 @@ def _names_or_numbers(terms: set[str]) -> bool:
     number words ("Twelve" = "12", "six miles" = "10 kilometres").
     """
     return any(t[:1].isupper() and parse_number(t) is None for t in terms)
-
-
-def _edits(a: _Side, b: _Side, ops: Sequence[SentenceOp], explained: set[int]) -> list[_Candidate]:
-    """Edited sentence pairs whose names, things or negation changed (not just style)."""
-    names, b_names = _doc_names(a), _doc_names(b)
-    events = {(f.predicate, _stem(f.key)) for f in a.facts if f.kind == "event" and f.key}
-    out = []
-    for op in ops:
-        if op.op != "edited" or len(op.a) != 1 or len(op.b) != 1 or op.b[0] in explained:
-            continue
-        i, j = op.a[0], op.b[0]
-        a_terms, a_neg = _terms(a.facts, i)
-        b_terms, b_neg = _terms(b.facts, j)
-        removed, added = _term_difference(a_terms, b_terms)
-        old, new = a.sentences[i], b.sentences[j]
-        if _furniture(old.text) or _furniture(new.text):
-            continue
-        if a_neg != b_neg:
-            change = "contradicted"
-        elif _names_changed(removed, added, names, b_names) and not _pronoun_stand_in(
-            old.text, new.text, added
-        ):
-            change = "changed"
-        elif clause := _added_clause(a, b, i, j, events):
-            out.append(clause)
-            continue
-        else:
-            continue
-        what = f"{', '.join(sorted(removed)) or '—'} → {', '.join(sorted(added)) or '—'}"
-        candidate = _sentence_change(change, b.facts, new, old.text, new.text)
-        out.append(
-            _Candidate(
-                replace(candidate.change, evidence_a=old.text, summary=f"Changed: {what}"),
-                weight=candidate.weight,
-                position=j,
-                a_sentence=i,
-                b_sentence=j,
-            )
-        )
-    return out
-
-
-def _added_clause(
-    a: _Side, b: _Side, i: int, j: int, known: set[tuple[str, str]]
-) -> _Candidate | None:
-    """An edited sentence that gained a clause telling a new event ("X denied that …, and …").
-
-    Ranked like a new sentence: it is one, grafted onto an old one.
-    """
-    old, new = a.sentences[i], b.sentences[j]
-    had, has = content_words(old.text), content_words(new.text)
-    gained = has - had
-    if len(gained) < lx.MIN_ADDED_WORDS or len(had & has) < lx.KEPT_CLAUSE_SHARE * len(had):
-        return None  # not the old sentence kept with a clause added: a rewrite
-    old_verbs = {f.predicate for f in a.facts if f.kind == "event" and f.sentence == i}
-    fresh = [
-        f
-        for f in b.facts
-        if f.kind == "event"
-        and f.sentence == j
-        and f.key
-        and f.predicate not in old_verbs
-        and f.predicate.split()[0] not in lx.LIGHT_VERBS | lx.STATIVE_VERBS
-        and (f.predicate, _stem(f.key)) not in known
-    ]
-    if not fresh:
-        return None
-    candidate = _sentence_change("changed", b.facts, new, old.text, new.text)
-    what = ", ".join(sorted(gained)[:8])
-    return _Candidate(
-        replace(
-            candidate.change,
-            subject=f"{fresh[0].predicate} / {fresh[0].patient or fresh[0].key}",
-            evidence_a=old.text,
-            summary=f"Added to a sentence ({what}): {new.text}",
-        ),
-        weight=lx.CHANGE_WEIGHT["added"] + _salience(new.text),
-        position=j,
-        a_sentence=i,
-        b_sentence=j,
-    )
 
 
 def _removals(a: _Side, b: _Side, a_cover: list[float], used: set[int]) -> list[_Candidate]:

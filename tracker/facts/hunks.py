@@ -1,0 +1,314 @@
+"""Edits first: every word-diff hunk of an edited, split or merged sentence, typed by what changed.
+
+A hunk is a run of removed and inserted words between unchanged ones. Each becomes
+one candidate change whose before and after are the changed phrase with the
+unchanged words around it up to a clause boundary, so each side reads on its own.
+It is typed from closed-class word lists (numbers and quantifiers, titles, compass
+points, days and months, modal and negation words, say-verbs, status verbs) and
+letter case (names), or found to be house style (:mod:`tracker.facts.style`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from tracker.facts import lexicon as lx
+from tracker.facts.normalize import parse_number
+from tracker.facts.style import fold_marks, style_reason
+from tracker.model import Sentence, SentenceOp
+from tracker.worddiff import word_diff
+
+# Category → how the line names what changed, when no better subject is at hand.
+LABELS: dict[str, str] = {
+    "quantity": "Figure",
+    "name": "Name",
+    "title": "Title or affiliation",
+    "place": "Place",
+    "time": "Time",
+    "status": "Status",
+    "certainty": "Certainty",
+    "attribution": "Source",
+    "information": "Detail",
+    "style": "Style",
+}
+CONTEXT_WORDS = 4  # unchanged words kept on each side of a hunk, up to a clause boundary
+MAX_PHRASE_WORDS = 40  # a longer rewrite is told as its whole sentence
+CLAUSE_MARKS = frozenset(',;:()—–"“”')
+
+COMPASS = re.compile(
+    r"\b(?:north|south|east|west)(?:[- ]?(?:north|south|east|west))?(?:ern|ward|wards)?\b"
+    r"|\b(?:upstream|downstream|inland|offshore|nearby|outskirts|near|outside|inside)\b",
+    re.I,
+)
+TIME_WORDS = re.compile(
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tonight|"
+    r"tomorrow|morning|afternoon|evening|night|overnight|dawn|midnight|noon|week|weekend|"
+    r"month|year|hours?|minutes?|days?|earlier|later|recently|ago|since|until|"
+    r"january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|a\.m|p\.m|\d{1,2}:\d{2}|"
+    r"(?:19|20)\d{2})\b",
+    re.I,
+)
+MODALITY = re.compile(
+    r"\b(?:not|no|never|n't|nor|may|might|could|would|should|possibly|probably|likely|"
+    r"unlikely|apparently|reportedly|allegedly|suspected|presumed|believed|expected|feared|"
+    r"appears?|appeared|seems?|seemed|confirmed|unconfirmed|unclear|unknown|denied|denies|"
+    r"deny|claimed|claims?|purportedly|perhaps|maybe)\b",
+    re.I,
+)
+STATUS = re.compile(
+    r"\b(?:died|dead|dies|killed|kills|injured|wounded|hurt|hospitali[sz]ed|missing|"
+    r"rescued|survived|survivors?|arrested|charged|convicted|acquitted|sentenced|released|"
+    r"freed|detained|jailed|resigned|fired|ousted|elected|appointed|named|nominated|"
+    r"retired|suspended|closed|reopened|cancell?ed|postponed|approved|rejected|passed|"
+    r"signed|vetoed|captured|seized|fell|taken|evacuated|destroyed|damaged|collapsed|"
+    r"found|identified|recovered|leads?|led|heads?|headed|former|formerly|until|now|"
+    r"will|would|plans?|planned|has|had|is|was|are|were|become|became)\b",
+    re.I,
+)
+SAY_WORDS = re.compile(
+    r"\b(?:said|says|say|told|tells|according|stated|states|announced|confirmed|reported|"
+    r"reports|claimed|added|spokesman|spokeswoman|spokesperson|official|officials|ministry|"
+    r"police|statement|sources?)\b",
+    re.I,
+)
+PARTY = re.compile(r"\b[DRI]-[A-Z][A-Za-z.]+\b|\b(?:Democrat|Republican|Labour|Tory|Conservative)")
+QUANTIFIERS = re.compile(
+    r"\b(?:multiple|several|many|some|few|dozens|hundreds|thousands|millions|scores|"
+    r"number of|handful|numerous|all|most|half|majority|nearly|about|almost|at least|"
+    r"more than|less than|fewer than|up to|over|under|roughly|around|estimated)\b",
+    re.I,
+)
+NUMBER = re.compile(r"\d")
+NEGATION = re.compile(r"\b(?:not|never|no|n't|nor|neither)\b|n't\b", re.I)
+
+
+@dataclass(frozen=True)
+class Hunk:
+    """One edit inside an aligned sentence pair, with the phrases that tell it."""
+
+    a_sentence: int
+    b_sentence: int
+    removed: str
+    added: str
+    before: str
+    after: str
+    category: str
+    style: str | None  # the reason it is house style, or None
+    position: int  # the B sentence's index
+    whole: bool = False  # before/after are whole sentences (a rewrite too large for a phrase)
+
+    @property
+    def negation_flipped(self) -> bool:
+        """ "will go ahead" → "will not go ahead": the claim turned into its opposite."""
+        return _negations(self.removed) != _negations(self.added)
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.category]
+
+    def numbers(self) -> tuple[float | None, float | None]:
+        return _first_number(self.before), _first_number(self.after)
+
+
+def hunks(
+    ops: Sequence[SentenceOp],
+    a_sentences: Sequence[Sentence],
+    b_sentences: Sequence[Sentence],
+) -> list[Hunk]:
+    """Every hunk of every edited, split or merged sentence pair, in B order."""
+    a_text = " ".join(s.text for s in a_sentences)
+    b_text = " ".join(s.text for s in b_sentences)
+    out = []
+    for op in ops:
+        if op.op not in ("edited", "split", "merged", "moved") or not op.a or not op.b:
+            continue
+        old = " ".join(a_sentences[i].text for i in op.a)
+        new = " ".join(b_sentences[j].text for j in op.b)
+        words = op.words or word_diff(old, new)
+        if op.op == "moved" and all(kind == "=" for kind, _ in words):
+            continue
+        for removed, added, *context in _runs(words):
+            out.append(_hunk(op, (old, new), removed, added, context, (a_text, b_text)))
+    return out
+
+
+def _runs(words: Iterable[tuple[str, str]]) -> list[tuple[str, str, str, str, str, str]]:
+    """(removed, added, A text before, A text after, B text before, B text after) per hunk.
+
+    Two changes separated by one or two unchanged words are one hunk: "at least 50
+    people" → "more than 70 people" is one edit, not two.
+    """
+    chunks = list(words)
+    runs: list[list[int]] = []
+    for i, (op, _) in enumerate(chunks):
+        if op == "=":
+            continue
+        if runs and _joinable(chunks, runs[-1][-1], i):
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    out = []
+    for run in runs:
+        first, last = run[0], run[-1]
+        removed = "".join(t for op, t in chunks[first : last + 1] if op in "-=")
+        added = "".join(t for op, t in chunks[first : last + 1] if op in "+=")
+        before, after = chunks[:first], chunks[last + 1 :]
+        out.append(
+            (
+                removed,
+                added,
+                "".join(t for op, t in before if op != "+"),
+                "".join(t for op, t in after if op != "+"),
+                "".join(t for op, t in before if op != "-"),
+                "".join(t for op, t in after if op != "-"),
+            )
+        )
+    return out
+
+
+def _joinable(chunks: list[tuple[str, str]], previous: int, current: int) -> bool:
+    between = chunks[previous + 1 : current]
+    text = "".join(t for op, t in between if op == "=")
+    return len(text.split()) <= 2 and not any(c in ".;" for c in text)
+
+
+def _context(left: str, right: str) -> tuple[str, str]:
+    """The unchanged words next to a hunk, up to CONTEXT_WORDS and a clause boundary."""
+    left_words = left.split()
+    kept_left: list[str] = []
+    for word in reversed(left_words):
+        if len(kept_left) >= CONTEXT_WORDS or (kept_left and word[-1:] in CLAUSE_MARKS):
+            break
+        kept_left.insert(0, word)
+        if word[:1] in CLAUSE_MARKS:
+            break
+    kept_right: list[str] = []
+    for word in right.split():
+        if len(kept_right) >= CONTEXT_WORDS:
+            break
+        kept_right.append(word)
+        if word[-1:] in CLAUSE_MARKS or word[-1:] == ".":
+            break
+    left_text = " ".join(kept_left)
+    if left.endswith(" ") and left_text:
+        left_text += " "
+    right_text = " ".join(kept_right)
+    if right.startswith(" ") and right_text:
+        right_text = " " + right_text
+    return left_text, right_text
+
+
+def _phrase(left: str, right: str, middle: str) -> str:
+    text = f"{left}{middle}{right}"
+    text = re.sub(r"\s+", " ", text).strip()
+    return text.strip(" ,;:—–-").strip()
+
+
+def _hunk(
+    op: SentenceOp,
+    sentences: tuple[str, str],
+    removed: str,
+    added: str,
+    context: list[str],
+    documents: tuple[str, str],
+) -> Hunk:
+    a_index, b_index = op.a[0], op.b[0]
+    left_a, right_a, left_b, right_b = context
+    before = _phrase(*_context(left_a, right_a), removed)
+    after = _phrase(*_context(left_b, right_b), added)
+    whole = max(len(before.split()), len(after.split())) > MAX_PHRASE_WORDS
+    if whole:
+        before, after = sentences
+    reason = style_reason(removed, added, *documents)
+    category = "style" if reason else categorise(removed, added)
+    return Hunk(
+        a_index,
+        b_index,
+        removed.strip(),
+        added.strip(),
+        before,
+        after,
+        category,
+        reason,
+        b_index,
+        whole,
+    )
+
+
+def categorise(removed: str, added: str) -> str:
+    """What kind of fact an edit touches, from the words it changes."""
+    both = f"{removed} {added}"
+    if QUANTIFIERS.search(both) or (
+        (NUMBER.search(both) or _number_words(both))
+        and _first_number(removed) != _first_number(added)
+    ):
+        return "quantity"
+    if (
+        PARTY.search(both)
+        or _has_title(removed) != _has_title(added)
+        or (_has_title(both) and _names(removed) == _names(added))
+    ):
+        return "title"
+    if MODALITY.search(both) and _modal_words(removed) != _modal_words(added):
+        return "certainty"
+    if SAY_WORDS.search(both) and _say_words(removed) != _say_words(added):
+        return "attribution"
+    if _names(removed) != _names(added) and (_names(removed) or _names(added)):
+        if COMPASS.search(both):
+            return "place"
+        return "name"
+    if COMPASS.search(both):
+        return "place"
+    if TIME_WORDS.search(both):
+        return "time"
+    if STATUS.search(both):
+        return "status"
+    return "information"
+
+
+def _number_words(text: str) -> bool:
+    return any(w in lx.NUMBER_WORDS for w in fold_marks(text).split())
+
+
+def _first_number(text: str) -> float | None:
+    words = text.replace(",", "").split()
+    for i, word in enumerate(words):
+        stripped = word.strip("()$%.,;:")
+        if NUMBER.search(stripped) or stripped.lower() in lx.NUMBER_WORDS:
+            value = parse_number(" ".join(w.strip("()$.,;:") for w in words[i : i + 3]))
+            if value is not None:
+                return value
+    return None
+
+
+def _names(text: str) -> tuple[str, ...]:
+    words = [w.strip(".,;:\"'“”‘’()") for w in text.split()]
+    return tuple(w for w in words if w[:1].isupper() and w.lower() not in lx.STOP_LEMMAS)
+
+
+def _has_title(text: str) -> bool:
+    return any(w.lower().strip(".,") in lx.TITLES for w in text.split())
+
+
+def _negations(text: str) -> int:
+    return len(NEGATION.findall(text))
+
+
+def _modal_words(text: str) -> set[str]:
+    return {m.lower() for m in MODALITY.findall(text)}
+
+
+def _say_words(text: str) -> set[str]:
+    return {m.lower() for m in SAY_WORDS.findall(text)}
+
+
+def describe(hunk: Hunk) -> str:
+    """The reader's line: ``Label: before → after`` (a pure addition or cut says so)."""
+    if not hunk.removed:
+        return f"{hunk.label} added: {hunk.after}"
+    if not hunk.added:
+        return f"{hunk.label} dropped: {hunk.before}"
+    return f"{hunk.label}: {hunk.before} → {hunk.after}"

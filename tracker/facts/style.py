@@ -1,0 +1,161 @@
+"""House style: whether an edit changes only how a thing is written, and why.
+
+Every test here is about English news prose in general: punctuation and quote
+marks, letter case, British/American spelling, transliteration and diacritics,
+an abbreviation and its expansion, a metric conversion added or dropped, digits
+for number words, a dateline, and the small words of "said Monday" ↔ "said on
+Monday". None knows any story.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from tracker.facts import lexicon as lx
+from tracker.facts.normalize import parse_number
+
+# Words whose change alone never changes a fact: articles, "on" before a day, "that"
+# after a say-verb, the serial comma's "and".
+FUNCTION_WORDS: frozenset[str] = frozenset(
+    ["a", "an", "the", "on", "that", "and", "of", "which", "who", "also", "has", "have"]
+)
+# British → American endings (applied to whole lower-case words).
+SPELLING_ENDINGS: tuple[tuple[str, str], ...] = (
+    ("our", "or"),
+    ("ours", "ors"),
+    ("oured", "ored"),
+    ("ise", "ize"),
+    ("ised", "ized"),
+    ("ising", "izing"),
+    ("isation", "ization"),
+    ("yse", "yze"),
+    ("ysed", "yzed"),
+    ("tre", "ter"),
+    ("tres", "ters"),
+    ("lled", "led"),
+    ("lling", "ling"),
+    ("ogue", "og"),
+    ("ence", "ense"),
+    ("mme", "m"),
+)
+_WORD = re.compile(r"[\w'’.-]+")
+_UNIT_WORDS = "|".join(sorted({re.escape(u) for u in lx.UNITS}, key=len, reverse=True))
+CONVERSION = re.compile(
+    rf"^\s*[(,–—-]?\s*(?:about|around|nearly|some|roughly|approximately|almost|more than)?\s*"
+    rf"[\d.,]+\s*(?:{_UNIT_WORDS})\b\.?\s*[)]?\s*[,;]?\s*$",
+    re.I,
+)
+PERCENT = re.compile(r"\s*(?:%|per ?cent|percent)\s*", re.I)
+
+
+def fold_marks(text: str) -> str:
+    """Lower case, no accents, quotes and dashes folded, punctuation dropped, spaces single."""
+    text = unicodedata.normalize("NFKD", text.translate(lx.DASHES))
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = PERCENT.sub(" percent ", text)
+    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
+
+
+def style_reason(removed: str, added: str, a_text: str, b_text: str) -> str | None:
+    """Why an edit of ``removed`` into ``added`` is house style, or None when it is not.
+
+    ``a_text``/``b_text`` are the whole documents of each side: a spelling that both
+    sides use somewhere is a variant, not a correction.
+    """
+    old, new = fold_marks(removed), fold_marks(added)
+    if old == new:
+        return "punctuation, quote marks or letter case"
+    old_words, new_words = old.split(), new.split()
+    if not (set(old_words) ^ set(new_words)) - FUNCTION_WORDS:
+        return "small words only"
+    if _conversion_only(removed, added):
+        return "a unit conversion added or dropped"
+    if _same_numbers(old_words, new_words):
+        return "a number written another way"
+    if _spelling(old_words, new_words):
+        return "British and American spelling"
+    if _abbreviation(removed, added):
+        return "an abbreviation and its expansion"
+    if _both_spellings_used(removed, added, a_text, b_text):
+        return "a spelling variant the story uses on both sides"
+    if _reference_named(removed, added, a_text) or _reference_named(added, removed, b_text):
+        return "a name the story already gives, for its reference ('the region', 'he')"
+    return None
+
+
+def _reference_named(reference: str, name: str, document: str) -> bool:
+    """ "the region" → "Alsace-Lorraine", told elsewhere in the same version; "he" ↔ a name."""
+    ref, named = reference.strip(" ,."), name.strip(" ,.")
+    words = ref.split()
+    if not words or not named or not named[:1].isupper() or len(words) > 3:
+        return False
+    if any(w[:1].isupper() for w in words[1:]) or named not in document.replace(reference, ""):
+        return False
+    is_pronoun = len(words) == 1 and words[0].lower() in lx.STAND_IN_PRONOUNS
+    return is_pronoun or words[0].lower() in ("the", "this", "that")
+
+
+def _conversion_only(removed: str, added: str) -> bool:
+    inserted = added if not removed.strip() else removed if not added.strip() else ""
+    return bool(inserted) and bool(CONVERSION.match(inserted))
+
+
+def _same_numbers(old: list[str], new: list[str]) -> bool:
+    """ "five" ↔ "5", "1,200" ↔ "1200": the same value, written differently."""
+    if not old or not new or len(old) > 3 or len(new) > 3:
+        return False
+    a, b = parse_number(" ".join(old)), parse_number(" ".join(new))
+    return a is not None and a == b
+
+
+def _spelling(old: list[str], new: list[str]) -> bool:
+    if len(old) != len(new):
+        return False
+    pairs = [(a, b) for a, b in zip(old, new, strict=True) if a != b]
+    return bool(pairs) and all(_spelling_pair(a, b) for a, b in pairs)
+
+
+def _spelling_pair(a: str, b: str) -> bool:
+    if lx.SPELLING_VARIANTS.get(a) == b or lx.SPELLING_VARIANTS.get(b) == a:
+        return True
+    for british, american in SPELLING_ENDINGS:
+        for x, y in ((a, b), (b, a)):
+            stem = x[: -len(british)]
+            same_stem = stem == y[: -len(american)] and len(stem) > 2
+            if x.endswith(british) and y.endswith(american) and same_stem:
+                return True
+    return a.replace("-", "") == b.replace("-", "")
+
+
+def _initials(phrase: str) -> str:
+    return "".join(w[0] for w in _WORD.findall(phrase) if w[:1].isupper()).lower()
+
+
+def _abbreviation(removed: str, added: str) -> bool:
+    """ "U.S." ↔ "United States", "Gov." ↔ "Governor", "UN" ↔ "United Nations"."""
+    for short, long in ((removed.strip(), added.strip()), (added.strip(), removed.strip())):
+        letters = re.sub(r"[^A-Za-z]", "", short)
+        if not letters or len(short) >= len(long):
+            continue
+        if len(letters) >= 2 and letters.isupper() and letters.lower() == _initials(long):
+            return True
+        head = long.split()[0].lower() if long.split() else ""
+        if short.endswith(".") and head.startswith(letters.lower()) and len(long.split()) == 1:
+            return True
+    return False
+
+
+def _both_spellings_used(removed: str, added: str, a_text: str, b_text: str) -> bool:
+    """Nakhcivan and Nakhchivan in one story: two transliterations, not a correction."""
+    old, new = removed.strip(" ,.;"), added.strip(" ,.;")
+    if not old or not new or len(old.split()) > 3 or not old[:1].isupper():
+        return False
+    used_together = (old in a_text and new in a_text) or (old in b_text and new in b_text)
+    return used_together and _letters_close(old, new)
+
+
+def _letters_close(a: str, b: str) -> bool:
+    from rapidfuzz.distance import Levenshtein
+
+    return Levenshtein.normalized_similarity(a.lower(), b.lower()) >= 0.75
