@@ -56,7 +56,7 @@ def test_diff_json_gives_each_sentence_its_section(capsys, db: str) -> None:
 def test_diff_reports_the_count_change_first(capsys, db: str) -> None:
     code, out, _ = run(capsys, "diff", URL, "1", "2", "--db", db)
     assert code == 0
-    assert out.splitlines()[0] == "• Killed: 32 → 60"
+    assert out.splitlines()[0] == "• Killed: At least 32 people → At least 60 people"
 
 
 def test_diff_shows_the_breaking_update_as_one_event(capsys, db: str) -> None:
@@ -133,7 +133,7 @@ def test_history_json_keeps_the_documented_fields(capsys, db: str) -> None:
 def test_history_json_adds_what_each_version_changed(capsys, db: str) -> None:
     document = run_json(capsys, "history", URL, "--db", db)
     v2 = document["versions"][1]
-    assert v2["headline"] == "Killed: 32 → 60"
+    assert v2["headline"] == "Killed: At least 32 people → At least 60 people"
     assert set(v2["changes"]) == {"added", "edited", "removed", "moved"}
 
 
@@ -160,12 +160,18 @@ def test_show_at_a_time(capsys, db: str) -> None:
 def test_facts_json_has_a_timeline(capsys, db: str) -> None:
     document = run_json(capsys, "facts", URL, "--db", db)
     (killed,) = [f for f in document["facts"] if f["label"] == "Killed"]
-    assert [(v["version"], v["value"]) for v in killed["values"]] == [(1, "32"), (2, "60")]
+    assert [(v["version"], v["value"]) for v in killed["values"]] == [
+        (1, "At least 32 people"),
+        (2, "At least 60 people"),
+    ]
 
 
 def test_facts_prints_the_timeline_on_one_line(capsys, db: str) -> None:
     _, out, _ = run(capsys, "facts", URL, "--db", db)
-    assert any(" ".join(line.split()) == "Killed v1 32 · v2 60" for line in out.splitlines())
+    assert any(
+        " ".join(line.split()) == "Killed v1 At least 32 people · v2 At least 60 people"
+        for line in out.splitlines()
+    )
 
 
 def test_blame_json_names_origins(capsys, db: str) -> None:

@@ -97,13 +97,16 @@ def test_new_figure_from_several_new_sources_is_also_an_attribution_change() -> 
     assert [c.change for c in found][:2] == ["quantity", "attribution"]
 
 
-def test_same_figure_from_another_source_is_not_a_change() -> None:
-    found = changes(
-        "At least 14 people were killed in the flooding, the regional governor said.",
-        "At least 14 people were killed in the flooding, the national police said.",
-        edited(),
-    )
-    assert found == []
+def test_same_figure_from_another_source_is_an_attribution_change_only() -> None:
+    a = sentences("At least 14 people were killed in the flooding, the regional governor said.")
+    b = sentences("At least 14 people were killed in the flooding, the national police said.")
+    found = [
+        c
+        for c in compare_facts(a, extract_facts(a), b, extract_facts(b), edited())
+        if c.significance != "style"
+    ]
+    assert [c.kind for c in found] == ["attribution"]
+    assert "national police" in (found[0].after or "")
 
 
 def test_claim_becoming_confirmation_is_a_certainty_change() -> None:
@@ -220,10 +223,9 @@ def test_new_prices_are_one_item_each_with_the_new_level() -> None:
         "Silver rose 12 cents to $24.310 an ounce."
     )
     found = changes(market, market + "\n\n" + prices)
-    assert [(c.change, c.subject, c.after) for c in found] == [
-        ("added", "Copper", "$4.118"),
-        ("added", "Silver", "$24.310"),
-    ]
+    assert [(c.change, c.subject) for c in found] == [("added", "Copper"), ("added", "Silver")]
+    assert "$4.118 a pound" in (found[0].after or "")
+    assert "$24.310 an ounce" in (found[1].after or "")
 
 
 def test_same_count_now_placed_is_a_location_change() -> None:
@@ -330,8 +332,8 @@ def test_vague_count_glued_to_its_verb_is_the_old_value() -> None:
         "The storm flooded the valley on Monday and killed at least 45 people, police said.",
     )
     toll = [c for c in found if c.slot == "count"]
-    assert toll and toll[0].before == "dozens"
-    assert toll[0].after.startswith("at least 45")
+    assert toll and "dozens of people" in (toll[0].before or "")
+    assert (toll[0].after or "").startswith("at least 45")
 
 
 def test_place_of_a_count_broken_over_lines_is_read_on() -> None:

@@ -103,7 +103,9 @@ def test_history_first_version_has_no_changes(story: Store) -> None:
 
 
 def test_history_headline_is_the_most_important_fact_change(story: Store) -> None:
-    assert queries.history(story, URL)[1].headline == "Killed: 32 → 60"
+    assert (
+        queries.history(story, URL)[1].headline == "Killed: At least 32 people → At least 60 people"
+    )
 
 
 def test_history_marks_a_breaking_update_arriving(story: Store) -> None:
@@ -174,7 +176,7 @@ def test_blame_at_a_time_picks_the_version_current_then(story: Store) -> None:
 def test_fact_timeline_shows_a_count_across_versions(story: Store) -> None:
     timeline = queries.fact_timeline(story, URL)
     (count,) = [f for f in timeline.facts if f.label == "Killed"]
-    assert [(p.version, p.value) for p in count.points] == [(1, "32"), (2, "60")]
+    assert [(p.version, p.value) for p in count.points] == [(1, "At least 32 people"), (2, "At least 60 people")]
 
 
 def test_fact_timeline_lists_versions_without_facts(store: Store, tmp_path: Path) -> None:

@@ -380,8 +380,8 @@ def _add_points(
     after_index: int,
 ) -> None:
     for change in changes:
-        if change.slot in _SENTENCE_SLOTS:
-            continue  # whole sentences, not a value that changes
+        if change.slot in _SENTENCE_SLOTS or change.significance != "fact":
+            continue  # whole sentences, not a value that changes; or not listed at all
         label, before, after = _summary_parts(change)
         if not label:
             continue

@@ -27,8 +27,9 @@ from tracker.facts.events import (
     _scope_changes,
     _status_changes,
 )
-from tracker.facts.hunks import Hunk, describe, hunks
+from tracker.facts.hunks import Hunk, describe, hunks, number_phrase
 from tracker.facts.model import Fact
+from tracker.facts.normalize import parse_number, stems
 from tracker.facts.novelty import _SENTENCE_SLOTS, _additions, _answers, _removals
 from tracker.facts.quantities import _measured_distances, _quantity_changes
 from tracker.facts.style import fold_marks
@@ -105,7 +106,33 @@ def score_candidates(
         )
         for change, features, fixed in sentence_candidates(a, b, cover, told_a, told_b)
     ]
-    return typed + edits + whole
+    return _with_story_features(typed + edits + whole, cover)
+
+
+def _with_story_features(
+    candidates: list[salience.Scored], cover: _Coverage
+) -> list[salience.Scored]:
+    """Add what the whole pair says to each candidate: was the story revised or rewritten,
+    how crowded is the diff, and where a new sentence ranks among the pair's new sentences."""
+    kept = sum(score >= lx.SAME_SENTENCE_SIMILARITY for score in cover.a_score)
+    kept_share = kept / len(cover.a_score) if cover.a_score else 0.0
+    listed = [c for c in candidates if c.fixed is None]
+    crowd = math.log1p(len(listed)) / 3
+
+    def news(c: salience.Scored) -> float:
+        f = c.features
+        return f.get("new_names", 0) + f.get("new_figures", 0) + f.get("novelty", 0)
+
+    added = sorted((c for c in listed if c.features.get("added_sentence")), key=lambda c: -news(c))
+    rank = {id(c): i for i, c in enumerate(added)}
+    out = []
+    for c in candidates:
+        features = {**c.features, "kept": kept_share, "crowd": crowd}
+        if id(c) in rank:
+            features["added_rank"] = min(rank[id(c)], 6) / 3
+            features["revision_added"] = kept_share
+        out.append(replace(c, features=features))
+    return out
 
 
 def _sentence_cap(cover: _Coverage) -> int:
@@ -176,11 +203,36 @@ def _typed(candidates: list[_Candidate], length: int, cap: int, a: _Side) -> lis
 
 
 def _with_evidence(candidate: _Candidate) -> FactChange:
+    change = candidate.change
+    if change.change == "quantity" or change.kind == "quantity":
+        # a bare figure says nothing on its own: keep what it counts or measures with it
+        before_value, after_value = change.before, change.after
+        before = _figure(before_value, change.evidence_a)
+        after = _figure(after_value, change.evidence_b)
+        summary = change.summary
+        if change.after and f"→ {change.after}" in summary and after:
+            summary = summary.replace(f"→ {change.after}", f"→ {after}", 1)
+        if change.before and f"{change.before} →" in summary and before:
+            summary = summary.replace(f"{change.before} →", f"{before} →", 1)
+        change = replace(
+            change,
+            before=before,
+            after=after,
+            summary=summary,
+            before_number=parse_number(before_value or ""),
+            after_number=parse_number(after_value or ""),
+        )
     return replace(
-        candidate.change,
+        change,
         a_sentences=() if candidate.a_sentence is None else (candidate.a_sentence,),
         b_sentences=() if candidate.b_sentence is None else (candidate.b_sentence,),
     )
+
+
+def _figure(value: str | None, sentence: str | None) -> str | None:
+    if not value or not sentence or parse_number(value) is None:
+        return value
+    return number_phrase(sentence, value)
 
 
 def _place_features(position: int, length: int) -> dict[str, float]:
@@ -238,6 +290,9 @@ def _hunk_candidate(
         **_news_features(hunk.added, _known_terms(a)),
     }
     fixed: Significance | None = "style" if hunk.style else None
+    if fixed is None and hunk.category in ("information", "name") and _reworded(hunk):
+        change = replace(change, reason="reworded: the same names and figures")
+        fixed = "minor"
     if hunk.negation_flipped:
         change = replace(change, change="contradicted")
         fixed = "fact"
@@ -254,6 +309,18 @@ _FIGURE = re.compile(r"\d[\d,.]*")
 _QUOTE = re.compile(r"[\"“”]")
 _SAYS = re.compile(r"\b(?:said|says|told|according to)\b")
 _SENTENCE_START = frozenset(["The", "A", "An", "He", "She", "They", "It", "In", "On", "At"])
+
+
+def _reworded(hunk: Hunk) -> bool:
+    """Told another way: no name or figure changed, and most content words are kept."""
+    old, new = hunk.before, hunk.after
+    if set(_NAME.findall(old[1:])) != set(_NAME.findall(new[1:])):
+        return False
+    if sorted(_FIGURE.findall(old)) != sorted(_FIGURE.findall(new)) and hunk.category != "name":
+        return False
+    old_stems, new_stems = stems(hunk.removed), stems(hunk.added)
+    smaller = min(len(old_stems), len(new_stems))
+    return smaller > 0 and len(old_stems & new_stems) * 2 >= smaller
 
 
 def _already_told(hunk: Hunk, told: Sequence[FactChange]) -> bool:

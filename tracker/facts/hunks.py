@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from tracker.facts import lexicon as lx
 from tracker.facts.normalize import parse_number
-from tracker.facts.style import fold_marks, style_reason
+from tracker.facts.style import FUNCTION_WORDS, fold_marks, style_reason
 from tracker.model import Sentence, SentenceOp
 from tracker.worddiff import word_diff
 
@@ -35,6 +35,11 @@ LABELS: dict[str, str] = {
 }
 CONTEXT_WORDS = 4  # unchanged words kept on each side of a hunk, up to a clause boundary
 MAX_PHRASE_WORDS = 40  # a longer rewrite is told as its whole sentence
+# Words that end a figure's phrase: what follows them is another part of the clause.
+PHRASE_STOPS = frozenset(
+    "and or but was were is are has have had in on at as with from to by for that which "
+    "who said says after before when while".split()
+)
 CLAUSE_MARKS = frozenset(',;:()—–"“”')
 
 COMPASS = re.compile(
@@ -223,7 +228,10 @@ def _hunk(
     if whole:
         before, after = sentences
     reason = style_reason(removed, added, *documents)
-    category = "style" if reason else categorise(removed, added)
+    at_start = not left_a.strip() or not left_b.strip()
+    category = "style" if reason else categorise(removed, added, at_start)
+    if category in ("title", "name", "information") and _next_to_say_verb(left_a, right_a):
+        category = "attribution"  # who says so: "…, the regional governor said" → "police said"
     return Hunk(
         a_index,
         b_index,
@@ -238,14 +246,18 @@ def _hunk(
     )
 
 
-def categorise(removed: str, added: str) -> str:
-    """What kind of fact an edit touches, from the words it changes."""
+def categorise(removed: str, added: str, at_start: bool = False) -> str:
+    """What kind of fact an edit touches, from the words it changes.
+
+    ``at_start``: the edit opens its sentence, where every word is capitalised.
+    """
     both = f"{removed} {added}"
-    if QUANTIFIERS.search(both) or (
-        (NUMBER.search(both) or _number_words(both))
-        and _first_number(removed) != _first_number(added)
+    if (QUANTIFIERS.search(removed) is None) != (QUANTIFIERS.search(added) is None) or (
+        (NUMBER.search(both) or _number_words(both)) and _values(removed) != _values(added)
     ):
         return "quantity"
+    if at_start:
+        removed, added = _lower_first(removed), _lower_first(added)
     if (
         PARTY.search(both)
         or _has_title(removed) != _has_title(added)
@@ -269,6 +281,29 @@ def categorise(removed: str, added: str) -> str:
     return "information"
 
 
+SAY_VERB = re.compile(r"^(?:said|says|told|say|stated|reported|announced)\b", re.I)
+SAID_BY = re.compile(r"(?:according to|said|says|told)\W*$", re.I)
+
+
+def _next_to_say_verb(left: str, right: str) -> bool:
+    return bool(SAY_VERB.match(right.strip())) or bool(SAID_BY.search(left.strip()))
+
+
+def _lower_first(text: str) -> str:
+    stripped = text.lstrip()
+    return stripped[:1].lower() + stripped[1:]
+
+
+def _values(text: str) -> list[float]:
+    """Every figure a phrase gives, digits and number words alike, in order."""
+    out = []
+    for word in text.replace(",", "").split():
+        value = parse_number(word.strip("()$%.,;:\"'“”"))
+        if value is not None:
+            out.append(value)
+    return sorted(out)
+
+
 def _number_words(text: str) -> bool:
     return any(w in lx.NUMBER_WORDS for w in fold_marks(text).split())
 
@@ -290,7 +325,9 @@ def _names(text: str) -> tuple[str, ...]:
 
 
 def _has_title(text: str) -> bool:
-    return any(w.lower().strip(".,") in lx.TITLES for w in text.split())
+    """A person's title or office ("Gov.", "spokesman"), not a determiner."""
+    words = [w.lower().strip(".,") for w in text.split()]
+    return any(w in lx.PERSON_TITLES and w not in FUNCTION_WORDS for w in words)
 
 
 def _negations(text: str) -> int:
@@ -303,6 +340,33 @@ def _modal_words(text: str) -> set[str]:
 
 def _say_words(text: str) -> set[str]:
     return {m.lower() for m in SAY_WORDS.findall(text)}
+
+
+def number_phrase(sentence: str, value: str) -> str:
+    """ "165" in "winds near 165 mph and …" → "winds near 165 mph": a figure with its unit.
+
+    The figure is kept with what stands before it up to two words (a modifier or a
+    label such as "Category") and the words after it up to a clause boundary, at
+    most three: what it counts or measures.
+    """
+    words = sentence.split()
+    target = value.split()
+    for i in range(len(words) - len(target) + 1):
+        window = [w.strip(".,;:()\"'“”") for w in words[i : i + len(target)]]
+        if window != target:
+            continue
+        start = i
+        while start > max(0, i - 2) and words[start - 1][-1:] not in CLAUSE_MARKS | {"."}:
+            start -= 1
+        end = i + len(target)
+        while end < min(len(words), i + len(target) + 3):
+            if words[end].lower() in PHRASE_STOPS:
+                break
+            end += 1
+            if words[end - 1][-1:] in CLAUSE_MARKS | {"."}:
+                break
+        return " ".join(words[start:end]).strip(" ,;:.—–-")
+    return value
 
 
 def describe(hunk: Hunk) -> str:

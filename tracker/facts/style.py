@@ -13,13 +13,15 @@ import re
 import unicodedata
 
 from tracker.facts import lexicon as lx
-from tracker.facts.normalize import parse_number
+from tracker.facts.normalize import entity_key, fold, parse_number
 
 # Words whose change alone never changes a fact: articles, "on" before a day, "that"
 # after a say-verb, the serial comma's "and".
 FUNCTION_WORDS: frozenset[str] = frozenset(
     ["a", "an", "the", "on", "that", "and", "of", "which", "who", "also", "has", "have"]
 )
+# Agency tags in a dateline: "YEREVAN, ARMENIA --" and "YEREVAN, Armenia (AP) —" are one place.
+WIRE_TAGS: frozenset[str] = frozenset(["ap", "reuters", "afp", "upi", "cnn", "bbc"])
 # British → American endings (applied to whole lower-case words).
 SPELLING_ENDINGS: tuple[tuple[str, str], ...] = (
     ("our", "or"),
@@ -67,6 +69,8 @@ def style_reason(removed: str, added: str, a_text: str, b_text: str) -> str | No
     if old == new:
         return "punctuation, quote marks or letter case"
     old_words, new_words = old.split(), new.split()
+    if [w for w in old_words if w not in WIRE_TAGS] == [w for w in new_words if w not in WIRE_TAGS]:
+        return "a dateline's wire tag or case"
     if not (set(old_words) ^ set(new_words)) - FUNCTION_WORDS:
         return "small words only"
     if _conversion_only(removed, added):
@@ -75,6 +79,8 @@ def style_reason(removed: str, added: str, a_text: str, b_text: str) -> str | No
         return "a number written another way"
     if _spelling(old_words, new_words):
         return "British and American spelling"
+    if _variants(removed, added):
+        return "spelling or transliteration variants"
     if _abbreviation(removed, added):
         return "an abbreviation and its expansion"
     if _both_spellings_used(removed, added, a_text, b_text):
@@ -97,8 +103,29 @@ def _reference_named(reference: str, name: str, document: str) -> bool:
 
 
 def _conversion_only(removed: str, added: str) -> bool:
+    """ "10 kilometres (six miles)" ↔ "6 miles": one measure kept, its conversion dropped."""
     inserted = added if not removed.strip() else removed if not added.strip() else ""
-    return bool(inserted) and bool(CONVERSION.match(inserted))
+    if inserted:
+        return bool(CONVERSION.match(inserted))
+    longer, shorter = (removed, added) if len(removed) > len(added) else (added, removed)
+    if "(" not in longer or not _has_unit(shorter):
+        return False
+    kept, all_values = _values(shorter), _values(longer)
+    return bool(kept) and set(kept) <= set(all_values) and len(all_values) == len(kept) + 1
+
+
+def _has_unit(text: str) -> bool:
+    words = [w.strip("().,").lower() for w in text.split()]
+    return any(w in lx.UNITS or w.rstrip("s") in lx.UNITS for w in words)
+
+
+def _values(text: str) -> list[float]:
+    out = []
+    for word in text.replace(",", "").split():
+        value = parse_number(word.strip("()$%.,;:\"'“”"))
+        if value is not None:
+            out.append(value)
+    return out
 
 
 def _same_numbers(old: list[str], new: list[str]) -> bool:
@@ -107,6 +134,22 @@ def _same_numbers(old: list[str], new: list[str]) -> bool:
         return False
     a, b = parse_number(" ".join(old)), parse_number(" ".join(new))
     return a is not None and a == b
+
+
+def _variants(removed: str, added: str) -> bool:
+    """Word for word the same but for spelling and transliteration (Nakhcivan/Nakhchivan)."""
+    old = fold_marks(fold(removed)).split()
+    new = fold_marks(fold(added)).split()
+    if len(old) != len(new) or old == new:
+        return False
+    originals = dict(zip(old, fold_marks(removed).split(), strict=False))
+    for a, b in zip(old, new, strict=True):
+        if a == b or _spelling_pair(a, b):
+            continue
+        is_name = originals.get(a, a)[:1].isupper() or a[:1] == b[:1]
+        if not (is_name and a[:1] == b[:1] and entity_key(a) == entity_key(b)):
+            return False
+    return True
 
 
 def _spelling(old: list[str], new: list[str]) -> bool:
