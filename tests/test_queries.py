@@ -176,7 +176,10 @@ def test_blame_at_a_time_picks_the_version_current_then(story: Store) -> None:
 def test_fact_timeline_shows_a_count_across_versions(story: Store) -> None:
     timeline = queries.fact_timeline(story, URL)
     (count,) = [f for f in timeline.facts if f.label == "Killed"]
-    assert [(p.version, p.value) for p in count.points] == [(1, "At least 32 people"), (2, "At least 60 people")]
+    assert [(p.version, p.value) for p in count.points] == [
+        (1, "At least 32 people"),
+        (2, "At least 60 people"),
+    ]
 
 
 def test_fact_timeline_lists_versions_without_facts(store: Store, tmp_path: Path) -> None:
