@@ -120,23 +120,36 @@ def _unnamed_measure_change(
 
 
 def _vague_count(key: str, a: _Side) -> Fact | None:
-    """An order of magnitude A gave for the count ("killed hundreds of people").
+    """A count A gave without a figure ("killed hundreds of people", "wounding a number of
+    people", "multiple people were hurt"), read next to a word of the same count class.
 
     Read from the text, not the parse: excerpts glue words across broken lines
     ("andkilled hundreds"), which the parser cannot read as a verb.
     """
-    thing = _stem(key.split("/")[0])
-    if len(thing) < 4:
+    thing = key.split("/")[0]
+    if len(_stem(thing)) < 4:
         return None
     for sentence in a.sentences:
-        words = [w.strip(".,;:\"'“”()").lower() for w in sentence.text.split()]
-        for n, word in enumerate(words):
-            if word not in lx.VAGUE_NUMBERS or word in lx.VAGUE_QUANTIFIERS:
-                continue
-            near = words[max(0, n - lx.VAGUE_WINDOW) : n + lx.VAGUE_WINDOW + 1]
-            if any(thing in entity_key(w) for w in near if w != word):
-                return Fact(kind="quantity", sentence=sentence.index, number=word, text=word)
+        folded = " ".join(w.strip(".,;:\"'“”()").lower() for w in sentence.text.split())
+        for match in lx.VAGUE_COUNT.finditer(folded):
+            near = folded[: match.start()].split()[-lx.VAGUE_WINDOW :]
+            near += folded[match.end() :].split()[: lx.VAGUE_WINDOW + 1]
+            if any(_counts(word, thing) for word in near):
+                phrase = match.group(0)
+                following = folded[match.end() :].split()[:1]
+                if following and following[0] not in lx.STOP_LEMMAS and following[0].isalpha():
+                    phrase = f"{phrase} {following[0]}"  # "a number of people"
+                return Fact(kind="quantity", sentence=sentence.index, number=phrase, text=phrase)
     return None
+
+
+def _counts(word: str, thing: str) -> bool:
+    """ "wounding" counts the injured; "killings" the killed; "injured" itself."""
+    if _stem(thing) in entity_key(word):
+        return True
+    return any(
+        word.startswith(_stem(root)) and label == thing for root, label in lx.COUNT_CLASSES.items()
+    )
 
 
 def _measured_distances(a: _Side, b: _Side) -> list[_Candidate]:
