@@ -27,7 +27,7 @@ from tracker.facts.events import (
     _scope_changes,
     _status_changes,
 )
-from tracker.facts.hunks import Hunk, describe, hunks, number_phrase
+from tracker.facts.hunks import Hunk, describe, hunks, number_phrase, respelled
 from tracker.facts.model import Fact
 from tracker.facts.normalize import parse_number, stems
 from tracker.facts.novelty import _SENTENCE_SLOTS, _additions, _answers, _removals
@@ -295,6 +295,10 @@ def _hunk_candidate(
         fixed = "minor"
     if hunk.negation_flipped:
         change = replace(change, change="contradicted")
+        fixed = "fact"
+    elif fixed is None and respelled(hunk.removed, hunk.added):
+        # a name corrected is listed wherever it stands: the earlier spelling was wrong
+        change = replace(change, reason="a name respelled: a correction")
         fixed = "fact"
     return salience.Scored(change, features, fixed)
 
