@@ -125,6 +125,7 @@ def parse_html(html: str, *, url: str | None = None, name: str = "input") -> Art
 
 def parse_text(text: str, *, name: str = "input") -> Article:
     """Split a plain-text article into paragraphs and lift off its headline and byline."""
+    text = _MARKUP.sub("", text)
     paragraphs = list(_clean_paragraphs(_paragraph_blocks(text)))
     if not paragraphs:
         raise InputError(f"{name}: no article text found")
@@ -164,4 +165,14 @@ def _clean_paragraphs(raw: list[str]) -> tuple[str, ...]:
 
 def _looks_like_title(paragraph: str) -> bool:
     words = paragraph.split()
+    if _SENTENCE_INSIDE.search(paragraph):
+        return False  # a sentence ends inside it: a lede with a stray line glued on
     return 0 < len(words) <= MAX_TITLE_WORDS and paragraph[-1] not in _TERMINAL
+
+
+_SENTENCE_INSIDE = re.compile(r"[a-z]{2,}[.!?][\"”’']?\s+[A-Z<(\[]")
+# Markup a text file can carry (a page saved as text, a pasted embed): never story text.
+_MARKUP = re.compile(
+    r"<(script|style|noscript)\b[^>]*>.*?</\1\s*>|</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>",
+    re.S | re.I,
+)
