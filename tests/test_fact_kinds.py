@@ -88,11 +88,6 @@ def test_vague_count_becoming_a_number() -> None:
     assert_fact_change(diff, "multiple people", "seven people", {"quantity"})
 
 
-@pytest.mark.xfail(
-    reason="quantity before/after carry the lemma 'ton' ('about 2,000 ton'), not the text's "
-    "'2,000 tons', and drop the counted noun 'of corn'",
-    strict=True,
-)
 def test_quantity_keeps_its_unit_and_counted_noun() -> None:
     diff = story_edit("about 2,000 tons of corn", "about 3,500 tons of corn")
     assert_fact_change(diff, "2,000 tons", "3,500 tons", {"quantity"})

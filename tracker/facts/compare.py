@@ -230,7 +230,9 @@ def _with_evidence(candidate: _Candidate) -> FactChange:
 
 
 def _figure(value: str | None, sentence: str | None) -> str | None:
-    if not value or not sentence or parse_number(value) is None:
+    if not value or not sentence:
+        return value
+    if parse_number(value) is None and not any(c.isdigit() for c in value):
         return value
     return number_phrase(sentence, value)
 

@@ -419,10 +419,12 @@ def number_phrase(sentence: str, value: str) -> str:
     target = value.split()
     for i in range(len(words) - len(target) + 1):
         window = [w.strip(".,;:()\"'“”") for w in words[i : i + len(target)]]
-        if window != target:
+        if not all(_same_word(w, t) for w, t in zip(window, target, strict=True)):
             continue
         start = i
-        while start > max(0, i - 2) and words[start - 1][-1:] not in CLAUSE_MARKS | {"."}:
+        stops = CLAUSE_MARKS | {"."}
+        bare = target[0][:1].isdigit()  # no modifier given: take the one before the figure
+        while bare and start > max(0, i - 2) and words[start - 1][-1:] not in stops:
             start -= 1
         end = i + len(target)
         while end < min(len(words), i + len(target) + 3):
@@ -433,6 +435,13 @@ def number_phrase(sentence: str, value: str) -> str:
                 break
         return " ".join(words[start:end]).strip(" ,;:.—–-")
     return value
+
+
+def _same_word(word: str, target: str) -> bool:
+    """ "tons" for the lemma "ton": a figure's unit as the text writes it."""
+    if word == target:
+        return True
+    return target.isalpha() and len(target) >= 2 and word.lower().startswith(target.lower())
 
 
 def describe(hunk: Hunk) -> str:
