@@ -159,15 +159,7 @@ def check_noise_changes_no_other_fact(
     "noise_kind",
     [
         "ad line",
-        pytest.param(
-            "photo caption",
-            marks=pytest.mark.xfail(
-                reason="the caption and its '(AP Photo/…)' credit are aligned as added story "
-                "sentences; they shift positions, and the river-crest fact (24 -> 26 feet) "
-                "drops from salience 0.28 to 0.21, below the threshold, into other_changes",
-                strict=True,
-            ),
-        ),
+        "photo caption",
         "script",
         "unrelated sentence",
     ],

@@ -39,6 +39,17 @@ _BYLINE = re.compile(
     r"|(?:the\s+)?associated\s+press|(?:[A-Z][\w.'-]+\s){0,3}staff)$",
     re.I,
 )
+# Page furniture glued between two sentences of a paragraph: an ad label, a "continue
+# reading" prompt, a line of a script's code. Removed only where it stands between
+# sentence ends, so a sentence that merely mentions "advertisement" keeps it.
+_INLINE_FURNITURE = re.compile(
+    r"(?:(?<=[.!?\"”’])|^)\s+(?:"
+    r"(?:skip )?advertisement|story continues below(?: advertisement)?|continue reading|"
+    r"sponsored(?: content)?|scroll to continue|"
+    r"(?:window|document|var|let|const)\b(?:[^.!?]|\.(?=\S))*?[=(](?:[^.!?]|\.(?=\S))*?;"
+    r")(?=\s+(?:[A-Z“\"(]|$)|\s*$)",
+    re.I,
+)
 _CREDIT = re.compile(r"^[A-Z][\w.' -]{1,60}\s/\s[A-Z][\w&' -]{1,40}$")  # "Jane Doe / AP"
 _TERMINAL = ".!?\"'”’)…:"
 MAX_TITLE_WORDS = 25
@@ -159,7 +170,7 @@ def _hard_wrapped(lines: list[str]) -> bool:
 
 
 def _clean_paragraphs(raw: list[str]) -> tuple[str, ...]:
-    cleaned = (normalise(p) for p in raw)
+    cleaned = (normalise(_INLINE_FURNITURE.sub(" ", f" {normalise(p)} ")) for p in raw)
     return tuple(p for p in cleaned if p and not _RULE.match(p) and not _CREDIT.match(p))
 
 
