@@ -65,8 +65,18 @@ def past_tense(verb: str | None) -> str:
     if verb == "according to":
         return "says"
     head, _, particle = verb.partition(" ")
-    past = lx.IRREGULAR_PAST.get(head, head + ("d" if head.endswith("e") else "ed"))
+    past = lx.IRREGULAR_PAST.get(head) or _regular_past(head)
     return f"{past} {particle}".strip()
+
+
+def _regular_past(verb: str) -> str:
+    """ "carry" → "carried", "stop" → "stopped", "confirm" → "confirmed"."""
+    if verb.endswith("e"):
+        return verb + "d"
+    if len(verb) > 2 and verb.endswith("y") and verb[-2] not in "aeiou":
+        return verb[:-1] + "ied"
+    short_cvc = len(verb) <= 4 and re.fullmatch(r"[^aeiou]*[aeiou][bdgklmnprt]", verb)
+    return verb + (verb[-1] if short_cvc else "") + "ed"
 
 
 def said_suffix(fact: Fact) -> str:
