@@ -17,9 +17,12 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tracker.annotate import annotate
 from tracker.errors import InputError
 from tracker.extract import read_article
-from tracker.model import Diff, FactChange, SentenceOp
+from tracker.metadata import article_meta, meta_changes
+from tracker.model import Diff, FactChange, MetaChange, Note, SentenceOp
+from tracker.notes import arrived, find_notes, split_notes
 from tracker.selectors import parse_time, pick_version, version_or_at
 from tracker.store import Store, VersionInfo
 from tracker.store.search import PhraseMatch, find_phrase, story_versions
@@ -45,6 +48,10 @@ class LabelledDiff:
     a_sections: tuple[str, ...]
     b_sections: tuple[str, ...]
     within_version: bool = False
+    # The stored story and versions a diff of stored versions names (for the HTML page).
+    story: str | None = None
+    a_info: VersionInfo | None = None
+    b_info: VersionInfo | None = None
 
 
 def diff_versions(
@@ -66,7 +73,16 @@ def diff_versions(
     a_number, b_number = pick_pair(versions, url, a, b, at=at)
     left = semdiff.stored_side(store, url, a_number)
     right = semdiff.stored_side(store, url, b_number)
-    return _labelled(semdiff.diff(left, right), left, right)
+    info = {v.number: v for v in versions}
+    a_info, b_info = info[a_number], info[b_number]
+    diff = annotate(
+        semdiff.diff(left, right),
+        a_info.meta,
+        b_info.meta,
+        a_info.notes if a_info.notes is not None else split_notes(left.split),
+        b_info.notes if b_info.notes is not None else split_notes(right.split),
+    )
+    return _labelled(diff, left, right, story=url, a_info=a_info, b_info=b_info)
 
 
 def pick_pair(
@@ -122,9 +138,17 @@ def diff_files(path_a: str | Path, path_b: str | Path) -> LabelledDiff:
     """Two local HTML or text files; nothing is stored."""
     from tracker import semdiff
 
-    left = semdiff.prepare(read_article(path_a), str(path_a))
-    right = semdiff.prepare(read_article(path_b), str(path_b))
-    return _labelled(semdiff.diff(left, right), left, right)
+    article_a, article_b = read_article(path_a), read_article(path_b)
+    left = semdiff.prepare(article_a, str(path_a))
+    right = semdiff.prepare(article_b, str(path_b))
+    diff = annotate(
+        semdiff.diff(left, right),
+        article_meta(article_a),
+        article_meta(article_b),
+        split_notes(left.split),
+        split_notes(right.split),
+    )
+    return _labelled(diff, left, right)
 
 
 def diff_file_sections(path: str | Path) -> LabelledDiff:
@@ -134,11 +158,22 @@ def diff_file_sections(path: str | Path) -> LabelledDiff:
     return _sections_diff(semdiff.prepare(read_article(path), str(path)))
 
 
-def _labelled(diff: Diff, a: semdiff.Side, b: semdiff.Side) -> LabelledDiff:
+def _labelled(
+    diff: Diff,
+    a: semdiff.Side,
+    b: semdiff.Side,
+    *,
+    story: str | None = None,
+    a_info: VersionInfo | None = None,
+    b_info: VersionInfo | None = None,
+) -> LabelledDiff:
     return LabelledDiff(
         diff,
         tuple(s.section for s in a.sentences),
         tuple(s.section for s in b.sentences),
+        story=story,
+        a_info=a_info,
+        b_info=b_info,
     )
 
 
@@ -260,6 +295,9 @@ class VersionSummary:
     events: tuple[str, ...] = ()
     facts_pending: bool = False
     first_change: str | None = None  # the first new or edited sentence, in reading order
+    metadata: tuple[MetaChange, ...] = ()  # headline and metadata changes, headline first
+    notes: tuple[Note, ...] = ()  # correction / editor's notes that arrived in this version
+    stealth_edit: bool = False  # fact changes with no such note
 
 
 def history(store: Store, url: str, *, since: str | None = None) -> list[VersionSummary]:
@@ -281,15 +319,30 @@ def _summary(rows: StoryRows, k: int) -> VersionSummary:
     before = rows.versions[k - 1]
     ops = align_ids(before.sentence_ids, version.sentence_ids, rows.texts)
     changes = _fact_changes(rows, k - 1, k)
-    headline = changes[0].summary if changes else None
+    listed = [c for c in changes or [] if c.significance == "fact"]
+    new_notes = arrived(_notes(rows, k - 1), _notes(rows, k))
     return VersionSummary(
         info=version.info,
         changes=count_changes(ops),
-        headline=headline,
+        headline=listed[0].summary if listed else None,
         events=_structural_events(before.info, version.info),
         facts_pending=changes is None,
         first_change=_first_change(rows, k, ops),
+        metadata=meta_changes(before.info.meta, version.info.meta),
+        notes=new_notes,
+        stealth_edit=bool(listed) and not new_notes,
     )
+
+
+def _notes(rows: StoryRows, k: int) -> tuple[Note, ...]:
+    """A version's notes: stored at ingest, or found in its text (versions before 0003)."""
+    version = rows.versions[k]
+    if version.info.notes is not None:
+        return version.info.notes
+    paragraphs: dict[int, list[str]] = {}
+    for sentence in rows.sentences(k):
+        paragraphs.setdefault(sentence.paragraph, []).append(sentence.text)
+    return find_notes(" ".join(p) for p in paragraphs.values())
 
 
 def _first_change(rows: StoryRows, k: int, ops: Sequence[SentenceOp]) -> str | None:

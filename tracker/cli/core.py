@@ -9,7 +9,17 @@ import typer
 
 from tracker import queries
 from tracker.cli import app
-from tracker.cli.options import At, Db, Json, NoColor, Version, console, open_store, print_json
+from tracker.cli.options import (
+    At,
+    Db,
+    Json,
+    NoColor,
+    Version,
+    Width,
+    console,
+    open_store,
+    print_json,
+)
 from tracker.errors import InputError
 from tracker.extract import read_article
 from tracker.ingest import check_story_url, ingest_file
@@ -44,24 +54,27 @@ def split(
     file: Annotated[Path, typer.Argument(help="A local HTML page or plain-text article.")],
     json: Json = False,
     no_color: NoColor = False,
+    width: Width = None,
 ) -> None:
     """Show the breaking-update and earlier-story sections of a local file."""
     result = split_article(read_article(file))
     if json:
         print_json(jsondoc.dumps(jsondoc.split_document(result)))
     else:
-        terminal.render_split(console(no_color), result)
+        terminal.render_split(console(no_color, width), result)
 
 
 @app.command("list")
-def list_stories(db: Db = None, json: Json = False, no_color: NoColor = False) -> None:
+def list_stories(
+    db: Db = None, json: Json = False, no_color: NoColor = False, width: Width = None
+) -> None:
     """The tracked stories: status, versions, last and next check."""
     with open_store(db) as store:
         stories = store.list_stories()
     if json:
         print_json(jsondoc.dumps(jsondoc.list_document(stories)))
     else:
-        terminal.render_list(console(no_color), stories)
+        terminal.render_list(console(no_color, width), stories)
 
 
 @app.command()
@@ -73,6 +86,7 @@ def history(
     db: Db = None,
     json: Json = False,
     no_color: NoColor = False,
+    width: Width = None,
 ) -> None:
     """The versions of a story: time, words, sentences changed and the headline fact change."""
     with open_store(db) as store:
@@ -80,7 +94,7 @@ def history(
     if json:
         print_json(jsondoc.dumps(jsondoc.history_summary_document(url, summaries)))
     else:
-        terminal.render_history(console(no_color), url, summaries)
+        terminal.render_history(console(no_color, width), url, summaries)
 
 
 @app.command()
@@ -92,6 +106,7 @@ def show(
     db: Db = None,
     json: Json = False,
     no_color: NoColor = False,
+    width: Width = None,
 ) -> None:
     """One version's text (default: the latest)."""
     if section not in (None, "update", "earlier", "body"):
@@ -105,7 +120,7 @@ def show(
     if json:
         print_json(jsondoc.dumps(jsondoc.show_document(stored)))
     else:
-        terminal.render_version(console(no_color), stored, section)
+        terminal.render_version(console(no_color, width), stored, section)
 
 
 # "-1" names the latest version, so an unknown "-N" reaches ``targets`` and is checked there.
@@ -133,27 +148,37 @@ def diff(
         bool, typer.Option("--facts-only", help="Only the fact changes and events.")
     ] = False,
     html: Annotated[
-        Path | None, typer.Option("--html", help="Also write a self-contained HTML page here.")
+        Path | None,
+        typer.Option("--html", help="Write a self-contained HTML page here (instead of text)."),
     ] = None,
+    show_all: Annotated[
+        bool,
+        typer.Option("--all", help="Also the minor and house-style changes, marked as such."),
+    ] = False,
     db: Db = None,
     json: Json = False,
     no_color: NoColor = False,
+    width: Width = None,
 ) -> None:
-    """The semantic diff: how the facts changed, then the aligned sentences."""
+    """The semantic diff: headline and metadata, how the facts changed, then the sentences."""
     if context < 0:
         raise InputError(f"--context must be 0 or more, not {context}")
     result = _diff(targets, sections=sections, version=version, at=at, db=db)
     if html is not None:
-        htmldoc.write_diff(html, result, context=None if context == 0 else context)
+        htmldoc.write_diff(
+            html, result, context=None if context == 0 else context, show_all=show_all
+        )
+        typer.echo(f"wrote {html}", err=json)
     if json:
         print_json(jsondoc.dumps(jsondoc.labelled_diff_document(result)))
-    else:
+    elif html is None:
         terminal.render_diff(
-            console(no_color),
+            console(no_color, width),
             result,
             context=context,
             facts_only=facts_only,
             side_by_side=side_by_side,
+            show_all=show_all,
         )
 
 

@@ -8,20 +8,32 @@ import typer
 
 from tracker import queries
 from tracker.cli import app
-from tracker.cli.options import At, Db, Json, NoColor, Version, console, open_store, print_json
+from tracker.cli.options import (
+    At,
+    Db,
+    Json,
+    NoColor,
+    Version,
+    Width,
+    console,
+    open_store,
+    print_json,
+)
 from tracker.render import json as jsondoc
 from tracker.render import terminal
 
 
 @app.command()
-def facts(url: str, db: Db = None, json: Json = False, no_color: NoColor = False) -> None:
+def facts(
+    url: str, db: Db = None, json: Json = False, no_color: NoColor = False, width: Width = None
+) -> None:
     """Each fact's value across the versions: "Killed: v1 32 · v3 60 · v5 236"."""
     with open_store(db) as store:
         timelines = queries.fact_timeline(store, url)
     if json:
         print_json(jsondoc.dumps(jsondoc.facts_document(timelines)))
     else:
-        terminal.render_facts(console(no_color), timelines)
+        terminal.render_facts(console(no_color, width), timelines)
 
 
 @app.command()
@@ -32,6 +44,7 @@ def blame(
     db: Db = None,
     json: Json = False,
     no_color: NoColor = False,
+    width: Width = None,
 ) -> None:
     """Each sentence of a version with the version that introduced it and last edited it."""
     with open_store(db) as store:
@@ -39,7 +52,7 @@ def blame(
     if json:
         print_json(jsondoc.dumps(jsondoc.blame_document(result)))
     else:
-        terminal.render_blame(console(no_color), result)
+        terminal.render_blame(console(no_color, width), result)
 
 
 @app.command()
@@ -49,6 +62,7 @@ def search(
     db: Db = None,
     json: Json = False,
     no_color: NoColor = False,
+    width: Width = None,
 ) -> None:
     """Where and when a phrase appeared in the stories, and when it disappeared."""
     with open_store(db) as store:
@@ -56,4 +70,4 @@ def search(
     if json:
         print_json(jsondoc.dumps(jsondoc.search_document(text, hits)))
     else:
-        terminal.render_search(console(no_color), text, hits)
+        terminal.render_search(console(no_color, width), text, hits)

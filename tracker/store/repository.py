@@ -10,7 +10,7 @@ import hashlib
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,7 +20,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from tracker.errors import InputError, NotFoundError
-from tracker.model import Article, Section, Sentence, Split
+from tracker.metadata import article_meta, meta_text
+from tracker.model import Article, Note, Section, Sentence, Split
+from tracker.notes import notes_from_json, notes_json, split_notes
 from tracker.store.database import open_database, translate_errors
 from tracker.store.schema import Check, SentenceText, Story, Version, VersionSentence
 
@@ -63,6 +65,10 @@ class VersionInfo:
     reverts_to: int | None
     title: str | None
     has_facts: bool
+    # Headline and metadata fields (tracker.metadata.FIELDS keys; only those it has).
+    meta: dict[str, str] = field(default_factory=dict)
+    # Correction / editor's notes found at ingest; None on versions stored before 0003.
+    notes: tuple[Note, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -87,7 +93,17 @@ class SaveResult:
 
 
 def canonical_text(article: Article, split: Split) -> str:
-    """The text whose hash decides whether a version is new: headline, marker and sections."""
+    """The text whose hash decides whether a version is new: headline, marker, sections, and
+    the headline furniture (subheadline, byline, dateline, the page's other headlines).
+
+    Times are not in it: a page that stamps every fetch with a new time has not changed.
+    """
+    extra = meta_text({k: v for k, v in article_meta(article).items() if k != "headline"})
+    return _legacy_text(article, split) + (f"\n\n[meta]\n{extra}" if extra else "")
+
+
+def _legacy_text(article: Article, split: Split) -> str:
+    """The canonical text of versions stored before revision 0003 (no metadata in it)."""
     parts = [article.title or "", split.marker or ""]
     parts += [f"[{s.kind}]\n{s.text}" for s in split.sections]
     return "\n\n".join(parts)
@@ -164,7 +180,14 @@ class Store:
             latest = session.scalar(
                 select(Version).where(Version.story_id == story.id).order_by(Version.number.desc())
             )
-            if latest is not None and latest.text_hash == digest:
+            if latest is not None and (
+                latest.text_hash == digest
+                # stored before 0003: the same text is unchanged, whatever metadata it had
+                or (
+                    latest.meta is None
+                    and latest.text_hash == text_hash(_legacy_text(article, split))
+                )
+            ):
                 return SaveResult(url=url, stored=False, number=latest.number)
             fetched_at = fetched_at or utcnow()
             if latest is not None and fetched_at < latest.fetched_at:
@@ -193,6 +216,8 @@ class Store:
                 reverts_to=reverts_to,
                 raw_html=zlib.compress(raw_html, 6) if raw_html else None,
                 facts=facts,
+                meta=article_meta(article),
+                notes=notes_json(split_notes(split)),
             )
             session.add(version)
             session.flush()
@@ -405,7 +430,17 @@ def _version_info(v: Version) -> VersionInfo:
         reverts_to=v.reverts_to,
         title=v.title,
         has_facts=v.facts is not None,
+        meta=_meta(v),
+        notes=notes_from_json(v.notes) if v.notes is not None else None,
     )
+
+
+def _meta(v: Version) -> dict[str, str]:
+    """The stored metadata, or what a version stored before 0003 kept in its columns."""
+    if v.meta is not None:
+        return dict(v.meta)
+    legacy = {"headline": v.title, "byline": v.byline, "published": v.published}
+    return {k: value for k, value in legacy.items() if value}
 
 
 def _stored_version(url: str, v: Version) -> StoredVersion:
