@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -25,7 +25,7 @@ from tracker.model import Diff, FactChange, MetaChange, Note, SentenceOp
 from tracker.notes import arrived, find_notes, split_notes
 from tracker.selectors import parse_time, pick_version, version_or_at
 from tracker.store import Store, VersionInfo
-from tracker.store.search import PhraseMatch, find_phrase, story_versions
+from tracker.store.search import PhraseMatch, find_in_headlines, find_phrase, story_versions
 from tracker.store.timeline import StoryRows, load_story, load_texts
 
 # The diff pipeline (semdiff, align: numpy, rapidfuzz, syntok) is imported by the functions
@@ -553,6 +553,7 @@ class SearchHit:
     story: str
     spans: tuple[Span, ...]
     sentence: str  # the first sentence found saying it
+    where: str = "text"  # "text" (the story's sentences) or "headline" (headline fields)
 
     @property
     def appeared(self) -> Span:
@@ -570,11 +571,16 @@ def search(store: Store, text: str, *, story: str | None = None) -> list[SearchH
         raise InputError("empty search: give a word or phrase to look for")
     if story is not None:
         store.history(story)  # an unknown story is an error, not "no results"
-    by_story: dict[str, list[PhraseMatch]] = {}
+    by_story: dict[tuple[str, str], list[PhraseMatch]] = {}
     for match in find_phrase(store, phrase, story=story):
-        by_story.setdefault(match.story, []).append(match)
-    versions = story_versions(store, by_story)
-    hits = [_hit(url, versions[url], found) for url, found in by_story.items()]
+        by_story.setdefault((match.story, "text"), []).append(match)
+    for match in find_in_headlines(store, phrase, story=story):
+        by_story.setdefault((match.story, "headline"), []).append(match)
+    versions = story_versions(store, {url for url, _ in by_story})
+    hits = [
+        replace(_hit(url, versions[url], found), where=where)
+        for (url, where), found in by_story.items()
+    ]
     return sorted(hits, key=lambda h: (h.appeared.first_at, h.story))
 
 

@@ -22,12 +22,13 @@ from tracker.cli.options import (
 )
 from tracker.errors import InputError
 from tracker.extract import read_article
-from tracker.ingest import check_story_url, ingest_file
+from tracker.ingest import ingest_file
 from tracker.render import html as htmldoc
 from tracker.render import json as jsondoc
 from tracker.render import terminal
 from tracker.sections import split_article
 from tracker.selectors import parse_time, pick_version, version_or_at
+from tracker.urls import looks_like_url
 
 
 @app.command()
@@ -41,6 +42,7 @@ def ingest(
     when = parse_time(at) if at else None
     with open_store(db) as store:
         result = ingest_file(store, url, file, at=when)
+    url = result.url
     if not result.stored:
         typer.echo(f"{url}: unchanged (same text as v{result.number}); nothing stored")
     elif result.reverts_to:
@@ -90,6 +92,7 @@ def history(
 ) -> None:
     """The versions of a story: time, words, sentences changed and the headline fact change."""
     with open_store(db) as store:
+        url = store.resolve(url)
         summaries = queries.history(store, url, since=since)
     if json:
         print_json(jsondoc.dumps(jsondoc.history_summary_document(url, summaries)))
@@ -113,6 +116,7 @@ def show(
         raise InputError(f"--section must be update, earlier or body, not {section!r}")
     spec = version_or_at(version, at)
     with open_store(db) as store:
+        url = store.resolve(url)
         number = pick_version(spec, store.history(url), url) if spec else None
         stored = store.version(url, number)
     if section and section not in stored.split.kinds:
@@ -182,6 +186,17 @@ def diff(
         )
 
 
+def _names_a_story(targets: list[str]) -> bool:
+    """A URL, or a label / id / URL part that is not a local file (FILE_A FILE_B, FILE)."""
+    first = targets[0]
+    if looks_like_url(first):
+        return True
+    return not any(Path(t).exists() or Path(t).suffix in FILE_SUFFIXES for t in targets)
+
+
+FILE_SUFFIXES = {".txt", ".html", ".htm", ".xhtml", ".text", ".md"}
+
+
 def _diff(
     targets: list[str], *, sections: bool, version: str | None, at: str | None, db: str | None
 ) -> queries.LabelledDiff:
@@ -189,9 +204,9 @@ def _diff(
         if target.startswith("-") and not target[1:].isdigit():
             raise InputError(f"no such option: {target}")
     first = targets[0]
-    if first.startswith(("http://", "https://")):
-        check_story_url(first)
+    if _names_a_story(targets):
         with open_store(db) as store:
+            first = store.resolve(first)
             if sections:
                 if len(targets) > 1:
                     raise InputError("with --sections give one URL and --version N (or --at)")

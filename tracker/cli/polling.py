@@ -63,7 +63,7 @@ def add(
     from tracker.scheduler import parse_duration
     from tracker.store.polling import add_story
 
-    check_story_url(url)
+    url = check_story_url(url)
     seconds = round(parse_duration(every)) if every else None
     try:
         check_url_allowed(url, allow_private=allow_private)
@@ -88,6 +88,7 @@ def remove(
     from tracker.store.polling import remove_story
 
     with open_store(db) as store:
+        url = store.resolve(url)
         remove_story(store, url, purge=purge)
     typer.echo(f"{url}: {'deleted with its history' if purge else 'no longer tracked'}")
 
@@ -110,6 +111,7 @@ def poll(
     out = console(no_color)
     err = Console(stderr=True, no_color=out.no_color, highlight=False)
     with open_store(db) as store:
+        urls = [store.resolve(u) for u in urls] if urls else urls
         total = len(urls) if urls else count_due(store)
         lines: list[str] = []
         with _progress(err, total) as advance:

@@ -29,7 +29,7 @@ def facts(
 ) -> None:
     """Each fact's value across the versions: "Killed: v1 32 · v3 60 · v5 236"."""
     with open_store(db) as store:
-        timelines = queries.fact_timeline(store, url)
+        timelines = queries.fact_timeline(store, store.resolve(url))
     if json:
         print_json(jsondoc.dumps(jsondoc.facts_document(timelines)))
     else:
@@ -48,7 +48,7 @@ def blame(
 ) -> None:
     """Each sentence of a version with the version that introduced it and last edited it."""
     with open_store(db) as store:
-        result = queries.blame(store, url, version, at=at)
+        result = queries.blame(store, store.resolve(url), version, at=at)
     if json:
         print_json(jsondoc.dumps(jsondoc.blame_document(result)))
     else:
@@ -66,7 +66,7 @@ def search(
 ) -> None:
     """Where and when a phrase appeared in the stories, and when it disappeared."""
     with open_store(db) as store:
-        hits = queries.search(store, text, story=story)
+        hits = queries.search(store, text, story=store.resolve(story) if story else None)
     if json:
         print_json(jsondoc.dumps(jsondoc.search_document(text, hits)))
     else:

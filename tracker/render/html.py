@@ -100,6 +100,9 @@ def _story_heading(view: LabelledDiff) -> tuple[str, str]:
         parts.append(f'<a href="{escape(view.story)}">{escape(view.story)}</a>')
         if outlet:
             parts.append(f"outlet: {escape(outlet)}")
+    for name in ("published", "updated"):
+        if meta.get(name):
+            parts.append(f"{name} {escape(human_time(meta[name]))}")
     if diff.a.fetched_at or diff.b.fetched_at:
         parts.append(
             f"{escape(diff.a.label)} {escape(human_time(diff.a.fetched_at))} → "

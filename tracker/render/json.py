@@ -82,6 +82,7 @@ def list_document(stories: list[StoryInfo]) -> dict[str, Any]:
     return {
         "stories": [
             {
+                "id": s.id,
                 "url": s.url,
                 "label": s.label,
                 "versions": s.versions,
@@ -184,6 +185,7 @@ def search_document(phrase: str, hits: list[SearchHit]) -> dict[str, Any]:
                 ),
                 "spans": [{"first": s.first, "last": s.last, "gone": s.gone} for s in h.spans],
                 "sentence": h.sentence,
+                "where": h.where,
             }
             for h in hits
         ],

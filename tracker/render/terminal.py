@@ -24,7 +24,6 @@ from tracker.queries import (
     SearchHit,
     VersionSummary,
 )
-from tracker.render.json import iso
 from tracker.render.layout import SECTION_TITLES, Row, counts, diff_rows
 from tracker.store import StoredVersion, StoryInfo
 
@@ -432,7 +431,10 @@ def render_search(console: Console, phrase: str, hits: list[SearchHit]) -> None:
         console.print(f"No version of any story says {phrase!r}.")
         return
     for hit in hits:
-        console.print(Text(hit.story, style="bold"))
+        title = Text(hit.story, style="bold")
+        if hit.where != "text":
+            title.append(f" ({hit.where})", style="dim")
+        console.print(title)
         for span in hit.spans:
             line = Text("  appeared ", style="dim")
             line.append(f"v{span.first} {short_time(span.first_at)}", style="green")
@@ -462,27 +464,46 @@ def render_split(console: Console, split: Split) -> None:
 
 
 def render_list(console: Console, stories: list[StoryInfo]) -> None:
+    """One row per story: its id (commands take it instead of the URL), its label and URL
+    (folded, never cut), versions, status and checks in minutes, not ISO microseconds."""
     if not stories:
         console.print("No stories yet. Track one with: tracker add URL")
         return
-    table = Table()
-    for column in ("story", "status", "versions", "last check", "next check", "last error"):
-        table.add_column(column)
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    table.add_column("id", justify="right", no_wrap=True)
+    table.add_column("story", ratio=3, overflow="fold")
+    table.add_column("versions", justify="right", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    table.add_column("last check (UTC)", ratio=1, overflow="fold")
+    table.add_column("next check", ratio=1, overflow="fold")
+    errors = any(s.last_error for s in stories)
+    if errors:
+        table.add_column("last error", ratio=2, overflow="fold")
     for s in stories:
-        table.add_row(
-            s.label or s.url,
-            s.status,
+        name = Text(s.label + "\n", style="bold") if s.label else Text()
+        name.append(_short_url(s.url), style="" if not s.label else "dim")
+        row = [
+            str(s.id),
+            name,
             str(s.versions),
-            iso(s.last_checked_at) or "—",
-            iso(s.next_check_at) or "—",
-            s.last_error or "",
-        )
+            s.status,
+            short_time(s.last_checked_at),
+            short_time(s.next_check_at),
+        ]
+        table.add_row(*row, *([s.last_error or ""] if errors else []))
     console.print(table)
+
+
+def _short_url(url: str) -> str:
+    """The URL without its scheme (the part that tells stories apart)."""
+    return url.split("://", 1)[-1]
 
 
 def render_version(console: Console, version: StoredVersion, section: str | None) -> None:
     info = version.info
-    console.print(Text(f"{version.url} v{info.number} ({iso(info.fetched_at)})", style="bold"))
+    console.print(
+        Text(f"{version.url} v{info.number} ({short_time(info.fetched_at)} UTC)", style="bold")
+    )
     if info.title:
         console.print(Text(info.title, style="bold"))
     sections = [s for s in version.split.sections if section is None or s.kind == section]

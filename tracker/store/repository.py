@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -25,6 +26,7 @@ from tracker.model import Article, Note, Section, Sentence, Split
 from tracker.notes import notes_from_json, notes_json, split_notes
 from tracker.store.database import open_database, translate_errors
 from tracker.store.schema import Check, SentenceText, Story, Version, VersionSentence
+from tracker.urls import looks_like_url, normalise_story_url, url_part
 
 # Values per IN (…) list or multi-row INSERT: far below every backend's parameter limit.
 CHUNK = 500
@@ -51,6 +53,7 @@ class StoryInfo:
     next_check_at: datetime | None
     last_error: str | None
     every_seconds: int | None
+    id: int = 0  # what `tracker list` shows, and what commands take instead of the URL
 
 
 @dataclass(frozen=True)
@@ -99,10 +102,10 @@ def canonical_text(article: Article, split: Split) -> str:
     Times are not in it: a page that stamps every fetch with a new time has not changed.
     """
     extra = meta_text({k: v for k, v in article_meta(article).items() if k != "headline"})
-    return _legacy_text(article, split) + (f"\n\n[meta]\n{extra}" if extra else "")
+    return legacy_canonical_text(article, split) + (f"\n\n[meta]\n{extra}" if extra else "")
 
 
-def _legacy_text(article: Article, split: Split) -> str:
+def legacy_canonical_text(article: Article, split: Split) -> str:
     """The canonical text of versions stored before revision 0003 (no metadata in it)."""
     parts = [article.title or "", split.marker or ""]
     parts += [f"[{s.kind}]\n{s.text}" for s in split.sections]
@@ -134,10 +137,20 @@ class Store:
     # -- stories ---------------------------------------------------------------
 
     def story(self, session: Session, url: str) -> Story:
+        """The story ``url`` names: its URL (normalised or not), label, id or unique URL part."""
         story = session.scalar(select(Story).where(Story.url == url))
-        if story is None:
-            raise NotFoundError(f"unknown story: {url}")
-        return story
+        return story if story is not None else _find_story(session, url)
+
+    def resolve(self, ref: str, *, new: bool = False) -> str:
+        """The stored URL of the story ``ref`` names (see :meth:`story`). With ``new``, a URL
+        that names no story yet is returned normalised (for ``add`` and ``ingest``)."""
+        with self.session() as session:
+            try:
+                return self.story(session, ref).url
+            except NotFoundError:
+                if new:
+                    return normalise_story_url(ref)  # or InputError: not a story URL
+                raise
 
     def ensure_story(self, session: Session, url: str, **fields: Any) -> Story:
         story = session.scalar(select(Story).where(Story.url == url))
@@ -185,7 +198,7 @@ class Store:
                 # stored before 0003: the same text is unchanged, whatever metadata it had
                 or (
                     latest.meta is None
-                    and latest.text_hash == text_hash(_legacy_text(article, split))
+                    and latest.text_hash == text_hash(legacy_canonical_text(article, split))
                 )
             ):
                 return SaveResult(url=url, stored=False, number=latest.number)
@@ -369,6 +382,51 @@ class Store:
             session.delete(story)
 
 
+def _find_story(session: Session, ref: str) -> Story:
+    """A story by normalised URL, numeric id, label, or a part of its URL only it has."""
+    text = ref.strip()
+    if looks_like_url(text):
+        normal = normalise_story_url(text)
+        found = session.scalar(select(Story).where(Story.url == normal))
+        if found is not None:
+            return found
+        # stories stored before URLs were normalised
+        for story in session.scalars(
+            select(Story).where(Story.url.ilike(f"%{urlsplit(normal).path}%"))
+        ):
+            if normalise_story_url(story.url) == normal:
+                return story
+        raise NotFoundError(f"unknown story: {ref}")
+    if text.isdigit():
+        found = session.get(Story, int(text))
+        if found is not None:
+            return found
+    by_label = list(session.scalars(select(Story).where(func.lower(Story.label) == text.lower())))
+    if len(by_label) == 1:
+        return by_label[0]
+    part = url_part(text)
+    matches = (
+        []
+        if not part
+        else [
+            s
+            for s in session.scalars(
+                select(Story).where(Story.url.ilike(f"%{part.split('?')[0]}%"))
+            )
+            if part in s.url.lower() or part in normalise_story_url(s.url).lower()
+        ]
+    )
+    if len(by_label) > 1 or len(matches) > 1:
+        names = ", ".join(sorted(s.url for s in (by_label if len(by_label) > 1 else matches))[:5])
+        raise InputError(
+            f"{ref!r} names more than one story ({names}); give more of the URL, or its id "
+            "(tracker list)"
+        )
+    if matches:
+        return matches[0]
+    raise NotFoundError(f"unknown story: {ref} (give its URL, label, id or a part of its URL)")
+
+
 def _sentence_ids(session: Session, texts: Sequence[str]) -> dict[str, int]:
     """Insert the sentences not yet stored (race-safe across workers) and map text → id."""
     by_hash = {text_hash(t): t for t in texts}
@@ -417,6 +475,7 @@ def _story_info(story: Story, versions: int) -> StoryInfo:
         next_check_at=story.next_check_at,
         last_error=story.last_error,
         every_seconds=story.every_seconds,
+        id=story.id,
     )
 
 
