@@ -35,7 +35,9 @@ from tracker.urls import looks_like_url
 def ingest(
     url: Annotated[str, typer.Argument(help="The story's URL (what the version is a version of).")],
     file: Annotated[Path, typer.Argument(help="A local HTML page or plain-text article.")],
-    at: Annotated[str | None, typer.Option(help="When this version was seen (ISO-8601).")] = None,
+    at: Annotated[
+        str | None, typer.Option(help="When this version was seen (2026-11-09 14:00, 2h ago).")
+    ] = None,
     db: Db = None,
 ) -> None:
     """Record a version of a story from a local HTML or text file."""
@@ -83,7 +85,10 @@ def list_stories(
 def history(
     url: str,
     since: Annotated[
-        str | None, typer.Option(help="Only versions at or after this time (ISO-8601).")
+        str | None,
+        typer.Option(
+            help="Only versions at or after this time (yesterday, 2h ago, 2026-11-09 14:00)."
+        ),
     ] = None,
     db: Db = None,
     json: Json = False,

@@ -29,10 +29,13 @@ NoColor = Annotated[
 # One version of a story (show, blame): by name or number, or the one current at a time.
 Version = Annotated[
     str | None,
-    typer.Option("--version", "-v", help="A number, -1 for the latest, or a time (ISO-8601)."),
+    typer.Option(
+        "--version", "-v", help="A number, -1 for the latest, or a time (2026-11-09 14:00, 2h ago)."
+    ),
 ]
 At = Annotated[
-    str | None, typer.Option("--at", help="The version current at this time (ISO-8601).")
+    str | None,
+    typer.Option("--at", help="The version current at this time (2026-11-09 14:00, 2h ago)."),
 ]
 Width = Annotated[
     int | None,

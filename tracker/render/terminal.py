@@ -474,8 +474,8 @@ def render_list(console: Console, stories: list[StoryInfo]) -> None:
     table.add_column("story", ratio=3, overflow="fold")
     table.add_column("versions", justify="right", no_wrap=True)
     table.add_column("status", no_wrap=True)
-    table.add_column("last check (UTC)", ratio=1, overflow="fold")
-    table.add_column("next check", ratio=1, overflow="fold")
+    table.add_column("checked (UTC)", no_wrap=True)
+    table.add_column("next", no_wrap=True)
     errors = any(s.last_error for s in stories)
     if errors:
         table.add_column("last error", ratio=2, overflow="fold")
@@ -487,11 +487,20 @@ def render_list(console: Console, stories: list[StoryInfo]) -> None:
             name,
             str(s.versions),
             s.status,
-            short_time(s.last_checked_at),
-            short_time(s.next_check_at),
+            _list_time(s.last_checked_at),
+            _list_time(s.next_check_at),
         ]
         table.add_row(*row, *([s.last_error or ""] if errors else []))
     console.print(table)
+
+
+def _list_time(value: datetime | None) -> str:
+    """"11-09 14:00" this year, "2025-11-09 14:00" before: the list stays narrow."""
+    if value is None:
+        return "—"
+    if value.year == datetime.now(value.tzinfo).year:
+        return value.strftime("%m-%d %H:%M")
+    return short_time(value)
 
 
 def _short_url(url: str) -> str:
