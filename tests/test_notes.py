@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import DEMO_V1, DEMO_V2
 from tests.test_cli_diff import run
 from tracker import queries
 from tracker.ingest import ingest_file
@@ -137,3 +138,14 @@ def test_two_local_files_get_the_note_event_too(capsys) -> None:
     document = json.loads(out)
     assert document["notes"][0]["kind"] == "correction"
     assert document["stealth_edit"] is False
+
+
+def test_a_breaking_update_under_its_marker_is_announced_not_a_stealth_edit(
+    store: Store,
+) -> None:
+    ingest_file(store, URL, DEMO_V1)
+    ingest_file(store, URL, DEMO_V2)
+    diff = queries.diff_versions(store, URL).diff
+    assert any(c.significance == "fact" for c in diff.facts)
+    assert not diff.stealth_edit
+    assert not queries.history(store, URL)[1].stealth_edit

@@ -6,7 +6,8 @@ changes a story. This stage adds to a :class:`~tracker.model.Diff`:
 
 - ``metadata``: the headline and metadata fields that changed (headline first);
 - ``notes``: correction and editor's notes that arrived in B, each also an event;
-- ``stealth_edit``: B changed facts (significance ``fact``) with no such note.
+- ``stealth_edit``: B changed facts (significance ``fact``) with no such note and no
+  new breaking update under its marker.
 """
 
 from __future__ import annotations
@@ -25,10 +26,16 @@ def annotate(
     b_meta: Mapping[str, str] | None,
     a_notes: Sequence[Note],
     b_notes: Sequence[Note],
+    *,
+    announced: bool = False,
 ) -> Diff:
-    """``diff`` with its metadata changes, arrived notes and stealth-edit flag filled in."""
+    """``diff`` with its metadata changes, arrived notes and stealth-edit flag filled in.
+
+    ``announced``: B's changes come under a new or revised breaking-update marker, so they
+    are no stealth edit (:func:`tracker.notes.announced_update`).
+    """
     new_notes = arrived(a_notes, b_notes)
-    stealth = is_stealth_edit(diff, new_notes)
+    stealth = is_stealth_edit(diff, new_notes, announced=announced)
     events = (
         *diff.events,
         *(note_event(n) for n in new_notes),

@@ -93,9 +93,19 @@ def _key(text: str) -> str:
     return " ".join(text.translate(_FOLD).lower().split())
 
 
-def is_stealth_edit(diff: Diff, new_notes: Sequence[Note]) -> bool:
-    """Fact changes (significance ``fact``) that arrive with no correction or editor's note."""
-    return any(c.significance == "fact" for c in diff.facts) and not new_notes
+def is_stealth_edit(diff: Diff, new_notes: Sequence[Note], *, announced: bool = False) -> bool:
+    """Fact changes (significance ``fact``) that arrive with no correction or editor's note.
+
+    ``announced``: B carries a breaking update that is new or revised under its marker
+    ("THIS IS A BREAKING NEWS UPDATE"), which tells readers the story changed.
+    """
+    return any(c.significance == "fact" for c in diff.facts) and not new_notes and not announced
+
+
+def announced_update(a: Split, b: Split) -> bool:
+    """B shows readers a breaking update, under its marker, that A did not have as it is."""
+    update = b.section("update")
+    return b.marker is not None and update is not None and update != a.section("update")
 
 
 def note_event(note: Note) -> str:

@@ -22,11 +22,11 @@ from tracker.errors import InputError
 from tracker.extract import read_article
 from tracker.metadata import article_meta, meta_changes
 from tracker.model import Diff, FactChange, MetaChange, Note, SentenceOp
-from tracker.notes import arrived, find_notes, split_notes
+from tracker.notes import announced_update, arrived, find_notes, split_notes
 from tracker.selectors import parse_time, pick_version, version_or_at
 from tracker.store import Store, VersionInfo
 from tracker.store.search import PhraseMatch, find_in_headlines, find_phrase, story_versions
-from tracker.store.timeline import StoryRows, load_story, load_texts
+from tracker.store.timeline import StoryRows, VersionRows, load_story, load_texts
 
 # The diff pipeline (semdiff, align: numpy, rapidfuzz, syntok) is imported by the functions
 # that diff, so the commands and renderers that only need this module's types start without it.
@@ -81,6 +81,7 @@ def diff_versions(
         b_info.meta,
         a_info.notes if a_info.notes is not None else split_notes(left.split),
         b_info.notes if b_info.notes is not None else split_notes(right.split),
+        announced=announced_update(left.split, right.split),
     )
     return _labelled(diff, left, right, story=url, a_info=a_info, b_info=b_info)
 
@@ -147,6 +148,7 @@ def diff_files(path_a: str | Path, path_b: str | Path) -> LabelledDiff:
         article_meta(article_b),
         split_notes(left.split),
         split_notes(right.split),
+        announced=announced_update(left.split, right.split),
     )
     return _labelled(diff, left, right)
 
@@ -330,8 +332,22 @@ def _summary(rows: StoryRows, k: int) -> VersionSummary:
         first_change=_first_change(rows, k, ops),
         metadata=meta_changes(before.info.meta, version.info.meta),
         notes=new_notes,
-        stealth_edit=bool(listed) and not new_notes,
+        stealth_edit=bool(listed) and not new_notes and not _announced(rows, k),
     )
+
+
+def _announced(rows: StoryRows, k: int) -> bool:
+    """Version ``k`` has a breaking update under its marker that differs from k-1's."""
+    before, after = rows.versions[k - 1], rows.versions[k]
+
+    def update(v: VersionRows) -> list[int]:
+        return [
+            sid
+            for sid, section in zip(v.sentence_ids, v.sections, strict=True)
+            if section == "update"
+        ]
+
+    return after.info.marker is not None and bool(update(after)) and update(after) != update(before)
 
 
 def _notes(rows: StoryRows, k: int) -> tuple[Note, ...]:
