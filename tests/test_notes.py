@@ -118,7 +118,8 @@ def test_history_marks_the_correction_and_the_stealth_edit(capsys, db_url: str, 
     assert "Correction: “Correction: An earlier version" in rows["v3"]
     document = json.loads(run(capsys, "history", URL, "--db", db_url, "--json")[1])
     assert [v["stealth_edit"] for v in document["versions"]] == [False, True, False]
-    assert document["versions"][2]["notes"][0]["kind"] == "correction"
+    assert document["versions"][2]["notes_added"][0]["kind"] == "correction"
+    assert document["versions"][1]["notes_added"] == []
 
 
 def test_diff_json_and_terminal_carry_the_note_and_the_flag(capsys, db_url: str) -> None:

@@ -135,7 +135,7 @@ def history_summary_document(url: str, summaries: list[VersionSummary]) -> dict[
                 "facts_pending": s.facts_pending,
                 "first_change": s.first_change,
                 "metadata": [meta_json(change) for change in s.metadata],
-                "notes": notes_json(s.notes),
+                "notes_added": notes_json(s.notes),
                 "stealth_edit": s.stealth_edit,
             }
             for s in summaries
