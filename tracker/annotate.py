@@ -28,16 +28,18 @@ def annotate(
     b_notes: Sequence[Note],
     *,
     announced: bool = False,
+    structure: tuple[str, ...] | None = None,
 ) -> Diff:
     """``diff`` with its metadata changes, arrived notes and stealth-edit flag filled in.
 
     ``announced``: B's changes come under a new or revised breaking-update marker, so they
-    are no stealth edit (:func:`tracker.notes.announced_update`).
+    are no stealth edit (:func:`tracker.notes.announced_update`). ``structure``: the
+    structural events (:func:`tracker.events.split_events`) in place of the diff's own.
     """
     new_notes = arrived(a_notes, b_notes)
     stealth = is_stealth_edit(diff, new_notes, announced=announced)
     events = (
-        *diff.events,
+        *(diff.events if structure is None else structure),
         *(note_event(n) for n in new_notes),
         *((STEALTH_EVENT,) if stealth else ()),
     )

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from tracker.annotate import annotate
 from tracker.errors import InputError
+from tracker.events import Shape, describe, event_kinds, split_events
 from tracker.extract import read_article
 from tracker.metadata import article_meta, meta_changes
 from tracker.model import Diff, FactChange, MetaChange, Note, SentenceOp
@@ -82,6 +83,7 @@ def diff_versions(
         a_info.notes if a_info.notes is not None else split_notes(left.split),
         b_info.notes if b_info.notes is not None else split_notes(right.split),
         announced=announced_update(left.split, right.split),
+        structure=split_events(left.split, right.split),
     )
     return _labelled(diff, left, right, story=url, a_info=a_info, b_info=b_info)
 
@@ -149,6 +151,7 @@ def diff_files(path_a: str | Path, path_b: str | Path) -> LabelledDiff:
         split_notes(left.split),
         split_notes(right.split),
         announced=announced_update(left.split, right.split),
+        structure=split_events(left.split, right.split),
     )
     return _labelled(diff, left, right)
 
@@ -327,7 +330,7 @@ def _summary(rows: StoryRows, k: int) -> VersionSummary:
         info=version.info,
         changes=count_changes(ops),
         headline=listed[0].summary if listed else None,
-        events=_structural_events(before.info, version.info),
+        events=_structural_events(rows, k),
         facts_pending=changes is None,
         first_change=_first_change(rows, k, ops),
         metadata=meta_changes(before.info.meta, version.info.meta),
@@ -369,13 +372,19 @@ def _first_change(rows: StoryRows, k: int, ops: Sequence[SentenceOp]) -> str | N
     return rows.texts.get(rows.versions[k].sentence_ids[min(changed)])
 
 
-def _structural_events(a: VersionInfo, b: VersionInfo) -> tuple[str, ...]:
-    had, has = "update" in a.sections, "update" in b.sections
-    if has and not had:
-        return ("breaking update arrived",)
-    if had and not has:
-        return ("marker dropped: story rewritten",)
-    return ()
+def _structural_events(rows: StoryRows, k: int) -> tuple[str, ...]:
+    """The structural events from version k-1 to k, worded for one history line."""
+
+    def shape(v: VersionRows) -> Shape:
+        update = tuple(
+            sid
+            for sid, section in zip(v.sentence_ids, v.sections, strict=True)
+            if section == "update"
+        )
+        return Shape(v.info.marker, v.info.sections, update or None)
+
+    before, after = rows.versions[k - 1], rows.versions[k]
+    return describe(event_kinds(shape(before), shape(after)), after.info.marker, short=True)
 
 
 # ---------------------------------------------------------------- fact timeline
