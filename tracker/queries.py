@@ -305,6 +305,17 @@ class VersionSummary:
     stealth_edit: bool = False  # fact changes with no such note
 
 
+def extract_missing_facts(store: Store, url: str) -> int:
+    """Extract and store the facts of the story's versions that have none yet (the daemon's
+    facts job does this in the background); returns how many versions it did."""
+    from tracker import semdiff
+
+    missing = [v.number for v in store.history(url) if not v.has_facts]
+    for number in missing:
+        semdiff.stored_side(store, url, number)  # extracts the facts and keeps them
+    return len(missing)
+
+
 def history(store: Store, url: str, *, since: str | None = None) -> list[VersionSummary]:
     """Every version (or those at or after ``since``) with its change summary."""
     moment = parse_time(since) if since else None
@@ -518,8 +529,18 @@ def blame(store: Store, url: str, version: str | None = None, *, at: str | None 
     # Only the sentences not in both neighbours need aligning; the target's are shown.
     texts = load_texts(store, _changed_ids(walked) | set(target.sentence_ids))
     origin = [(walked[0].info.number, walked[0].info.number)] * len(walked[0].sentence_ids)
+    # where each sentence text was first seen: a sentence that returns is credited there
+    seen: dict[int, tuple[int, int]] = {}
+    for sid, where in zip(walked[0].sentence_ids, origin, strict=True):
+        seen.setdefault(sid, where)
     for before, after in itertools.pairwise(walked):
         origin = _carry(origin, before.sentence_ids, after.sentence_ids, texts, after.info.number)
+        origin = [
+            seen[sid] if sid in seen and where == (after.info.number, after.info.number) else where
+            for sid, where in zip(after.sentence_ids, origin, strict=True)
+        ]
+        for sid, where in zip(after.sentence_ids, origin, strict=True):
+            seen.setdefault(sid, where)
     lines = tuple(
         BlameLine(i, section, paragraph, texts[sid], intro, edit)
         for i, (sid, section, paragraph, (intro, edit)) in enumerate(
@@ -646,6 +667,7 @@ __all__ = [
     "diff_files",
     "diff_version_sections",
     "diff_versions",
+    "extract_missing_facts",
     "fact_timeline",
     "history",
     "pick_pair",

@@ -98,6 +98,7 @@ def history(
     """The versions of a story: time, words, sentences changed and the headline fact change."""
     with open_store(db) as store:
         url = store.resolve(url)
+        queries.extract_missing_facts(store, url)  # never "facts not extracted yet"
         summaries = queries.history(store, url, since=since)
     if json:
         print_json(jsondoc.dumps(jsondoc.history_summary_document(url, summaries)))

@@ -29,7 +29,9 @@ def facts(
 ) -> None:
     """Each fact's value across the versions: "Killed: v1 32 · v3 60 · v5 236"."""
     with open_store(db) as store:
-        timelines = queries.fact_timeline(store, store.resolve(url))
+        url = store.resolve(url)
+        queries.extract_missing_facts(store, url)
+        timelines = queries.fact_timeline(store, url)
     if json:
         print_json(jsondoc.dumps(jsondoc.facts_document(timelines)))
     else:

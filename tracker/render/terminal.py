@@ -370,7 +370,7 @@ def _what_changed(summary: VersionSummary, cut: bool = True) -> Text:
     elif summary.changes is None:
         parts.append(Text(summary.info.title or "first version", style="dim"))
     if summary.facts_pending and summary.changes is not None:
-        parts.append(Text("facts not extracted yet", style="dim"))
+        parts.append(Text("facts not extracted yet (tracker history extracts them)", style="dim"))
     return Text(" · ", style="dim").join(parts)
 
 
