@@ -34,6 +34,20 @@ AllowPrivate = Annotated[
         help="Allow loopback and private-network URLs (also TRACKER_ALLOW_PRIVATE=1).",
     ),
 ]
+# `tracker poll` exits with this code when it made checks and every one of them failed.
+ALL_CHECKS_FAILED = 5
+FAILED_OUTCOMES = frozenset(
+    {
+        "http_error",
+        "timeout",
+        "network_error",
+        "refused",
+        "too_large",
+        "redirect_loop",
+        "rate_limited",
+        "gone",
+    }
+)
 Concurrency = Annotated[int, typer.Option(help="Checks in flight at once.", min=1)]
 PerHost = Annotated[int, typer.Option("--per-host", help="Requests at once per host.", min=1)]
 
@@ -104,7 +118,7 @@ def poll(
     db: Db = None,
     no_color: NoColor = False,
 ) -> None:
-    """Check the due stories (or the named ones) once, now."""
+    """Check the due stories (or the named ones) once, now. Exits 5 when every check failed."""
     from tracker.poll import PollSettings
     from tracker.store.polling import count_due
 
@@ -135,6 +149,8 @@ def poll(
     for url in summary.busy:
         out.print(f"{url}: being checked by another worker; skipped", markup=False)
     out.print(_summary_line(summary), markup=False)
+    if summary.checks and all(outcome in FAILED_OUTCOMES for outcome in summary.counts):
+        raise typer.Exit(ALL_CHECKS_FAILED)
 
 
 async def _poll_once(
