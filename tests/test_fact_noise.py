@@ -155,30 +155,12 @@ def check_noise_changes_no_other_fact(
     )
 
 
-GLUED_LINE_DROPS_PARAGRAPH = (
-    "a line glued to the end of the lede's paragraph drops that whole paragraph from B's "
-    "sentences, so the lede (voted 5-2 -> 4-3) is reported as a Removed sentence"
-)
-
-
 @pytest.mark.parametrize(
     "noise_kind",
     [
-        pytest.param(
-            "ad line", marks=pytest.mark.xfail(reason=GLUED_LINE_DROPS_PARAGRAPH, strict=True)
-        ),
-        pytest.param(
-            "photo caption",
-            marks=pytest.mark.xfail(
-                reason="the caption and its '(AP Photo/…)' credit are aligned as added story "
-                "sentences; they shift positions, and the river-crest fact (24 -> 26 feet) "
-                "drops from salience 0.28 to 0.21, below the threshold, into other_changes",
-                strict=True,
-            ),
-        ),
-        pytest.param(
-            "script", marks=pytest.mark.xfail(reason=GLUED_LINE_DROPS_PARAGRAPH, strict=True)
-        ),
+        "ad line",
+        "photo caption",
+        "script",
         "unrelated sentence",
     ],
 )
@@ -197,11 +179,6 @@ def seed_first_fact(path: Path) -> str:
     return diff_file_sections(path).facts[0].summary
 
 
-@pytest.mark.xfail(
-    reason="with '<script>alert(1)</script>' after the seed's second sentence the "
-    "helicopter change is no longer the first fact ('Shushi: contested → captured' is)",
-    strict=True,
-)
 def test_seed_helicopter_change_stays_first_with_a_script_inserted(tmp_path: Path) -> None:
     text = SEED.read_text(encoding="utf-8")
     assert seed_first_fact(SEED).startswith("Who shot down the helicopter")

@@ -127,9 +127,9 @@ def test_new_toll_is_a_quantity_change() -> None:
         edited(),
     )
     assert [(c.change, c.before, c.after) for c in found] == [
-        ("quantity", "At least 32", "At least 60")
+        ("quantity", "At least 32 people", "At least 60 people")
     ]
-    assert found[0].summary == "Killed: At least 32 → At least 60"
+    assert found[0].summary == "Killed: At least 32 people → At least 60 people"
 
 
 # ---------------------------------------------------------------- not reported
@@ -248,7 +248,7 @@ def test_vague_count_getting_a_figure_is_a_quantity_change() -> None:
         edited(),
     )
     assert [(c.change, c.before, c.after) for c in found] == [
-        ("quantity", "a series", "at least 12")
+        ("quantity", "a series", "at least 12 smaller explosions")
     ]
 
 

@@ -57,6 +57,11 @@ MAX_REWORDED_MOVE_CELLS = 250_000
 MAX_GAP_CELLS = 40_000
 # Stems are word prefixes of this length ("injured"/"injuries" → "injur").
 STEM_LENGTH = 5
+# A sentence edited by gaining or losing a clause keeps most of the shorter side's content
+# words while its Dice overlap falls with the added length; the share of the shorter side
+# found in the longer counts at this weight, for sentences of at least CONTAINED_MIN stems.
+CONTAINED = 0.8
+CONTAINED_MIN = 5
 
 # House-style variants that are not edits: (pattern, replacement), applied in order.
 _HOUSE_STYLE: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -125,7 +130,11 @@ def _stems(normalised: str) -> frozenset[str]:
 def _similarity(ratio: float, stems_x: frozenset[str], stems_y: frozenset[str]) -> float:
     if not (stems_x or stems_y):
         return ratio  # no content words on either side ("___", "By —"): wording is all there is
-    dice = 2 * len(stems_x & stems_y) / (len(stems_x) + len(stems_y))
+    shared = len(stems_x & stems_y)
+    dice = 2 * shared / (len(stems_x) + len(stems_y))
+    smaller = min(len(stems_x), len(stems_y))
+    if smaller >= CONTAINED_MIN:
+        dice = max(dice, CONTAINED * shared / smaller)
     return (ratio + dice) / 2
 
 
@@ -278,6 +287,11 @@ class _Aligner:
         shared = in_a @ in_b.T
         sizes = in_a.sum(axis=1)[:, None] + in_b.sum(axis=1)[None, :]
         dice = np.divide(2 * shared, sizes, out=np.zeros_like(shared), where=sizes > 0)
+        smaller = np.minimum(in_a.sum(axis=1)[:, None], in_b.sum(axis=1)[None, :])
+        contained = np.divide(
+            CONTAINED * shared, smaller, out=np.zeros_like(shared), where=smaller >= CONTAINED_MIN
+        )
+        dice = np.maximum(dice, contained)
         # No content words on either side: wording is all there is (as in _similarity).
         return np.where(sizes > 0, (ratios + dice) / 2, ratios)
 

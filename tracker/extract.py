@@ -40,6 +40,17 @@ _BYLINE = re.compile(
     r"|(?:the\s+)?associated\s+press|(?:[A-Z][\w.'-]+\s){0,3}staff)$",
     re.I,
 )
+# Page furniture glued between two sentences of a paragraph: an ad label, a "continue
+# reading" prompt, a line of a script's code. Removed only where it stands between
+# sentence ends, so a sentence that merely mentions "advertisement" keeps it.
+_INLINE_FURNITURE = re.compile(
+    r"(?:(?<=[.!?\"”’])|^)\s+(?:"
+    r"(?:skip )?advertisement|story continues below(?: advertisement)?|continue reading|"
+    r"sponsored(?: content)?|scroll to continue|"
+    r"(?:window|document|var|let|const)\b(?:[^.!?]|\.(?=\S))*?[=(](?:[^.!?]|\.(?=\S))*?;"
+    r")(?=\s+(?:[A-Z“\"(]|$)|\s*$)",
+    re.I,
+)
 _CREDIT = re.compile(r"^[A-Z][\w.' -]{1,60}\s/\s[A-Z][\w&' -]{1,40}$")  # "Jane Doe / AP"
 _TERMINAL = ".!?\"'”’)…:"
 MAX_TITLE_WORDS = 25
@@ -129,6 +140,7 @@ def parse_html(html: str, *, url: str | None = None, name: str = "input") -> Art
 
 def parse_text(text: str, *, name: str = "input") -> Article:
     """Split a plain-text article into paragraphs and lift off its headline and byline."""
+    text = _MARKUP.sub("", text)
     paragraphs = list(_clean_paragraphs(_paragraph_blocks(text)))
     if not paragraphs:
         raise InputError(f"{name}: no article text found")
@@ -162,10 +174,20 @@ def _hard_wrapped(lines: list[str]) -> bool:
 
 
 def _clean_paragraphs(raw: list[str]) -> tuple[str, ...]:
-    cleaned = (normalise(p) for p in raw)
+    cleaned = (normalise(_INLINE_FURNITURE.sub(" ", f" {normalise(p)} ")) for p in raw)
     return tuple(p for p in cleaned if p and not _RULE.match(p) and not _CREDIT.match(p))
 
 
 def _looks_like_title(paragraph: str) -> bool:
     words = paragraph.split()
+    if _SENTENCE_INSIDE.search(paragraph):
+        return False  # a sentence ends inside it: a lede with a stray line glued on
     return 0 < len(words) <= MAX_TITLE_WORDS and paragraph[-1] not in _TERMINAL
+
+
+_SENTENCE_INSIDE = re.compile(r"[a-z]{2,}[.!?][\"”’']?\s+[A-Z<(\[]")
+# Markup a text file can carry (a page saved as text, a pasted embed): never story text.
+_MARKUP = re.compile(
+    r"<(script|style|noscript)\b[^>]*>.*?</\1\s*>|</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>",
+    re.S | re.I,
+)

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 
 from tracker.facts import lexicon as lx
-from tracker.facts.candidates import _Side
-from tracker.facts.coverage import _Coverage, _novel_share, _vocabulary
+from tracker.facts.candidates import Side
+from tracker.facts.coverage import Coverage, novel_share, vocabulary_of
 from tracker.model import FactChange, Sentence, Significance
 
 PARTNER_SHARE = 40  # coverage at which an old sentence is the one a new one rewrites
@@ -21,9 +21,9 @@ MIN_WORDS = 3  # shorter lines are labels and fragments; short ones are a featur
 
 
 def sentence_candidates(
-    a: _Side,
-    b: _Side,
-    cover: _Coverage,
+    a: Side,
+    b: Side,
+    cover: Coverage,
     told_a: Collection[int],
     told_b: Collection[int],
 ) -> list[tuple[FactChange, dict[str, float], Significance | None]]:
@@ -39,8 +39,8 @@ def sentence_candidates(
         and cover.b_score[s.index] < lx.COVERED_SIMILARITY
         and _is_story_text(s, b.sentences)
     ]
-    vocabulary = _vocabulary(a.sentences)
-    runs = _run_lengths([s.index for s in new])
+    vocabulary = vocabulary_of(a.sentences)
+    # No block size for new sentences: a line inserted beside one would change it.
     for sentence in new:
         partner = cover.b_best[sentence.index]
         share = cover.b_score[sentence.index]
@@ -63,9 +63,8 @@ def sentence_candidates(
                 change,
                 {
                     "added_sentence": 1.0,
-                    "novelty": _novel_share(sentence.text, vocabulary),
+                    "novelty": novel_share(sentence.text, vocabulary),
                     "covered": share / 100,
-                    "block": min(runs[sentence.index], 5) / 5,
                     "rewrite": float(before is not None),
                     "short": float(len(sentence.text.split()) < lx.MIN_ADDED_WORDS),
                 },
@@ -73,7 +72,7 @@ def sentence_candidates(
             )
         )
     kept = [s for s in a.sentences if s.index not in told_a]
-    b_vocabulary = _vocabulary(b.sentences)
+    b_vocabulary = vocabulary_of(b.sentences)
     dropped = [
         s
         for s in kept
@@ -97,7 +96,7 @@ def sentence_candidates(
                 change,
                 {
                     "removed_sentence": 1.0,
-                    "novelty": _novel_share(sentence.text, b_vocabulary),
+                    "novelty": novel_share(sentence.text, b_vocabulary),
                     "covered": cover.a_score[sentence.index] / 100,
                     "block": min(runs[sentence.index], 5) / 5,
                     "short": float(len(sentence.text.split()) < lx.MIN_ADDED_WORDS),

@@ -17,7 +17,7 @@ from tracker.model import FactChange, Sentence
 
 
 @dataclass(frozen=True)
-class _Candidate:
+class Candidate:
     """A fact change with what ranks it: its weight and the B (or A) sentence it rests on."""
 
     change: FactChange
@@ -28,7 +28,7 @@ class _Candidate:
 
 
 @dataclass(frozen=True)
-class _Side:
+class Side:
     sentences: Sequence[Sentence]
     facts: Sequence[Fact]
 
@@ -36,7 +36,7 @@ class _Side:
         return self.sentences[index].text if index is not None else None
 
 
-def _by_key(facts: Iterable[Fact], kind: str) -> dict[str, list[Fact]]:
+def by_key(facts: Iterable[Fact], kind: str) -> dict[str, list[Fact]]:
     grouped: dict[str, list[Fact]] = defaultdict(list)
     for fact in facts:
         if fact.kind == kind and fact.key:
@@ -44,7 +44,7 @@ def _by_key(facts: Iterable[Fact], kind: str) -> dict[str, list[Fact]]:
     return grouped
 
 
-def _same_source(source: str, others: set[str]) -> bool:
+def same_source(source: str, others: set[str]) -> bool:
     """ "Police" and "Japanese police" are one source; so are spelling variants."""
     key = entity_key(source)
     names = _name_stems(source)
@@ -56,10 +56,10 @@ def _same_source(source: str, others: set[str]) -> bool:
 def _name_stems(text: str, keyed: bool = False) -> set[str]:
     """Stems of the proper names in a phrase, titles left out ("Governor", "President")."""
     words = text.split() if keyed else [w for w in text.split() if w[:1].isupper()]
-    return {_stem(w) for w in words if w.lower().strip(".") not in lx.TITLES} - {""}
+    return {stem_of(w) for w in words if w.lower().strip(".") not in lx.TITLES} - {""}
 
 
-def _past(verb: str | None) -> str:
+def past_tense(verb: str | None) -> str:
     if not verb:
         return "said"
     if verb == "according to":
@@ -69,42 +69,42 @@ def _past(verb: str | None) -> str:
     return f"{past} {particle}".strip()
 
 
-def _said(fact: Fact) -> str:
-    return f" ({fact.source} {_past(fact.source_verb)})" if fact.source else ""
+def said_suffix(fact: Fact) -> str:
+    return f" ({fact.source} {past_tense(fact.source_verb)})" if fact.source else ""
 
 
-def _main_event(facts: Iterable[Fact], sentence: int) -> Fact | None:
+def main_event(facts: Iterable[Fact], sentence: int) -> Fact | None:
     events = [f for f in facts if f.sentence == sentence and f.kind == "event"]
     return next((f for f in events if f.predicate.split()[0] not in lx.LIGHT_VERBS), None)
 
 
-def _doc_names(side: _Side) -> set[str]:
+def doc_names(side: Side) -> set[str]:
     """Every name the version mentions, and each part of a hyphenated one (Nagorno-Karabakh)."""
-    names = {n for s in side.sentences for n in _names(s.text)}
+    names = {n for s in side.sentences for n in names_in(s.text)}
     parts = {p for n in names for p in re.split(r"[-‐–]", n) if p}
     return {entity_key(n) for n in names | parts}
 
 
-def _names(text: str) -> list[str]:
+def names_in(text: str) -> list[str]:
     """Capitalised words after the first: the names a sentence mentions."""
     words = [w.strip(".,;:\"'“”‘’()") for w in text.split()[1:]]
     return [w for w in words if w[:1].isupper() and w.lower() not in lx.STOP_LEMMAS]
 
 
-def _stem(term: str) -> str:
+def stem_of(term: str) -> str:
     return entity_key(term)[: lx.STEM_LENGTH]
 
 
-def _between(
-    a: _Side,
-    b: _Side,
+def change_between(
+    a: Side,
+    b: Side,
     old_sentence: int | None,
     new_sentence: int,
     weight: float,
     **change: Any,
-) -> _Candidate:
+) -> Candidate:
     """A change that rests on A's ``old_sentence`` (if any) and B's ``new_sentence``."""
-    return _Candidate(
+    return Candidate(
         FactChange(**change, evidence_a=a.text(old_sentence), evidence_b=b.text(new_sentence)),
         weight=weight,
         position=new_sentence,

@@ -18,20 +18,25 @@ from dataclasses import replace
 from tracker.facts import lexicon as lx
 from tracker.facts import salience
 from tracker.facts.blocks import is_commentary, sentence_candidates
-from tracker.facts.candidates import _Candidate, _Side, _stem
-from tracker.facts.coverage import _Coverage, _coverage, _inserted_block
+from tracker.facts.candidates import Candidate, Side, stem_of
+from tracker.facts.coverage import Coverage, coverage_of, inserted_block
 from tracker.facts.events import (
-    _agent_changes,
-    _destination_change,
-    _nominal_agent_changes,
-    _scope_changes,
-    _status_changes,
+    agent_changes,
+    destination_change,
+    nominal_agent_changes,
+    scope_changes,
+    status_changes,
 )
-from tracker.facts.hunks import Hunk, describe, hunks, number_phrase
+from tracker.facts.hunks import Hunk, describe, hunks, number_phrase, respelled
 from tracker.facts.model import Fact
 from tracker.facts.normalize import parse_number, stems
-from tracker.facts.novelty import _SENTENCE_SLOTS, _additions, _answers, _removals
-from tracker.facts.quantities import _measured_distances, _quantity_changes
+from tracker.facts.novelty import (
+    SENTENCE_SLOTS,
+    added_sentences,
+    answered_questions,
+    dropped_sentences,
+)
+from tracker.facts.quantities import measured_distances, quantity_changes
 from tracker.facts.style import fold_marks
 from tracker.model import FactChange, FactChangeKind, Sentence, SentenceOp, Significance
 
@@ -61,26 +66,26 @@ def score_candidates(
     Typed comparisons (figures, statuses, agents, answered questions, new and dropped
     sentences) come first; every word-diff hunk they do not already tell follows.
     """
-    a, b = _Side(a_sentences, a_facts), _Side(b_sentences, b_facts)
-    cover = _coverage(a_sentences, b_sentences)
+    a, b = Side(a_sentences, a_facts), Side(b_sentences, b_facts)
+    cover = coverage_of(a_sentences, b_sentences)
     candidates = [
-        *_quantity_changes(a, b, cover.b_score, _inserted_block(b, cover)),
-        *_status_changes(a, b),
-        *_agent_changes(a, b),
-        *_nominal_agent_changes(a, b),
-        *_scope_changes(a, b, ops),
-        *_measured_distances(a, b),
-        *_destination_change(a, b),
+        *quantity_changes(a, b, cover.b_score, inserted_block(b, cover)),
+        *status_changes(a, b),
+        *agent_changes(a, b),
+        *nominal_agent_changes(a, b),
+        *scope_changes(a, b, ops),
+        *measured_distances(a, b),
+        *destination_change(a, b),
     ]
     explained = {
         c.b_sentence for c in candidates if c.b_sentence is not None and c.change.kind != "status"
     }
     explained |= {c.b_sentence for c in candidates if c.b_sentence is not None}
-    candidates += _answers(a, b, cover, explained)
+    candidates += answered_questions(a, b, cover, explained)
     explained |= {c.b_sentence for c in candidates if c.b_sentence is not None}
-    candidates += _additions(a, b, cover, explained)
+    candidates += added_sentences(a, b, cover, explained)
     used_a = {c.a_sentence for c in candidates if c.a_sentence is not None}
-    candidates += _removals(a, b, cover.a_score, used_a)
+    candidates += dropped_sentences(a, b, cover.a_score, used_a)
     typed = _typed(candidates, max(len(b_sentences), 1), _sentence_cap(cover), a)
     told = [s.change for s in typed]
     edits = [
@@ -106,18 +111,87 @@ def score_candidates(
         )
         for change, features, fixed in sentence_candidates(a, b, cover, told_a, told_b)
     ]
-    return _with_story_features(typed + edits + whole, cover)
+    scored = _with_sentence_facts(typed + edits + whole, a, b)
+    scored = _in_story_order(scored, ops, len(a_sentences), len(b_sentences))
+    return _with_story_features(scored, cover, ops)
+
+
+def _in_story_order(
+    candidates: list[salience.Scored], ops: Sequence[SentenceOp], a_length: int, b_length: int
+) -> list[salience.Scored]:
+    """Place every candidate by the old story's order, so that a sentence, a caption or an
+    ad inserted above it does not move it down the pyramid: an edit or a dropped sentence
+    stands where its A sentence stood, a new sentence after the A sentences kept above it."""
+    kept_before = [0] * (b_length + 1)
+    aligned = {j for op in ops if op.a for j in op.b}
+    for j in range(b_length):
+        kept_before[j + 1] = kept_before[j] + (j in aligned)
+    length = max(a_length, 1)
+    out = []
+    for c in candidates:
+        change = c.change
+        if change.a_sentences:
+            place = change.a_sentences[0]
+        elif change.b_sentences and change.b_sentences[0] < b_length:
+            place = kept_before[change.b_sentences[0]]
+        else:
+            out.append(c)
+            continue
+        out.append(replace(c, features={**c.features, **_place_features(place, length)}))
+    return out
+
+
+def _with_sentence_facts(
+    candidates: list[salience.Scored], a: Side, b: Side
+) -> list[salience.Scored]:
+    """What the parse found in a whole new or dropped sentence: an action with its doer,
+    a figure, a status, a source, and whether the sentence opens its paragraph (news
+    paragraphs lead with their fact; colour and background follow)."""
+    out = []
+    for c in candidates:
+        is_sentence = (
+            c.features.get("sentence")
+            or c.features.get("added_sentence")
+            or (c.features.get("removed_sentence"))
+        )
+        change = c.change
+        if not is_sentence:
+            out.append(c)
+            continue
+        side, indexes = (b, change.b_sentences) if change.b_sentences else (a, change.a_sentences)
+        if not indexes:
+            out.append(c)
+            continue
+        index = indexes[0]
+        facts = [f for f in side.facts if f.sentence == index]
+        sentence = side.sentences[index] if index < len(side.sentences) else None
+        opens = sentence is not None and (
+            index == 0 or side.sentences[index - 1].paragraph != sentence.paragraph
+        )
+        features = {
+            **c.features,
+            "has_action": float(any(f.kind == "event" and f.agent for f in facts)),
+            "has_figure": float(any(f.kind == "quantity" for f in facts)),
+            "has_status": float(any(f.kind == "status" for f in facts)),
+            "has_source": float(any(f.source for f in facts)),
+            "opens_paragraph": float(opens),
+        }
+        out.append(replace(c, features=features))
+    return out
 
 
 def _with_story_features(
-    candidates: list[salience.Scored], cover: _Coverage
+    candidates: list[salience.Scored], cover: Coverage, ops: Sequence[SentenceOp]
 ) -> list[salience.Scored]:
     """Add what the whole pair says to each candidate: was the story revised or rewritten,
     how crowded is the diff, and where a new sentence ranks among the pair's new sentences."""
     kept = sum(score >= lx.SAME_SENTENCE_SIMILARITY for score in cover.a_score)
     kept_share = kept / len(cover.a_score) if cover.a_score else 0.0
     listed = [c for c in candidates if c.fixed is None]
-    crowd = math.log1p(len(listed)) / 3
+    # how much of the old story was touched (edited or dropped), not how many candidates:
+    # an unrelated line inserted in B adds a candidate, not an edit of the story
+    touched = sum(1 for op in ops if op.op != "equal" and op.a)
+    crowd = math.log1p(touched) / 3
 
     def news(c: salience.Scored) -> float:
         f = c.features
@@ -135,7 +209,7 @@ def _with_story_features(
     return out
 
 
-def _sentence_cap(cover: _Coverage) -> int:
+def _sentence_cap(cover: Coverage) -> int:
     """How many whole new sentences to list.
 
     In a revision (the story kept nearly word for word) each added sentence is an
@@ -149,7 +223,7 @@ def _sentence_cap(cover: _Coverage) -> int:
     return lx.MAX_SENTENCE_CHANGES
 
 
-def _typed(candidates: list[_Candidate], length: int, cap: int, a: _Side) -> list[salience.Scored]:
+def _typed(candidates: list[Candidate], length: int, cap: int, a: Side) -> list[salience.Scored]:
     """The typed candidates, one per change, with their features.
 
     Whole new or dropped sentences carry their rank among such sentences and
@@ -158,11 +232,11 @@ def _typed(candidates: list[_Candidate], length: int, cap: int, a: _Side) -> lis
     """
     seen: set[tuple[str, str | None, str | None]] = set()
 
-    def importance(candidate: _Candidate) -> float:
+    def importance(candidate: Candidate) -> float:
         return candidate.weight - lx.POSITION_WEIGHT * candidate.position / length
 
-    def is_sentence_level(candidate: _Candidate) -> bool:
-        return candidate.change.slot in _SENTENCE_SLOTS.values()
+    def is_sentence_level(candidate: Candidate) -> bool:
+        return candidate.change.slot in SENTENCE_SLOTS.values()
 
     ordered = sorted(candidates, key=lambda c: (is_sentence_level(c), -importance(c), c.position))
     known = _known_terms(a)
@@ -202,7 +276,7 @@ def _typed(candidates: list[_Candidate], length: int, cap: int, a: _Side) -> lis
     return out
 
 
-def _with_evidence(candidate: _Candidate) -> FactChange:
+def _with_evidence(candidate: Candidate) -> FactChange:
     change = candidate.change
     if change.change == "quantity" or change.kind == "quantity":
         # a bare figure says nothing on its own: keep what it counts or measures with it
@@ -230,7 +304,9 @@ def _with_evidence(candidate: _Candidate) -> FactChange:
 
 
 def _figure(value: str | None, sentence: str | None) -> str | None:
-    if not value or not sentence or parse_number(value) is None:
+    if not value or not sentence:
+        return value
+    if parse_number(value) is None and not any(c.isdigit() for c in value):
         return value
     return number_phrase(sentence, value)
 
@@ -239,7 +315,7 @@ def _place_features(position: int, length: int) -> dict[str, float]:
     return {"position": position / length, "lede": float(position < 3)}
 
 
-def _known_terms(a: _Side) -> tuple[set[str], set[str]]:
+def _known_terms(a: Side) -> tuple[set[str], set[str]]:
     """The names and figures version A already gives."""
     text = " ".join(s.text for s in a.sentences)
     return set(_NAME.findall(text[1:])), set(_FIGURE.findall(text))
@@ -259,7 +335,7 @@ def _news_features(text: str, known: tuple[set[str], set[str]]) -> dict[str, flo
 
 
 def _hunk_candidate(
-    hunk: Hunk, a: _Side, length: int, b_sentences: Sequence[Sentence]
+    hunk: Hunk, a: Side, length: int, b_sentences: Sequence[Sentence]
 ) -> salience.Scored:
     before_number, after_number = hunk.numbers()
     change = FactChange(
@@ -295,6 +371,10 @@ def _hunk_candidate(
         fixed = "minor"
     if hunk.negation_flipped:
         change = replace(change, change="contradicted")
+        fixed = "fact"
+    elif fixed is None and respelled(hunk.removed, hunk.added):
+        # a name corrected is listed wherever it stands: the earlier spelling was wrong
+        change = replace(change, reason="a name respelled: a correction")
         fixed = "fact"
     return salience.Scored(change, features, fixed)
 
@@ -351,4 +431,4 @@ def _event_identity(subject: str) -> str:
     """ "shoot down / Russian military helicopter" and "shoot down / helicopter" are one event."""
     predicate, _, patient = subject.partition(" / ")
     words = patient.split()
-    return f"{predicate}/{_stem(words[-1])}" if predicate and words else ""
+    return f"{predicate}/{stem_of(words[-1])}" if predicate and words else ""

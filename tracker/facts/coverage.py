@@ -12,15 +12,15 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from tracker.facts import lexicon as lx
-from tracker.facts.candidates import _Side
+from tracker.facts.candidates import Side
 from tracker.facts.normalize import fold, stems
 from tracker.model import Sentence
 
-_NUMBER = re.compile(r"\d[\d,.]*")
+FIGURE_TOKEN = re.compile(r"\d[\d,.]*")
 
 
 @dataclass(frozen=True)
-class _Coverage:
+class Coverage:
     """For each sentence, how well the other version already says it (0..100), and where."""
 
     a_score: list[float]
@@ -28,12 +28,12 @@ class _Coverage:
     b_best: list[int]
 
 
-def _coverage(a_sentences: Sequence[Sentence], b_sentences: Sequence[Sentence]) -> _Coverage:
+def coverage_of(a_sentences: Sequence[Sentence], b_sentences: Sequence[Sentence]) -> Coverage:
     """Directional: B's sentence j is covered when some A sentence says all of it."""
     a_texts = [fold(s.text) for s in a_sentences]
     b_texts = [fold(s.text) for s in b_sentences]
     if not a_texts or not b_texts:
-        return _Coverage([0.0] * len(a_texts), [0.0] * len(b_texts), [-1] * len(b_texts))
+        return Coverage([0.0] * len(a_texts), [0.0] * len(b_texts), [-1] * len(b_texts))
     same = process.cdist(a_texts, b_texts, scorer=fuzz.ratio, workers=1)
     b_in_a, a_in_b = same.copy(), same.copy()
     a_stems = [stems(s.text) for s in a_sentences]
@@ -51,16 +51,16 @@ def _coverage(a_sentences: Sequence[Sentence], b_sentences: Sequence[Sentence]) 
         first, second = b_in_a[:, j].argsort()[-2:]
         merged = len(new & (a_stems[first] | a_stems[second])) / len(new)
         b_in_a[partner[j], j] = max(b_in_a[partner[j], j], 100.0 * merged * lx.MERGE_DISCOUNT)
-    a_numbers = [set(_NUMBER.findall(t)) for t in a_texts]
+    a_numbers = [set(FIGURE_TOKEN.findall(t)) for t in a_texts]
     for j, text in enumerate(b_texts):
-        numbers = set(_NUMBER.findall(text))
+        numbers = set(FIGURE_TOKEN.findall(text))
         if not numbers:
             continue
         # a new figure is news however similar the wording
         news = [i for i, known in enumerate(a_numbers) if not numbers <= known]
         b_in_a[news, j] = np.minimum(b_in_a[news, j], lx.COVERED_SIMILARITY - 1)
     scores = b_in_a
-    return _Coverage(
+    return Coverage(
         a_score=[float(row.max()) for row in a_in_b],
         b_score=[float(scores[:, j].max()) for j in range(len(b_texts))],
         b_best=[int(i) for i in partner],
@@ -79,18 +79,18 @@ def _shared_counts(a_stems: Sequence[set[str]], b_stems: Sequence[set[str]]) -> 
     return a_has @ b_has.T
 
 
-def _novel_share(text: str, vocabulary: set[str]) -> float:
+def novel_share(text: str, vocabulary: set[str]) -> float:
     words = stems(text)
     if not words:
         return 0.0
     return len(words - vocabulary) / len(words)
 
 
-def _vocabulary(sentences: Iterable[Sentence]) -> set[str]:
+def vocabulary_of(sentences: Iterable[Sentence]) -> set[str]:
     return set().union(*(stems(s.text) for s in sentences))
 
 
-def _inserted_block(b: _Side, cover: _Coverage) -> set[int]:
+def inserted_block(b: Side, cover: Coverage) -> set[int]:
     """A long run of new sentences dropped into an otherwise unchanged story (a sidebar).
 
     The run may hold a few short sentences that happen to echo the story.

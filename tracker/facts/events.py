@@ -10,16 +10,16 @@ from dataclasses import replace
 
 from tracker.facts import lexicon as lx
 from tracker.facts.candidates import (
-    _between,
-    _by_key,
-    _Candidate,
-    _doc_names,
-    _main_event,
-    _past,
-    _said,
-    _same_source,
-    _Side,
-    _stem,
+    Candidate,
+    Side,
+    by_key,
+    change_between,
+    doc_names,
+    main_event,
+    past_tense,
+    said_suffix,
+    same_source,
+    stem_of,
 )
 from tracker.facts.model import Fact
 from tracker.facts.normalize import entity_key, fold
@@ -30,7 +30,7 @@ UNKNOWN_AGENTS = frozenset(
 )
 
 
-def _destinations(side: _Side) -> dict[str, tuple[str, int]]:
+def _destinations(side: Side) -> dict[str, tuple[str, int]]:
     """Where people went ("fled to Nevada", "settle in Las Vegas"): key → (name, sentence)."""
     found: dict[str, tuple[str, int]] = {}
     for sentence in side.sentences:
@@ -39,7 +39,7 @@ def _destinations(side: _Side) -> dict[str, tuple[str, int]]:
     return found
 
 
-def _destination_change(a: _Side, b: _Side) -> list[_Candidate]:
+def destination_change(a: Side, b: Side) -> list[Candidate]:
     """The one place a story says people went, now another ("fled to X" → "settled in Y")."""
     old_places, new_places = _destinations(a), _destinations(b)
     if len(old_places) != 1 or len(new_places) != 1 or old_places.keys() == new_places.keys():
@@ -48,10 +48,10 @@ def _destination_change(a: _Side, b: _Side) -> list[_Candidate]:
         next(iter(old_places.items())),
         next(iter(new_places.items())),
     )
-    if old_key in _doc_names(b) or new_key in _doc_names(a):
+    if old_key in doc_names(b) or new_key in doc_names(a):
         return []  # both places still told: the story says more, not something else
     return [
-        _Candidate(
+        Candidate(
             FactChange(
                 change="changed",
                 kind="event",
@@ -71,8 +71,8 @@ def _destination_change(a: _Side, b: _Side) -> list[_Candidate]:
     ]
 
 
-def _status_changes(a: _Side, b: _Side) -> list[_Candidate]:
-    a_keys, b_keys = _by_key(a.facts, "status"), _by_key(b.facts, "status")
+def status_changes(a: Side, b: Side) -> list[Candidate]:
+    a_keys, b_keys = by_key(a.facts, "status"), by_key(b.facts, "status")
     out = []
     for key, b_list in b_keys.items():
         a_list = a_keys.get(key)
@@ -88,7 +88,7 @@ def _status_changes(a: _Side, b: _Side) -> list[_Candidate]:
         before = f"{old.status}: {old.text}"
         after = f"{new.status}: {new.text}"
         out.append(
-            _between(
+            change_between(
                 a,
                 b,
                 old.sentence,
@@ -100,15 +100,15 @@ def _status_changes(a: _Side, b: _Side) -> list[_Candidate]:
                 slot="status",
                 before=before,
                 after=after,
-                summary=f"{name}: {old.status} → {new.status}{_said(new)}",
+                summary=f"{name}: {old.status} → {new.status}{said_suffix(new)}",
             )
         )
     return out
 
 
 def _status_source_change(
-    name: str, a_list: list[Fact], b_list: list[Fact], a: _Side, b: _Side
-) -> list[_Candidate]:
+    name: str, a_list: list[Fact], b_list: list[Fact], a: Side, b: Side
+) -> list[Candidate]:
     """Who says it happened: a source B names for an entity's status that A did not."""
     a_sources = {entity_key(f.source) for f in a_list if f.source}
     headline = b_list[0].status
@@ -118,7 +118,7 @@ def _status_source_change(
         (
             f
             for f in b_list
-            if f.source and f.status == headline and not _same_source(f.source, a_sources)
+            if f.source and f.status == headline and not same_source(f.source, a_sources)
         ),
         None,
     )
@@ -126,9 +126,9 @@ def _status_source_change(
         return []
     old = next((f for f in a_list if f.status == new.status), a_list[0])
     before = old.source if old.status == new.status else None
-    after = f"{new.source} ({_past(new.source_verb)})"
+    after = f"{new.source} ({past_tense(new.source_verb)})"
     return [
-        _between(
+        change_between(
             a,
             b,
             old.sentence,
@@ -146,8 +146,8 @@ def _status_source_change(
 
 
 def _certainty_change(
-    name: str, old: Fact, new: Fact, a: _Side, b: _Side, a_list: Sequence[Fact] = ()
-) -> list[_Candidate]:
+    name: str, old: Fact, new: Fact, a: Side, b: Side, a_list: Sequence[Fact] = ()
+) -> list[Candidate]:
     """Same status, surer or less sure: "rebels claimed …" → "the army confirmed …".
 
     ``before`` lists every claim A made about the entity, so a reader sees what was
@@ -157,11 +157,11 @@ def _certainty_change(
         return []
     claims = {(f.status, f.source): f for f in (a_list or [old])}
     before = "; ".join(
-        f"{f.status} {f.certainty}{_said(f)}: {_short(f.text)}" for f in claims.values()
+        f"{f.status} {f.certainty}{said_suffix(f)}: {_short(f.text)}" for f in claims.values()
     )
-    after = f"{new.certainty}{_said(new)}: {_short(new.text)}"
+    after = f"{new.certainty}{said_suffix(new)}: {_short(new.text)}"
     return [
-        _between(
+        change_between(
             a,
             b,
             old.sentence,
@@ -173,8 +173,8 @@ def _certainty_change(
             slot="certainty",
             before=before,
             after=after,
-            summary=f"{name} {new.status}: {old.certainty}{_said(old)} → "
-            f"{new.certainty}{_said(new)}",
+            summary=f"{name} {new.status}: {old.certainty}{said_suffix(old)} → "
+            f"{new.certainty}{said_suffix(new)}",
         )
     ]
 
@@ -210,7 +210,7 @@ def _event_groups(facts: Iterable[Fact]) -> dict[tuple[str, str], list[Fact]]:
     return grouped
 
 
-def _agent_changes(a: _Side, b: _Side) -> list[_Candidate]:
+def agent_changes(a: Side, b: Side) -> list[Candidate]:
     """Who did it: unclear → known (resolved), or one known agent → another (changed)."""
     a_groups, b_groups = _event_groups(a.facts), _event_groups(b.facts)
     out = []
@@ -222,7 +222,7 @@ def _agent_changes(a: _Side, b: _Side) -> list[_Candidate]:
         if new is None or key[1] in lx.PEOPLE_NOUNS:
             continue
         a_agents = {entity_key(f.agent or "") for f in a_list if _known(f.agent)}
-        if _same_source(new.agent or "", a_agents):
+        if same_source(new.agent or "", a_agents):
             continue
         old = next((f for f in a_list if f.certainty == "unclear"), a_list[0])
         if a_agents:
@@ -246,11 +246,11 @@ def _event_stem(fact: Fact) -> tuple[str, bool]:
     """
     head = fact.predicate.split()[0] if fact.predicate else ""
     if head in lx.LAUNCH_VERBS and fact.patient:
-        return _stem(fact.patient.split()[-1]), True
-    return _stem(head), False
+        return stem_of(fact.patient.split()[-1]), True
+    return stem_of(head), False
 
 
-def _nominal_agent_changes(a: _Side, b: _Side) -> list[_Candidate]:
+def nominal_agent_changes(a: Side, b: Side) -> list[Candidate]:
     """The same action told once as a verb, once as a noun, by another agent.
 
     "Police investigated the family" → "A county prosecutor opened an investigation":
@@ -268,9 +268,9 @@ def _nominal_agent_changes(a: _Side, b: _Side) -> list[_Candidate]:
         stem, new_nominal = _event_stem(new)
         if len(stem) < lx.STEM_LENGTH or stem in seen:
             continue
-        # the other form only: the same form is compared by _agent_changes
+        # the other form only: the same form is compared by agent_changes
         old = first_event.get((stem, not new_nominal))
-        if old is None or _same_source(new.agent or "", {entity_key(old.agent or "")}):
+        if old is None or same_source(new.agent or "", {entity_key(old.agent or "")}):
             continue
         verbal = old if new_nominal else new
         predicate = verbal.predicate
@@ -285,11 +285,11 @@ def _quantified(text: str) -> dict[str, tuple[str, str]]:
     found: dict[str, tuple[str, str]] = {}
     for match in lx.QUANTIFIER_PATTERN.finditer(text):
         quantifier, noun = match.group(1), match.group(2)
-        found.setdefault(_stem(noun), (quantifier.lower(), match.group(0)))
+        found.setdefault(stem_of(noun), (quantifier.lower(), match.group(0)))
     return found
 
 
-def _scope_changes(a: _Side, b: _Side, ops: Sequence[SentenceOp]) -> list[_Candidate]:
+def scope_changes(a: Side, b: Side, ops: Sequence[SentenceOp]) -> list[Candidate]:
     """A claim about all of a group now about part of it, or the reverse.
 
     "The judge released all defendants" → "… released a group of defendants".
@@ -308,11 +308,11 @@ def _scope_changes(a: _Side, b: _Side, ops: Sequence[SentenceOp]) -> list[_Candi
             is_all = new_q.split()[-1] in lx.UNIVERSAL_QUANTIFIERS or new_q.startswith("all")
             if was_all == is_all:
                 continue
-            event = _main_event(b.facts, new.index)
+            event = main_event(b.facts, new.index)
             noun = new_phrase.split()[-1]
             subject = f"{event.predicate} / {noun}" if event else noun
             out.append(
-                _Candidate(
+                Candidate(
                     FactChange(
                         change="changed",
                         kind="event",
@@ -339,16 +339,16 @@ def _agent_change(
     old: Fact,
     new: Fact,
     before: str | None,
-    a: _Side,
-    b: _Side,
-) -> _Candidate:
+    a: Side,
+    b: Side,
+) -> Candidate:
     predicate, _ = key
     thing = (new.patient or old.patient or "").split()[-1:] or [""]
-    after = f"{new.agent}{_said(new)}"
+    after = f"{new.agent}{said_suffix(new)}"
     subject = f"{predicate} / {thing[0]}"
-    summary = f"Who {_past(predicate)} the {thing[0]}: "
+    summary = f"Who {past_tense(predicate)} the {thing[0]}: "
     summary += f"{before or 'not stated'} → {after}"
-    return _between(
+    return change_between(
         a,
         b,
         old.sentence,

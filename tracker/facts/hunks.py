@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from rapidfuzz.distance import Levenshtein
+
 from tracker.facts import lexicon as lx
 from tracker.facts.normalize import parse_number
 from tracker.facts.style import FUNCTION_WORDS, fold_marks, style_reason
@@ -230,8 +232,14 @@ def _hunk(
     reason = style_reason(removed, added, *documents)
     at_start = not left_a.strip() or not left_b.strip()
     category = "style" if reason else categorise(removed, added, at_start)
+    if not reason and _is_date_edit(removed, added, before, after):
+        category = "time"  # "on Monday" → "on Sunday", "March 4" → "March 11"
+    elif not reason and (PARTY.search(before) or PARTY.search(after)) and _short(removed, added):
+        category = "title"  # "(D-Ohio)" → "(R-Ohio)": the edit is inside a party label
     if category in ("title", "name", "information") and _next_to_say_verb(left_a, right_a):
         category = "attribution"  # who says so: "…, the regional governor said" → "police said"
+    if not reason and respelled(removed, added):
+        category = "name"  # "Kowalczyk" → "Kowalczik": the name corrected, wherever it stands
     return Hunk(
         a_index,
         b_index,
@@ -266,6 +274,8 @@ def categorise(removed: str, added: str, at_start: bool = False) -> str:
         return "title"
     if MODALITY.search(both) and _modal_words(removed) != _modal_words(added):
         return "certainty"
+    if _tense_changed(removed, added):
+        return "status"  # "leads" → "until recently led", "is missing" → "was found"
     if SAY_WORDS.search(both) and _say_words(removed) != _say_words(added):
         return "attribution"
     if _names(removed) != _names(added) and (_names(removed) or _names(added)):
@@ -279,6 +289,61 @@ def categorise(removed: str, added: str, at_start: bool = False) -> str:
     if STATUS.search(both):
         return "status"
     return "information"
+
+
+DATE_WORDS = re.compile(
+    r"^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|"
+    r"april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|"
+    r"jul|aug|sept?|oct|nov|dec|today|yesterday|tonight|tomorrow|morning|afternoon|evening|"
+    r"night|overnight|early|late|on|in|at|the|of|last|this|next|\d{1,2}(?:st|nd|rd|th)?|"
+    r"(?:19|20)\d{2})$",
+    re.I,
+)
+CALENDAR = re.compile(
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|"
+    r"april|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|"
+    r"aug|sept?|oct|nov|dec|today|yesterday|tonight|tomorrow)\b\.?",
+    re.I,
+)
+
+
+def _is_date_edit(removed: str, added: str, before: str, after: str) -> bool:
+    """Every changed word is a day, month, date or time of day, beside a calendar word."""
+    words = [w.strip(".,;:()") for w in f"{removed} {added}".split()]
+    words = [w for w in words if w]
+    return (
+        bool(words)
+        and all(DATE_WORDS.match(w) for w in words)
+        and bool(CALENDAR.search(before) or CALENDAR.search(after))
+    )
+
+
+def respelled(removed: str, added: str) -> bool:
+    """One capitalised name written with a letter or two changed: a correction."""
+    old, new = removed.strip(" ,.;:'’"), added.strip(" ,.;:'’")
+    if not old or not new or old == new or len(old.split()) != 1 or len(new.split()) != 1:
+        return False
+    if not (old[:1].isupper() and new[:1].isupper()) or min(len(old), len(new)) < 4:
+        return False
+    return Levenshtein.distance(old.lower(), new.lower()) <= max(1, len(old) // 6)
+
+
+def _short(removed: str, added: str) -> bool:
+    return len(removed.split()) <= 2 and len(added.split()) <= 2
+
+
+def _tense_changed(removed: str, added: str) -> bool:
+    """A status verb on both sides in other forms: the same thing now told in another tense."""
+    old = {m.lower() for m in STATUS.findall(removed)}
+    new = {m.lower() for m in STATUS.findall(added)}
+    return bool(old) and bool(new) and old != new and bool(_VERB_FORMS & (old | new))
+
+
+# Forms that carry tense or aspect (not "is"/"has" alone, which any rewording moves).
+_VERB_FORMS = frozenset(
+    "leads led heads headed died dies dead killed kills former formerly until now will plans "
+    "planned became become released freed resigned retired".split()
+)
 
 
 SAY_VERB = re.compile(r"^(?:said|says|told|say|stated|reported|announced)\b", re.I)
@@ -297,7 +362,8 @@ def _lower_first(text: str) -> str:
 def _values(text: str) -> list[float]:
     """Every figure a phrase gives, digits and number words alike, in order."""
     out = []
-    for word in text.replace(",", "").split():
+    # a tally or a range ("voted 5-2", "200-300") is two figures
+    for word in re.split(r"\s+|(?<=\d)[-–](?=\d)", text.replace(",", "")):
         value = parse_number(word.strip("()$%.,;:\"'“”"))
         if value is not None:
             out.append(value)
@@ -353,10 +419,12 @@ def number_phrase(sentence: str, value: str) -> str:
     target = value.split()
     for i in range(len(words) - len(target) + 1):
         window = [w.strip(".,;:()\"'“”") for w in words[i : i + len(target)]]
-        if window != target:
+        if not all(_same_word(w, t) for w, t in zip(window, target, strict=True)):
             continue
         start = i
-        while start > max(0, i - 2) and words[start - 1][-1:] not in CLAUSE_MARKS | {"."}:
+        stops = CLAUSE_MARKS | {"."}
+        bare = target[0][:1].isdigit()  # no modifier given: take the one before the figure
+        while bare and start > max(0, i - 2) and words[start - 1][-1:] not in stops:
             start -= 1
         end = i + len(target)
         while end < min(len(words), i + len(target) + 3):
@@ -367,6 +435,13 @@ def number_phrase(sentence: str, value: str) -> str:
                 break
         return " ".join(words[start:end]).strip(" ,;:.—–-")
     return value
+
+
+def _same_word(word: str, target: str) -> bool:
+    """ "tons" for the lemma "ton": a figure's unit as the text writes it."""
+    if word == target:
+        return True
+    return target.isalpha() and len(target) >= 2 and word.lower().startswith(target.lower())
 
 
 def describe(hunk: Hunk) -> str:

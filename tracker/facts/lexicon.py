@@ -653,6 +653,11 @@ QUANTIFIER_PATTERN = re.compile(
 PRESCRIPTIVE = re.compile(
     r"\b(?:must|should|ought to|is a must|need to|needs to|have to|has to)\b", re.I
 )
+# A count given without a figure, as the text says it (folded to lower case).
+VAGUE_COUNT = re.compile(
+    r"\b(?:an? (?:unknown |unspecified |undetermined |small |large )?number of|multiple|"
+    r"numerous|dozens|hundreds|thousands|scores|a handful of|a few|several|many)\b"
+)
 # A vague count ("hundreds") is read this many words either side of the counted word.
 VAGUE_WINDOW = 3
 # Vague words that are not counts of people or things on their own.

@@ -10,14 +10,20 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import replace
 
 from tracker.facts import lexicon as lx
-from tracker.facts.candidates import _Candidate, _doc_names, _main_event, _names, _Side, _stem
-from tracker.facts.coverage import _NUMBER, _Coverage, _inserted_block, _novel_share, _vocabulary
+from tracker.facts.candidates import Candidate, Side, doc_names, main_event, names_in, stem_of
+from tracker.facts.coverage import (
+    FIGURE_TOKEN,
+    Coverage,
+    inserted_block,
+    novel_share,
+    vocabulary_of,
+)
 from tracker.facts.model import Fact
 from tracker.facts.normalize import content_words, entity_key, parse_number
 from tracker.model import FactChange, FactChangeKind, Sentence
 
-_SENTENCE_SLOTS = {"added": "event_added", "removed": "event_removed"}
-_SENTENCE_SLOTS |= {"changed": "statement", "contradicted": "statement"}
+SENTENCE_SLOTS = {"added": "event_added", "removed": "event_removed"}
+SENTENCE_SLOTS |= {"changed": "statement", "contradicted": "statement"}
 _SENTENCE_LABELS = {"added": "New", "removed": "Removed", "changed": "Changed"}
 _SENTENCE_LABELS |= {"contradicted": "Contradicted"}
 _QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
@@ -25,7 +31,7 @@ _QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
 
 def _is_background(facts: Sequence[Fact], sentence: int) -> bool:
     """ "Japan lies on the Ring of Fire": a state of things, not something that happened."""
-    event = _main_event(facts, sentence)
+    event = main_event(facts, sentence)
     return event is not None and event.predicate.split()[0] in lx.STATIVE_VERBS
 
 
@@ -48,8 +54,8 @@ def _is_substantive(text: str) -> bool:
     return len(text.split()) >= lx.MIN_ADDED_WORDS
 
 
-def _additions(a: _Side, b: _Side, cover: _Coverage, explained: set[int]) -> list[_Candidate]:
-    vocabulary = _vocabulary(a.sentences)
+def added_sentences(a: Side, b: Side, cover: Coverage, explained: set[int]) -> list[Candidate]:
+    vocabulary = vocabulary_of(a.sentences)
     novel = [
         s
         for s in b.sentences
@@ -59,14 +65,14 @@ def _additions(a: _Side, b: _Side, cover: _Coverage, explained: set[int]) -> lis
         and not _furniture(s.text)
         and not _cut_short(s, b.sentences)
     ]
-    block = _inserted_block(b, cover)
-    names = _doc_names(a)
-    a_numbers = {n for s in a.sentences for n in _NUMBER.findall(s.text)}
-    events = {(f.predicate, _stem(f.key)) for f in a.facts if f.kind == "event" and f.key}
+    block = inserted_block(b, cover)
+    names = doc_names(a)
+    a_numbers = {n for s in a.sentences for n in FIGURE_TOKEN.findall(s.text)}
+    events = {(f.predicate, stem_of(f.key)) for f in a.facts if f.kind == "event" and f.key}
     novel = [
         s
         for s in novel
-        if _novel_share(s.text, vocabulary) >= lx.NOVEL_WORD_SHARE
+        if novel_share(s.text, vocabulary) >= lx.NOVEL_WORD_SHARE
         or _new_event(b.facts, s.index, events)
     ]
     out = []
@@ -78,12 +84,12 @@ def _additions(a: _Side, b: _Side, cover: _Coverage, explained: set[int]) -> lis
             _, added = _term_difference(
                 _terms(a.facts, best)[0], _terms(b.facts, sentence.index)[0]
             )
-            new_figures = set(_NUMBER.findall(sentence.text)) - a_numbers
+            new_figures = set(FIGURE_TOKEN.findall(sentence.text)) - a_numbers
             if _name_count(added, names) >= lx.MIN_NEW_NAMES or new_figures:
                 news = sorted(_new_names(added, names) | new_figures)
                 out.append(_rewrite(a.sentences[best], sentence, b.facts, news))
                 continue
-        if _main_event(b.facts, sentence.index) is not None or _has_quantity(
+        if main_event(b.facts, sentence.index) is not None or _has_quantity(
             b.facts, sentence.index
         ):
             news = _news_value(sentence.text, names, vocabulary)
@@ -96,7 +102,7 @@ def _additions(a: _Side, b: _Side, cover: _Coverage, explained: set[int]) -> lis
     return out  # an inserted sidebar (the block) is page furniture, not the story
 
 
-def _answers(a: _Side, b: _Side, cover: _Coverage, explained: set[int]) -> list[_Candidate]:
+def answered_questions(a: Side, b: Side, cover: Coverage, explained: set[int]) -> list[Candidate]:
     """An open question of A ("it was not clear if X was connected to the conflict")
     that a source in B now answers ("the ministry said the conflict was a factor").
 
@@ -110,17 +116,17 @@ def _answers(a: _Side, b: _Side, cover: _Coverage, explained: set[int]) -> list[
         asked = [w for w in re.findall(r"[A-Za-z-]+", old.text[match.end() :]) if len(w) > 3]
         if not asked:
             continue
-        topic = _stem(asked[-1])  # what the question ends on: "… connected to the conflict"
+        topic = stem_of(asked[-1])  # what the question ends on: "… connected to the conflict"
         for new in b.sentences:
             j = new.index
             if j in explained or cover.b_score[j] >= lx.COVERED_SIMILARITY:
                 continue
             if lx.OPEN_QUESTION.search(new.text) or not lx.SAID.search(new.text):
                 continue
-            if topic not in {_stem(w) for w in re.findall(r"[A-Za-z-]+", new.text)}:
+            if topic not in {stem_of(w) for w in re.findall(r"[A-Za-z-]+", new.text)}:
                 continue
             out.append(
-                _Candidate(
+                Candidate(
                     FactChange(
                         change="resolved",
                         kind="certainty",
@@ -145,21 +151,21 @@ def _answers(a: _Side, b: _Side, cover: _Coverage, explained: set[int]) -> list[
 
 def _new_event(facts: Sequence[Fact], sentence: int, known: set[tuple[str, str]]) -> bool:
     """Does the sentence's main event (verb + what it acts on) appear nowhere in A?"""
-    event = _main_event(facts, sentence)
+    event = main_event(facts, sentence)
     return (
-        event is not None and bool(event.key) and (event.predicate, _stem(event.key)) not in known
+        event is not None and bool(event.key) and (event.predicate, stem_of(event.key)) not in known
     )
 
 
 def _news_value(text: str, known_names: set[str], vocabulary: set[str]) -> float:
     """How much a new sentence tells: new names and figures, new words; quotes tell less."""
-    new_names = {entity_key(n) for n in _names(text)} - known_names
+    new_names = {entity_key(n) for n in names_in(text)} - known_names
     quoted = sum(len(q) for q in _QUOTED.findall(text)) / max(len(text), 1)
-    digits = 1.0 if _NUMBER.search(text) else 0.0
+    digits = 1.0 if FIGURE_TOKEN.search(text) else 0.0
     return (
         lx.NEWS_WEIGHTS["new_name"] * math.log1p(len(new_names))
         + lx.NEWS_WEIGHTS["figure"] * digits
-        + lx.NEWS_WEIGHTS["novelty"] * _novel_share(text, vocabulary)
+        + lx.NEWS_WEIGHTS["novelty"] * novel_share(text, vocabulary)
         - lx.NEWS_WEIGHTS["quote"] * quoted
     )
 
@@ -170,13 +176,11 @@ def _overlap(old: str, new: str) -> float:
     return len(new_words & content_words(old)) / len(new_words) if new_words else 0.0
 
 
-def _rewrite(
-    old: Sentence, new: Sentence, facts: Sequence[Fact], news: Sequence[str]
-) -> _Candidate:
+def _rewrite(old: Sentence, new: Sentence, facts: Sequence[Fact], news: Sequence[str]) -> Candidate:
     """A new sentence that reworks an old one: report it as a change of that statement."""
     candidate = _sentence_change("changed", facts, new, old.text, new.text)
     summary = f"Now: {new.text} (was: {old.text})"
-    return _Candidate(
+    return Candidate(
         replace(candidate.change, evidence_a=old.text, summary=summary),
         weight=candidate.weight,
         position=candidate.position,
@@ -197,11 +201,11 @@ def _terms(facts: Iterable[Fact], sentence: int) -> tuple[set[str], bool]:
 
 def _term_difference(a_terms: set[str], b_terms: set[str]) -> tuple[set[str], set[str]]:
     """Terms only A has and terms only B has, spelling and transliteration variants folded."""
-    a_keys = {_stem(t) for t in a_terms}
-    b_keys = {_stem(t) for t in b_terms}
+    a_keys = {stem_of(t) for t in a_terms}
+    b_keys = {stem_of(t) for t in b_terms}
     return (
-        {t for t in a_terms if _stem(t) not in b_keys},
-        {t for t in b_terms if _stem(t) not in a_keys},
+        {t for t in a_terms if stem_of(t) not in b_keys},
+        {t for t in b_terms if stem_of(t) not in a_keys},
     )
 
 
@@ -234,14 +238,14 @@ def _names_or_numbers(terms: set[str]) -> bool:
     return any(t[:1].isupper() and parse_number(t) is None for t in terms)
 
 
-def _removals(a: _Side, b: _Side, a_cover: list[float], used: set[int]) -> list[_Candidate]:
+def dropped_sentences(a: Side, b: Side, a_cover: list[float], used: set[int]) -> list[Candidate]:
     """Sentences of A that B no longer says, when B is a revision of A (not a rewrite)."""
     if not a.sentences:
         return []
     kept = sum(score >= lx.SAME_SENTENCE_SIMILARITY for score in a_cover) / len(a.sentences)
     if kept < lx.REVISION_SHARE:
         return []
-    vocabulary = _vocabulary(b.sentences)
+    vocabulary = vocabulary_of(b.sentences)
     tail = len(a.sentences) * (1 - lx.TAIL_SHARE)
     out = []
     for sentence in a.sentences:
@@ -250,7 +254,7 @@ def _removals(a: _Side, b: _Side, a_cover: list[float], used: set[int]) -> list[
             continue
         if not _is_substantive(sentence.text):
             continue
-        if _novel_share(sentence.text, vocabulary) < lx.NOVEL_WORD_SHARE:
+        if novel_share(sentence.text, vocabulary) < lx.NOVEL_WORD_SHARE:
             continue
         out.append(_sentence_change("removed", a.facts, sentence, sentence.text, None))
     return out
@@ -263,16 +267,16 @@ def _sentence_change(
     before: str | None,
     after: str | None,
     weight: float = 0.0,
-) -> _Candidate:
-    event = _main_event(facts, sentence.index)
+) -> Candidate:
+    event = main_event(facts, sentence.index)
     subject = f"{event.predicate} / {event.patient or event.agent or ''}" if event else ""
     label = _SENTENCE_LABELS[change]
-    return _Candidate(
+    return Candidate(
         FactChange(
             change=change,
             kind="event",
             subject=subject.strip(" /"),
-            slot=_SENTENCE_SLOTS[change],
+            slot=SENTENCE_SLOTS[change],
             before=before,
             after=after,
             summary=f"{label}: {sentence.text}",

@@ -9,13 +9,13 @@ from dataclasses import replace
 
 from tracker.facts import lexicon as lx
 from tracker.facts.candidates import (
-    _between,
-    _by_key,
-    _Candidate,
-    _said,
-    _same_source,
-    _Side,
-    _stem,
+    Candidate,
+    Side,
+    by_key,
+    change_between,
+    said_suffix,
+    same_source,
+    stem_of,
 )
 from tracker.facts.model import Fact
 from tracker.facts.normalize import entity_key, fold
@@ -51,11 +51,9 @@ def _same_value(x: Fact, y: Fact) -> bool:
     return abs(vx - vy) <= lx.UNIT_TOLERANCE * max(abs(vx), abs(vy), 1e-9)
 
 
-def _quantity_changes(
-    a: _Side, b: _Side, b_cover: list[float], sidebar: set[int]
-) -> list[_Candidate]:
-    a_keys = _by_key(a.facts, "quantity")
-    b_keys = _by_key((f for f in b.facts if f.sentence not in sidebar), "quantity")
+def quantity_changes(a: Side, b: Side, b_cover: list[float], sidebar: set[int]) -> list[Candidate]:
+    a_keys = by_key(a.facts, "quantity")
+    b_keys = by_key((f for f in b.facts if f.sentence not in sidebar), "quantity")
     a_all = [f for facts in a_keys.values() for f in facts]
     out = []
     for key, b_list in b_keys.items():
@@ -94,8 +92,8 @@ def _quantity_changes(
 
 
 def _unnamed_measure_change(
-    b_list: list[Fact], a_keys: dict[str, list[Fact]], a: _Side, b: _Side
-) -> list[_Candidate]:
+    b_list: list[Fact], a_keys: dict[str, list[Fact]], a: Side, b: Side
+) -> list[Candidate]:
     """A measure whose thing is missing ("unleashed a 23-foot (7-meter)", cut short).
 
     When the old story measures exactly one thing in the same unit, that is the thing.
@@ -119,27 +117,41 @@ def _unnamed_measure_change(
     return out[:1]
 
 
-def _vague_count(key: str, a: _Side) -> Fact | None:
-    """An order of magnitude A gave for the count ("killed hundreds of people").
+def _vague_count(key: str, a: Side) -> Fact | None:
+    """A count A gave without a figure ("killed hundreds of people", "wounding a number of
+    people", "multiple people were hurt"), read next to a word of the same count class.
 
     Read from the text, not the parse: excerpts glue words across broken lines
     ("andkilled hundreds"), which the parser cannot read as a verb.
     """
-    thing = _stem(key.split("/")[0])
-    if len(thing) < 4:
+    thing = key.split("/")[0]
+    if len(stem_of(thing)) < 4:
         return None
     for sentence in a.sentences:
-        words = [w.strip(".,;:\"'“”()").lower() for w in sentence.text.split()]
-        for n, word in enumerate(words):
-            if word not in lx.VAGUE_NUMBERS or word in lx.VAGUE_QUANTIFIERS:
-                continue
-            near = words[max(0, n - lx.VAGUE_WINDOW) : n + lx.VAGUE_WINDOW + 1]
-            if any(thing in entity_key(w) for w in near if w != word):
-                return Fact(kind="quantity", sentence=sentence.index, number=word, text=word)
+        folded = " ".join(w.strip(".,;:\"'“”()").lower() for w in sentence.text.split())
+        for match in lx.VAGUE_COUNT.finditer(folded):
+            near = folded[: match.start()].split()[-lx.VAGUE_WINDOW :]
+            near += folded[match.end() :].split()[: lx.VAGUE_WINDOW + 1]
+            if any(_counts(word, thing) for word in near):
+                phrase = match.group(0)
+                following = folded[match.end() :].split()[:1]
+                if following and following[0] not in lx.STOP_LEMMAS and following[0].isalpha():
+                    phrase = f"{phrase} {following[0]}"  # "a number of people"
+                return Fact(kind="quantity", sentence=sentence.index, number=phrase, text=phrase)
     return None
 
 
-def _measured_distances(a: _Side, b: _Side) -> list[_Candidate]:
+def _counts(word: str, thing: str) -> bool:
+    """ "wounding" counts the injured; "killings" the killed; "injured" itself."""
+    if stem_of(thing) in entity_key(word):
+        return True
+    return any(
+        word.startswith(stem_of(root)) and label == thing
+        for root, label in lx.COUNT_CLASSES.items()
+    )
+
+
+def measured_distances(a: Side, b: Side) -> list[Candidate]:
     """A distance A only called far or near, now measured ("distant from X" → "70 km from X")."""
     out = []
     seen: set[str] = set()
@@ -164,7 +176,7 @@ def _measured_distances(a: _Side, b: _Side) -> list[_Candidate]:
             after = text[start : place.end()]
             before = f"{vague.group(0)} {name}"
             out.append(
-                _Candidate(
+                Candidate(
                     FactChange(
                         change="changed",
                         kind="quantity",
@@ -198,10 +210,10 @@ def _same_people_other_fate(key: str, new: Fact, a_keys: dict[str, list[Fact]]) 
     return None
 
 
-def _fate_change(key: str, old: Fact, new: Fact, a: _Side, b: _Side) -> _Candidate:
+def _fate_change(key: str, old: Fact, new: Fact, a: Side, b: Side) -> Candidate:
     before = f"{old.number} {old.key}"
-    after = f"{new.number} {key}{_said(new)}"
-    return _between(
+    after = f"{new.number} {key}{said_suffix(new)}"
+    return change_between(
         a,
         b,
         old.sentence,
@@ -218,11 +230,11 @@ def _fate_change(key: str, old: Fact, new: Fact, a: _Side, b: _Side) -> _Candida
 
 
 def _place_change(
-    key: str, a_list: list[Fact], b_list: list[Fact], a: _Side, b: _Side
-) -> list[_Candidate]:
+    key: str, a_list: list[Fact], b_list: list[Fact], a: Side, b: Side
+) -> list[Candidate]:
     """Same figure, now placed: "bodies found in a coastal area" → "… in Sendai"."""
     a_places = {entity_key(f.place) for f in a_list if f.place}
-    new = next((f for f in b_list if f.place and not _same_source(f.place, a_places)), None)
+    new = next((f for f in b_list if f.place and not same_source(f.place, a_places)), None)
     if new is None:
         return []
     old = next((f for f in a_list if _same_value(f, new)), a_list[0])
@@ -230,7 +242,7 @@ def _place_change(
     told = _told(a.sentences, old.sentence)
     before = old.place or _place_phrase(told) or told
     return [
-        _between(
+        change_between(
             a,
             b,
             old.sentence,
@@ -285,14 +297,14 @@ def _counted_label(key: str) -> str:
 
 
 def _quantity_change(
-    change: FactChangeKind, key: str, old: Fact | None, new: Fact, a: _Side, b: _Side
-) -> _Candidate:
+    change: FactChangeKind, key: str, old: Fact | None, new: Fact, a: Side, b: Side
+) -> Candidate:
     label = _counted_label(key)
     before = old.number if old else None
     after = new.number or ""
-    after_shown = f"{after}{_said(new)}"
+    after_shown = f"{after}{said_suffix(new)}"
     summary = f"{label}: {before or 'not given'} → {after_shown}"
-    return _between(
+    return change_between(
         a,
         b,
         old.sentence if old else None,
@@ -309,14 +321,14 @@ def _quantity_change(
 
 
 def _source_change(
-    key: str, a_list: list[Fact], b_list: list[Fact], a: _Side, b: _Side
-) -> list[_Candidate]:
+    key: str, a_list: list[Fact], b_list: list[Fact], a: Side, b: Side
+) -> list[Candidate]:
     """The count now comes from other sources ("the agency said" → "police said")."""
     a_sources = {entity_key(f.source) for f in a_list if f.source}
     b_sources = [f for f in b_list if f.source]
     if not a_sources or not b_sources:
         return []
-    if any(_same_source(f.source or "", a_sources) for f in b_sources):
+    if any(same_source(f.source or "", a_sources) for f in b_sources):
         return []  # the old source still stands behind the figure
     old = next(f for f in a_list if f.source)
     new = b_sources[0]
@@ -325,7 +337,7 @@ def _source_change(
     after = ", ".join(sources)
     summary = f"{_counted_label(key)}: source {old.source} → {after}"
     return [
-        _Candidate(
+        Candidate(
             replace(candidate.change, after=after, summary=summary),
             candidate.weight,
             candidate.position,
@@ -335,8 +347,8 @@ def _source_change(
     ]
 
 
-def _attribution_change(subject: str, old: Fact, new: Fact, a: _Side, b: _Side) -> _Candidate:
-    return _between(
+def _attribution_change(subject: str, old: Fact, new: Fact, a: Side, b: Side) -> Candidate:
+    return change_between(
         a,
         b,
         old.sentence,

@@ -13,7 +13,7 @@ import re
 import unicodedata
 
 from tracker.facts import lexicon as lx
-from tracker.facts.normalize import entity_key, fold, parse_number
+from tracker.facts.normalize import fold, parse_number
 
 # Words whose change alone never changes a fact: articles, "on" before a day, "that"
 # after a say-verb, the serial comma's "and".
@@ -147,9 +147,26 @@ def _variants(removed: str, added: str) -> bool:
         if a == b or _spelling_pair(a, b):
             continue
         is_name = originals.get(a, a)[:1].isupper() or a[:1] == b[:1]
-        if not (is_name and a[:1] == b[:1] and entity_key(a) == entity_key(b)):
+        if not (is_name and a[:1] == b[:1] and _transliterated(a) == _transliterated(b)):
             return False
     return True
+
+
+def _transliterated(word: str) -> str:
+    """A name's letters under the usual romanisation choices: an 'h' after a consonant
+    (Nakhcivan/Nakhchivan), doubled letters, 'y' for 'i' beside a vowel or at the end
+    (Pashinyan/Pashinian, Zelensky/Zelenskiy). A letter changed anywhere else
+    (Kowalczyk/Kowalczik) is a respelling: a correction, not a variant."""
+    word = re.sub(r"[^a-z0-9]", "", fold_marks(word))
+    word = _H_AFTER_CONSONANT.sub(r"\1", word)
+    word = _DOUBLED.sub(r"\1", word)
+    word = re.sub(r"iy$|yi$", "y", word)
+    return _Y_BY_VOWEL.sub("i", word)
+
+
+_H_AFTER_CONSONANT = re.compile(r"([cszkgtdp])h")
+_DOUBLED = re.compile(r"(\w)\1")
+_Y_BY_VOWEL = re.compile(r"(?<=[aeiou])y|y(?=[aeiou])|y$")
 
 
 def _spelling(old: list[str], new: list[str]) -> bool:
