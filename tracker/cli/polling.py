@@ -34,7 +34,8 @@ AllowPrivate = Annotated[
         help="Allow loopback and private-network URLs (also TRACKER_ALLOW_PRIVATE=1).",
     ),
 ]
-# `tracker poll` exits with this code when it made checks and every one of them failed.
+# `tracker poll` exits with this code when it made checks and every one of them failed
+# (a 404/410 "gone" is an answer, not a failure).
 ALL_CHECKS_FAILED = 5
 FAILED_OUTCOMES = frozenset(
     {
@@ -45,7 +46,6 @@ FAILED_OUTCOMES = frozenset(
         "too_large",
         "redirect_loop",
         "rate_limited",
-        "gone",
     }
 )
 Concurrency = Annotated[int, typer.Option(help="Checks in flight at once.", min=1)]
