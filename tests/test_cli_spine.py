@@ -74,7 +74,7 @@ def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> str:
         (("ingest", URL, "/no/such/file.txt"), "no such file"),
         (("history", "https://unknown.example/x"), "unknown story"),
         (("show", URL, "--version", "9"), "no version 9"),
-        (("ingest", URL, str(SEED), "--at", "yesterday-ish"), "not an ISO-8601 time"),
+        (("ingest", URL, str(SEED), "--at", "yesterday-ish"), "not a time"),
         (("show", URL, "--section", "middle"), "--section must be"),
     ],
 )

@@ -1,8 +1,8 @@
 """Demo: the whole loop on the bundled seed story, against a news server on 127.0.0.1.
 
-``tracker demo`` serves ``seeds/demo/v1.txt`` as an HTML page, switches to
-``seeds/demo/v2.txt`` (the breaking update) a few seconds later, tracks the URL
-in a fresh SQLite file (or ``--db``), runs the scheduler daemon until both
+``tracker demo`` serves ``seeds/demo/v1.txt`` (installed as ``tracker/_demo``) as an
+HTML page, switches to ``seeds/demo/v2.txt`` (the breaking update) a few seconds
+later, tracks the URL in a fresh SQLite file (or ``--db``), runs the scheduler daemon until both
 versions are stored, and prints the history and the semantic diff. The server
 is a small stdlib one (with ETag, so unchanged checks are 304s); it allows only
 its own loopback address, nothing else private.
@@ -34,7 +34,15 @@ from tracker.scheduler import Daemon, DaemonSettings
 from tracker.store import Store
 from tracker.store.polling import add_story
 
-SEEDS = Path(__file__).resolve().parents[1] / "seeds" / "demo"
+
+def demo_story() -> Path:
+    """The demo story: ``tracker/_demo`` in an installed wheel, else the checkout's seeds/demo."""
+    here = Path(__file__).resolve().parent
+    for folder in (here / "_demo", here.parent / "seeds" / "demo"):
+        if (folder / "v1.txt").is_file():
+            return folder
+    raise TrackerError("demo: the bundled demo story is missing; reinstall tracker")
+
 TITLE = "Russian helicopter shot down near Armenia's border"
 PATH = "/world/helicopter-shot-down"
 SWITCH_AFTER = 4.0  # seconds of version 1 before the breaking update appears
@@ -128,7 +136,8 @@ def _database(db: str | None) -> Iterator[str]:
 
 def run_demo(db: str | None, console: Console, *, switch_after: float = SWITCH_AFTER) -> None:
     """Serve, track, poll until both versions are stored, then show history and diff."""
-    pages = [page_html((SEEDS / name).read_text("utf-8")) for name in ("v1.txt", "v2.txt")]
+    seeds = demo_story()
+    pages = [page_html((seeds / name).read_text("utf-8")) for name in ("v1.txt", "v2.txt")]
     with _database(db) as url, Store(url) as store, StoryServer(pages, switch_after) as server:
         console.print(f"Serving the demo story at {server.url}", markup=False)
         add_story(store, server.url, every=1, label="demo: helicopter story")

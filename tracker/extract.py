@@ -18,6 +18,7 @@ import unicodedata
 from pathlib import Path
 
 from tracker.errors import InputError
+from tracker.metadata import read_html_meta
 from tracker.model import Article
 
 _HTML_SNIFF = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|article|p|div)[\s>]", re.I)
@@ -116,13 +117,15 @@ def parse_html(html: str, *, url: str | None = None, name: str = "input") -> Art
     import trafilatura  # imported here: it is slow to import and plain text does not need it
 
     html = _NOT_TEXT.sub("", html)
+    meta = read_html_meta(html)
     doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False)
     text = getattr(doc, "text", None) if doc is not None else None
     paragraphs = _clean_paragraphs(text.split("\n")) if text else ()
     if not paragraphs:
         raise InputError(f"{name}: no article text found in the HTML page")
     title = normalise(doc.title) if getattr(doc, "title", None) else None
-    if title and paragraphs and normalise(paragraphs[0]) == title:
+    headlines = {title, normalise(meta["h1"]) if meta.get("h1") else None} - {None}
+    if paragraphs and normalise(paragraphs[0]) in headlines:
         paragraphs = paragraphs[1:]  # trafilatura sometimes repeats the headline as text
     if sum(len(p.split()) for p in paragraphs) < MIN_HTML_WORDS:
         raise InputError(f"{name}: no article text found in the HTML page")
@@ -130,7 +133,8 @@ def parse_html(html: str, *, url: str | None = None, name: str = "input") -> Art
         paragraphs=paragraphs,
         title=title,
         byline=normalise(doc.author) if getattr(doc, "author", None) else None,
-        published=getattr(doc, "date", None),
+        published=meta.get("published") or getattr(doc, "date", None),
+        meta=tuple(sorted(meta.items())),
     )
 
 

@@ -8,30 +8,27 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from tracker.errors import InputError
 from tracker.extract import parse_bytes, read_file
 from tracker.model import Article
 from tracker.sections import split_article
 from tracker.sentences import segment
 from tracker.store import SaveResult, Store, canonical_text
 from tracker.store.repository import text_hash
+from tracker.urls import normalise_story_url
 
 
 def check_story_url(url: str) -> str:
-    """A story URL must be absolute http(s); returns it unchanged or raises InputError."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InputError(f"not a story URL (need http:// or https://): {url!r}")
-    return url
+    """A story URL must be absolute http(s); returns it normalised or raises InputError."""
+    return normalise_story_url(url)
 
 
 def ingest_file(
     store: Store, url: str, path: str | Path, *, at: datetime | None = None, facts: bool = True
 ) -> SaveResult:
-    """Record the article in a local HTML or text file as a version of ``url``."""
-    check_story_url(url)
+    """Record the article in a local HTML or text file as a version of ``url`` (a URL, or the
+    label, id or unique URL part of a story already tracked)."""
+    url = store.resolve(url, new=True)
     data = read_file(path)
     article = parse_bytes(data, url=url, name=str(path))
     result = ingest_article(store, url, article, fetched_at=at, raw_html=data, facts=facts)

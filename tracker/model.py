@@ -31,6 +31,9 @@ class Article:
     title: str | None = None
     byline: str | None = None
     published: str | None = None
+    # Headline furniture and times beyond the title (see tracker.metadata): subheadline,
+    # dateline, updated time, and the page's other headlines (<title>, og:title, <h1>).
+    meta: tuple[tuple[str, str], ...] = ()
 
     @property
     def text(self) -> str:
@@ -155,3 +158,30 @@ class Diff:
     other_changes: tuple[FactChange, ...] = ()
     # Structural events such as "a breaking update arrived" or "the marker was dropped".
     events: tuple[str, ...] = field(default=())
+    # Headline and metadata changes (shown first), correction / editor's notes that arrived,
+    # and the stealth-edit flag: fact changes with no such note (tracker.notes).
+    metadata: tuple[MetaChange, ...] = ()
+    notes: tuple[Note, ...] = ()
+    stealth_edit: bool = False
+
+
+@dataclass(frozen=True)
+class MetaChange:
+    """One headline or metadata field that differs between A and B (``field`` is its key)."""
+
+    field: str
+    label: str
+    before: str | None
+    after: str | None
+
+    @property
+    def summary(self) -> str:
+        return f"{self.label}: {self.before or '(none)'} → {self.after or '(none)'}"
+
+
+@dataclass(frozen=True)
+class Note:
+    """A correction or editor's note found in a version's text (``kind`` from notes.toml)."""
+
+    kind: str  # correction | clarification | update | editors-note | retraction
+    text: str

@@ -11,19 +11,23 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from difflib import SequenceMatcher
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tracker.annotate import annotate
 from tracker.errors import InputError
+from tracker.events import Shape, describe, event_kinds, split_events
 from tracker.extract import read_article
-from tracker.model import Diff, FactChange, SentenceOp
+from tracker.metadata import article_meta, meta_changes
+from tracker.model import Diff, FactChange, MetaChange, Note, SentenceOp
+from tracker.notes import announced_update, arrived, find_notes, split_notes
 from tracker.selectors import parse_time, pick_version, version_or_at
 from tracker.store import Store, VersionInfo
-from tracker.store.search import PhraseMatch, find_phrase, story_versions
-from tracker.store.timeline import StoryRows, load_story, load_texts
+from tracker.store.search import PhraseMatch, find_in_headlines, find_phrase, story_versions
+from tracker.store.timeline import StoryRows, VersionRows, load_story, load_texts
 
 # The diff pipeline (semdiff, align: numpy, rapidfuzz, syntok) is imported by the functions
 # that diff, so the commands and renderers that only need this module's types start without it.
@@ -45,6 +49,10 @@ class LabelledDiff:
     a_sections: tuple[str, ...]
     b_sections: tuple[str, ...]
     within_version: bool = False
+    # The stored story and versions a diff of stored versions names (for the HTML page).
+    story: str | None = None
+    a_info: VersionInfo | None = None
+    b_info: VersionInfo | None = None
 
 
 def diff_versions(
@@ -66,7 +74,18 @@ def diff_versions(
     a_number, b_number = pick_pair(versions, url, a, b, at=at)
     left = semdiff.stored_side(store, url, a_number)
     right = semdiff.stored_side(store, url, b_number)
-    return _labelled(semdiff.diff(left, right), left, right)
+    info = {v.number: v for v in versions}
+    a_info, b_info = info[a_number], info[b_number]
+    diff = annotate(
+        semdiff.diff(left, right),
+        a_info.meta,
+        b_info.meta,
+        a_info.notes if a_info.notes is not None else split_notes(left.split),
+        b_info.notes if b_info.notes is not None else split_notes(right.split),
+        announced=announced_update(left.split, right.split),
+        structure=split_events(left.split, right.split),
+    )
+    return _labelled(diff, left, right, story=url, a_info=a_info, b_info=b_info)
 
 
 def pick_pair(
@@ -122,9 +141,19 @@ def diff_files(path_a: str | Path, path_b: str | Path) -> LabelledDiff:
     """Two local HTML or text files; nothing is stored."""
     from tracker import semdiff
 
-    left = semdiff.prepare(read_article(path_a), str(path_a))
-    right = semdiff.prepare(read_article(path_b), str(path_b))
-    return _labelled(semdiff.diff(left, right), left, right)
+    article_a, article_b = read_article(path_a), read_article(path_b)
+    left = semdiff.prepare(article_a, str(path_a))
+    right = semdiff.prepare(article_b, str(path_b))
+    diff = annotate(
+        semdiff.diff(left, right),
+        article_meta(article_a),
+        article_meta(article_b),
+        split_notes(left.split),
+        split_notes(right.split),
+        announced=announced_update(left.split, right.split),
+        structure=split_events(left.split, right.split),
+    )
+    return _labelled(diff, left, right)
 
 
 def diff_file_sections(path: str | Path) -> LabelledDiff:
@@ -134,11 +163,22 @@ def diff_file_sections(path: str | Path) -> LabelledDiff:
     return _sections_diff(semdiff.prepare(read_article(path), str(path)))
 
 
-def _labelled(diff: Diff, a: semdiff.Side, b: semdiff.Side) -> LabelledDiff:
+def _labelled(
+    diff: Diff,
+    a: semdiff.Side,
+    b: semdiff.Side,
+    *,
+    story: str | None = None,
+    a_info: VersionInfo | None = None,
+    b_info: VersionInfo | None = None,
+) -> LabelledDiff:
     return LabelledDiff(
         diff,
         tuple(s.section for s in a.sentences),
         tuple(s.section for s in b.sentences),
+        story=story,
+        a_info=a_info,
+        b_info=b_info,
     )
 
 
@@ -260,6 +300,20 @@ class VersionSummary:
     events: tuple[str, ...] = ()
     facts_pending: bool = False
     first_change: str | None = None  # the first new or edited sentence, in reading order
+    metadata: tuple[MetaChange, ...] = ()  # headline and metadata changes, headline first
+    notes: tuple[Note, ...] = ()  # correction / editor's notes that arrived in this version
+    stealth_edit: bool = False  # fact changes with no such note
+
+
+def extract_missing_facts(store: Store, url: str) -> int:
+    """Extract and store the facts of the story's versions that have none yet (the daemon's
+    facts job does this in the background); returns how many versions it did."""
+    from tracker import semdiff
+
+    missing = [v.number for v in store.history(url) if not v.has_facts]
+    for number in missing:
+        semdiff.stored_side(store, url, number)  # extracts the facts and keeps them
+    return len(missing)
 
 
 def history(store: Store, url: str, *, since: str | None = None) -> list[VersionSummary]:
@@ -281,15 +335,44 @@ def _summary(rows: StoryRows, k: int) -> VersionSummary:
     before = rows.versions[k - 1]
     ops = align_ids(before.sentence_ids, version.sentence_ids, rows.texts)
     changes = _fact_changes(rows, k - 1, k)
-    headline = changes[0].summary if changes else None
+    listed = [c for c in changes or [] if c.significance == "fact"]
+    new_notes = arrived(_notes(rows, k - 1), _notes(rows, k))
     return VersionSummary(
         info=version.info,
         changes=count_changes(ops),
-        headline=headline,
-        events=_structural_events(before.info, version.info),
+        headline=listed[0].summary if listed else None,
+        events=_structural_events(rows, k),
         facts_pending=changes is None,
         first_change=_first_change(rows, k, ops),
+        metadata=meta_changes(before.info.meta, version.info.meta),
+        notes=new_notes,
+        stealth_edit=bool(listed) and not new_notes and not _announced(rows, k),
     )
+
+
+def _announced(rows: StoryRows, k: int) -> bool:
+    """Version ``k`` has a breaking update under its marker that differs from k-1's."""
+    before, after = rows.versions[k - 1], rows.versions[k]
+
+    def update(v: VersionRows) -> list[int]:
+        return [
+            sid
+            for sid, section in zip(v.sentence_ids, v.sections, strict=True)
+            if section == "update"
+        ]
+
+    return after.info.marker is not None and bool(update(after)) and update(after) != update(before)
+
+
+def _notes(rows: StoryRows, k: int) -> tuple[Note, ...]:
+    """A version's notes: stored at ingest, or found in its text (versions before 0003)."""
+    version = rows.versions[k]
+    if version.info.notes is not None:
+        return version.info.notes
+    paragraphs: dict[int, list[str]] = {}
+    for sentence in rows.sentences(k):
+        paragraphs.setdefault(sentence.paragraph, []).append(sentence.text)
+    return find_notes(" ".join(p) for p in paragraphs.values())
 
 
 def _first_change(rows: StoryRows, k: int, ops: Sequence[SentenceOp]) -> str | None:
@@ -300,13 +383,19 @@ def _first_change(rows: StoryRows, k: int, ops: Sequence[SentenceOp]) -> str | N
     return rows.texts.get(rows.versions[k].sentence_ids[min(changed)])
 
 
-def _structural_events(a: VersionInfo, b: VersionInfo) -> tuple[str, ...]:
-    had, has = "update" in a.sections, "update" in b.sections
-    if has and not had:
-        return ("breaking update arrived",)
-    if had and not has:
-        return ("marker dropped: story rewritten",)
-    return ()
+def _structural_events(rows: StoryRows, k: int) -> tuple[str, ...]:
+    """The structural events from version k-1 to k, worded for one history line."""
+
+    def shape(v: VersionRows) -> Shape:
+        update = tuple(
+            sid
+            for sid, section in zip(v.sentence_ids, v.sections, strict=True)
+            if section == "update"
+        )
+        return Shape(v.info.marker, v.info.sections, update or None)
+
+    before, after = rows.versions[k - 1], rows.versions[k]
+    return describe(event_kinds(shape(before), shape(after)), after.info.marker, short=True)
 
 
 # ---------------------------------------------------------------- fact timeline
@@ -440,8 +529,18 @@ def blame(store: Store, url: str, version: str | None = None, *, at: str | None 
     # Only the sentences not in both neighbours need aligning; the target's are shown.
     texts = load_texts(store, _changed_ids(walked) | set(target.sentence_ids))
     origin = [(walked[0].info.number, walked[0].info.number)] * len(walked[0].sentence_ids)
+    # where each sentence text was first seen: a sentence that returns is credited there
+    seen: dict[int, tuple[int, int]] = {}
+    for sid, where in zip(walked[0].sentence_ids, origin, strict=True):
+        seen.setdefault(sid, where)
     for before, after in itertools.pairwise(walked):
         origin = _carry(origin, before.sentence_ids, after.sentence_ids, texts, after.info.number)
+        origin = [
+            seen[sid] if sid in seen and where == (after.info.number, after.info.number) else where
+            for sid, where in zip(after.sentence_ids, origin, strict=True)
+        ]
+        for sid, where in zip(after.sentence_ids, origin, strict=True):
+            seen.setdefault(sid, where)
     lines = tuple(
         BlameLine(i, section, paragraph, texts[sid], intro, edit)
         for i, (sid, section, paragraph, (intro, edit)) in enumerate(
@@ -500,6 +599,7 @@ class SearchHit:
     story: str
     spans: tuple[Span, ...]
     sentence: str  # the first sentence found saying it
+    where: str = "text"  # "text" (the story's sentences) or "headline" (headline fields)
 
     @property
     def appeared(self) -> Span:
@@ -517,11 +617,16 @@ def search(store: Store, text: str, *, story: str | None = None) -> list[SearchH
         raise InputError("empty search: give a word or phrase to look for")
     if story is not None:
         store.history(story)  # an unknown story is an error, not "no results"
-    by_story: dict[str, list[PhraseMatch]] = {}
+    by_story: dict[tuple[str, str], list[PhraseMatch]] = {}
     for match in find_phrase(store, phrase, story=story):
-        by_story.setdefault(match.story, []).append(match)
-    versions = story_versions(store, by_story)
-    hits = [_hit(url, versions[url], found) for url, found in by_story.items()]
+        by_story.setdefault((match.story, "text"), []).append(match)
+    for match in find_in_headlines(store, phrase, story=story):
+        by_story.setdefault((match.story, "headline"), []).append(match)
+    versions = story_versions(store, {url for url, _ in by_story})
+    hits = [
+        replace(_hit(url, versions[url], found), where=where)
+        for (url, where), found in by_story.items()
+    ]
     return sorted(hits, key=lambda h: (h.appeared.first_at, h.story))
 
 
@@ -562,6 +667,7 @@ __all__ = [
     "diff_files",
     "diff_version_sections",
     "diff_versions",
+    "extract_missing_facts",
     "fact_timeline",
     "history",
     "pick_pair",

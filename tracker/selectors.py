@@ -13,13 +13,34 @@ from tracker.store import VersionInfo
 NAMED = {"first": 0, "latest": -1, "last": -1}
 
 
-def parse_time(text: str) -> datetime:
-    """An ISO-8601 time; a time without a zone is taken as UTC."""
+def parse_time(text: str, *, now: datetime | None = None) -> datetime:
+    """A time as people write it: ISO-8601 ("2026-11-09T14:00Z"), "2026-11-09 14:00",
+    "yesterday", "2h ago", "9 Nov 14:00" (dateparser). A time without a zone is UTC."""
+    stripped = text.strip()
     try:
-        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        value = datetime.fromisoformat(stripped.replace("Z", "+00:00"))
     except ValueError:
-        raise InputError(f"not an ISO-8601 time: {text!r} (e.g. 2020-11-09T14:30:00Z)") from None
+        value = _human_time(stripped, now)
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _human_time(text: str, now: datetime | None) -> datetime:
+    import dateparser  # imported here: it is slow to import and ISO times do not need it
+
+    settings = {
+        "TIMEZONE": "UTC",
+        "TO_TIMEZONE": "UTC",
+        "RETURN_AS_TIMEZONE_AWARE": True,
+        "PREFER_DATES_FROM": "past",
+    }
+    if now is not None:
+        settings["RELATIVE_BASE"] = now.astimezone(UTC).replace(tzinfo=None)
+    value = dateparser.parse(text, languages=["en"], settings=settings) if text else None
+    if value is None:
+        raise InputError(
+            f"not a time: {text!r} (e.g. 2026-11-09 14:00, 2026-11-09T14:00Z, yesterday, 2h ago)"
+        )
+    return value
 
 
 def version_or_at(version: str | None, at: str | None) -> str | None:
@@ -46,7 +67,13 @@ def pick_version(spec: str, versions: Sequence[VersionInfo], url: str = "story")
         if value not in numbers:
             raise NotFoundError(f"{url} has no version {value} (versions 1–{numbers[-1]})")
         return value
-    moment = parse_time(spec)
+    try:
+        moment = parse_time(spec)
+    except InputError:
+        raise InputError(
+            f"not a version: {spec!r} (give a number like 3 or v3, -1 for the latest, "
+            "first, latest, or a time such as 2026-11-09 14:00)"
+        ) from None
     current = [v.number for v in versions if v.fetched_at <= moment]
     if not current:
         raise NotFoundError(f"{url} had no version yet at {spec}")

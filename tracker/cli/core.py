@@ -9,28 +9,42 @@ import typer
 
 from tracker import queries
 from tracker.cli import app
-from tracker.cli.options import At, Db, Json, NoColor, Version, console, open_store, print_json
+from tracker.cli.options import (
+    At,
+    Db,
+    Json,
+    NoColor,
+    Version,
+    Width,
+    console,
+    open_store,
+    print_json,
+)
 from tracker.errors import InputError
 from tracker.extract import read_article
-from tracker.ingest import check_story_url, ingest_file
+from tracker.ingest import ingest_file
 from tracker.render import html as htmldoc
 from tracker.render import json as jsondoc
 from tracker.render import terminal
 from tracker.sections import split_article
 from tracker.selectors import parse_time, pick_version, version_or_at
+from tracker.urls import looks_like_url
 
 
 @app.command()
 def ingest(
     url: Annotated[str, typer.Argument(help="The story's URL (what the version is a version of).")],
     file: Annotated[Path, typer.Argument(help="A local HTML page or plain-text article.")],
-    at: Annotated[str | None, typer.Option(help="When this version was seen (ISO-8601).")] = None,
+    at: Annotated[
+        str | None, typer.Option(help="When this version was seen (2026-11-09 14:00, 2h ago).")
+    ] = None,
     db: Db = None,
 ) -> None:
     """Record a version of a story from a local HTML or text file."""
     when = parse_time(at) if at else None
     with open_store(db) as store:
         result = ingest_file(store, url, file, at=when)
+    url = result.url
     if not result.stored:
         typer.echo(f"{url}: unchanged (same text as v{result.number}); nothing stored")
     elif result.reverts_to:
@@ -44,43 +58,52 @@ def split(
     file: Annotated[Path, typer.Argument(help="A local HTML page or plain-text article.")],
     json: Json = False,
     no_color: NoColor = False,
+    width: Width = None,
 ) -> None:
     """Show the breaking-update and earlier-story sections of a local file."""
     result = split_article(read_article(file))
     if json:
         print_json(jsondoc.dumps(jsondoc.split_document(result)))
     else:
-        terminal.render_split(console(no_color), result)
+        terminal.render_split(console(no_color, width), result)
 
 
 @app.command("list")
-def list_stories(db: Db = None, json: Json = False, no_color: NoColor = False) -> None:
+def list_stories(
+    db: Db = None, json: Json = False, no_color: NoColor = False, width: Width = None
+) -> None:
     """The tracked stories: status, versions, last and next check."""
     with open_store(db) as store:
         stories = store.list_stories()
     if json:
         print_json(jsondoc.dumps(jsondoc.list_document(stories)))
     else:
-        terminal.render_list(console(no_color), stories)
+        terminal.render_list(console(no_color, width), stories)
 
 
 @app.command()
 def history(
     url: str,
     since: Annotated[
-        str | None, typer.Option(help="Only versions at or after this time (ISO-8601).")
+        str | None,
+        typer.Option(
+            help="Only versions at or after this time (yesterday, 2h ago, 2026-11-09 14:00)."
+        ),
     ] = None,
     db: Db = None,
     json: Json = False,
     no_color: NoColor = False,
+    width: Width = None,
 ) -> None:
     """The versions of a story: time, words, sentences changed and the headline fact change."""
     with open_store(db) as store:
+        url = store.resolve(url)
+        queries.extract_missing_facts(store, url)  # never "facts not extracted yet"
         summaries = queries.history(store, url, since=since)
     if json:
         print_json(jsondoc.dumps(jsondoc.history_summary_document(url, summaries)))
     else:
-        terminal.render_history(console(no_color), url, summaries)
+        terminal.render_history(console(no_color, width), url, summaries)
 
 
 @app.command()
@@ -92,12 +115,14 @@ def show(
     db: Db = None,
     json: Json = False,
     no_color: NoColor = False,
+    width: Width = None,
 ) -> None:
     """One version's text (default: the latest)."""
     if section not in (None, "update", "earlier", "body"):
         raise InputError(f"--section must be update, earlier or body, not {section!r}")
     spec = version_or_at(version, at)
     with open_store(db) as store:
+        url = store.resolve(url)
         number = pick_version(spec, store.history(url), url) if spec else None
         stored = store.version(url, number)
     if section and section not in stored.split.kinds:
@@ -105,7 +130,7 @@ def show(
     if json:
         print_json(jsondoc.dumps(jsondoc.show_document(stored)))
     else:
-        terminal.render_version(console(no_color), stored, section)
+        terminal.render_version(console(no_color, width), stored, section)
 
 
 # "-1" names the latest version, so an unknown "-N" reaches ``targets`` and is checked there.
@@ -133,28 +158,49 @@ def diff(
         bool, typer.Option("--facts-only", help="Only the fact changes and events.")
     ] = False,
     html: Annotated[
-        Path | None, typer.Option("--html", help="Also write a self-contained HTML page here.")
+        Path | None,
+        typer.Option("--html", help="Write a self-contained HTML page here (instead of text)."),
     ] = None,
+    show_all: Annotated[
+        bool,
+        typer.Option("--all", help="Also the minor and house-style changes, marked as such."),
+    ] = False,
     db: Db = None,
     json: Json = False,
     no_color: NoColor = False,
+    width: Width = None,
 ) -> None:
-    """The semantic diff: how the facts changed, then the aligned sentences."""
+    """The semantic diff: headline and metadata, how the facts changed, then the sentences."""
     if context < 0:
         raise InputError(f"--context must be 0 or more, not {context}")
     result = _diff(targets, sections=sections, version=version, at=at, db=db)
     if html is not None:
-        htmldoc.write_diff(html, result, context=None if context == 0 else context)
+        htmldoc.write_diff(
+            html, result, context=None if context == 0 else context, show_all=show_all
+        )
+        typer.echo(f"wrote {html}", err=json)
     if json:
         print_json(jsondoc.dumps(jsondoc.labelled_diff_document(result)))
-    else:
+    elif html is None:
         terminal.render_diff(
-            console(no_color),
+            console(no_color, width),
             result,
             context=context,
             facts_only=facts_only,
             side_by_side=side_by_side,
+            show_all=show_all,
         )
+
+
+def _names_a_story(targets: list[str]) -> bool:
+    """A URL, or a label / id / URL part that is not a local file (FILE_A FILE_B, FILE)."""
+    first = targets[0]
+    if looks_like_url(first):
+        return True
+    return not any(Path(t).exists() or Path(t).suffix in FILE_SUFFIXES for t in targets)
+
+
+FILE_SUFFIXES = {".txt", ".html", ".htm", ".xhtml", ".text", ".md"}
 
 
 def _diff(
@@ -164,9 +210,9 @@ def _diff(
         if target.startswith("-") and not target[1:].isdigit():
             raise InputError(f"no such option: {target}")
     first = targets[0]
-    if first.startswith(("http://", "https://")):
-        check_story_url(first)
+    if _names_a_story(targets):
         with open_store(db) as store:
+            first = store.resolve(first)
             if sections:
                 if len(targets) > 1:
                     raise InputError("with --sections give one URL and --version N (or --at)")

@@ -34,6 +34,20 @@ AllowPrivate = Annotated[
         help="Allow loopback and private-network URLs (also TRACKER_ALLOW_PRIVATE=1).",
     ),
 ]
+# `tracker poll` exits with this code when it made checks and every one of them failed
+# (a 404/410 "gone" is an answer, not a failure).
+ALL_CHECKS_FAILED = 5
+FAILED_OUTCOMES = frozenset(
+    {
+        "http_error",
+        "timeout",
+        "network_error",
+        "refused",
+        "too_large",
+        "redirect_loop",
+        "rate_limited",
+    }
+)
 Concurrency = Annotated[int, typer.Option(help="Checks in flight at once.", min=1)]
 PerHost = Annotated[int, typer.Option("--per-host", help="Requests at once per host.", min=1)]
 
@@ -63,7 +77,7 @@ def add(
     from tracker.scheduler import parse_duration
     from tracker.store.polling import add_story
 
-    check_story_url(url)
+    url = check_story_url(url)
     seconds = round(parse_duration(every)) if every else None
     try:
         check_url_allowed(url, allow_private=allow_private)
@@ -88,6 +102,7 @@ def remove(
     from tracker.store.polling import remove_story
 
     with open_store(db) as store:
+        url = store.resolve(url)
         remove_story(store, url, purge=purge)
     typer.echo(f"{url}: {'deleted with its history' if purge else 'no longer tracked'}")
 
@@ -103,13 +118,14 @@ def poll(
     db: Db = None,
     no_color: NoColor = False,
 ) -> None:
-    """Check the due stories (or the named ones) once, now."""
+    """Check the due stories (or the named ones) once, now. Exits 5 when every check failed."""
     from tracker.poll import PollSettings
     from tracker.store.polling import count_due
 
     out = console(no_color)
     err = Console(stderr=True, no_color=out.no_color, highlight=False)
     with open_store(db) as store:
+        urls = [store.resolve(u) for u in urls] if urls else urls
         total = len(urls) if urls else count_due(store)
         lines: list[str] = []
         with _progress(err, total) as advance:
@@ -133,6 +149,8 @@ def poll(
     for url in summary.busy:
         out.print(f"{url}: being checked by another worker; skipped", markup=False)
     out.print(_summary_line(summary), markup=False)
+    if summary.checks and all(outcome in FAILED_OUTCOMES for outcome in summary.counts):
+        raise typer.Exit(ALL_CHECKS_FAILED)
 
 
 async def _poll_once(

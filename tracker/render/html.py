@@ -9,10 +9,14 @@ is shown as text and never runs.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from tracker.model import FactChange, SentenceOp
+from tracker.errors import InputError
+from tracker.model import FactChange, MetaChange, SentenceOp
+from tracker.notes import STEALTH_EVENT
 from tracker.queries import LabelledDiff
 from tracker.render.layout import SECTION_TITLES, Row, counts, diff_rows
 
@@ -35,6 +39,8 @@ ul.facts li.attribution,ul.facts li.certainty{border-color:#0969da}
 .tag{font:.72rem system-ui,sans-serif;color:#777;margin-left:.5rem;text-transform:uppercase}
 details{font-size:.85rem;color:#555;margin-top:.2rem}
 .event{font:600 .95rem system-ui,sans-serif;color:#8250df;margin:.4rem 0}
+.event.stealth{color:#cf222e}ul.facts li.meta{border-color:#0550ae}
+ul.facts.other li{border-color:#ccc;color:#555}.sub a{color:#0969da}
 table.diff{border-collapse:collapse;width:100%;table-layout:fixed}
 table.diff th{font:600 .85rem system-ui,sans-serif;text-align:left;padding:.3rem .5rem;
  border-bottom:2px solid #ddd;overflow-wrap:anywhere}
@@ -60,22 +66,59 @@ WITHIN_VERSION_NOTE = (
 )
 
 
-def write_diff(path: str | Path, view: LabelledDiff, *, context: int | None = None) -> None:
-    """Write the page to ``path`` (UTF-8)."""
-    Path(path).write_text(diff_page(view, context=context), encoding="utf-8")
+def write_diff(
+    path: str | Path, view: LabelledDiff, *, context: int | None = None, show_all: bool = False
+) -> None:
+    """Write the page to ``path`` (UTF-8); a path that cannot be written is an InputError."""
+    try:
+        Path(path).write_text(diff_page(view, context=context, show_all=show_all), "utf-8")
+    except OSError as exc:
+        raise InputError(f"--html {path}: cannot write ({exc.strerror})") from None
 
 
-def diff_page(view: LabelledDiff, *, context: int | None = None) -> str:
+def human_time(text: str | None) -> str:
+    """ "9 Nov 2020, 14:00 UTC" from an ISO-8601 time (as given if it is not one)."""
+    if not text:
+        return "?"
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return text
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC)
+    return f"{value.day} {value:%b %Y, %H:%M} UTC"
+
+
+def _story_heading(view: LabelledDiff) -> tuple[str, str]:
+    """The page's heading (the headline, else the versions) and the line naming the story."""
+    diff = view.diff
+    meta = (view.b_info.meta if view.b_info else {}) or {}
+    headline = meta.get("headline")
+    parts = []
+    if view.story:
+        outlet = meta.get("site") or (urlsplit(view.story).hostname or "")
+        parts.append(f'<a href="{escape(view.story)}">{escape(view.story)}</a>')
+        if outlet:
+            parts.append(f"outlet: {escape(outlet)}")
+    for name in ("published", "updated"):
+        if meta.get(name):
+            parts.append(f"{name} {escape(human_time(meta[name]))}")
+    if diff.a.fetched_at or diff.b.fetched_at:
+        parts.append(
+            f"{escape(diff.a.label)} {escape(human_time(diff.a.fetched_at))} → "
+            f"{escape(diff.b.label)} {escape(human_time(diff.b.fetched_at))}"
+        )
+    title = escape(headline) if headline else f"{escape(diff.a.label)} → {escape(diff.b.label)}"
+    return title, " · ".join(parts)
+
+
+def diff_page(view: LabelledDiff, *, context: int | None = None, show_all: bool = False) -> str:
     """The whole page as a string."""
     diff = view.diff
-    a, b = escape(diff.a.label), escape(diff.b.label)
     c = counts(view)
-    title = f"{a} → {b}"
-    times = ""
-    if diff.a.fetched_at or diff.b.fetched_at:
-        times = f"{escape(diff.a.fetched_at or '?')} → {escape(diff.b.fetched_at or '?')} · "
+    title, story = _story_heading(view)
     sub = (
-        f"{times}+{c.added} added · ~{c.edited} edited · −{c.removed} "
+        f"+{c.added} added · ~{c.edited} edited · −{c.removed} "
         f"{'only in earlier story' if view.within_version else 'removed'} · ↕{c.moved} moved"
     )
     parts = [
@@ -87,10 +130,20 @@ def diff_page(view: LabelledDiff, *, context: int | None = None) -> str:
         f"<title>tracker diff: {title}</title>",
         f"<style>{CSS}</style></head><body>",
         f"<h1>{title}</h1>",
+        f'<div class="sub">{story}</div>' if story else "",
         f'<div class="sub">{sub}</div>',
+        *(("<h2>Headline and metadata</h2>", _metadata(diff.metadata)) if diff.metadata else ()),
         "<h2>How the facts changed</h2>",
-        _facts(diff.facts),
-        *(f'<p class="event">■ {escape(e)}</p>' for e in diff.events),
+        _facts(diff.facts, unchanged_text=bool(diff.metadata)),
+        *(
+            ("<h2>Minor and house-style changes</h2>", _others(diff.other_changes))
+            if show_all
+            else ()
+        ),
+        *(
+            f'<p class="event{" stealth" if e == STEALTH_EVENT else ""}">■ {escape(e)}</p>'
+            for e in diff.events
+        ),
         "<h2>Sentences</h2>",
         f'<p class="dim">{WITHIN_VERSION_NOTE}</p>' if view.within_version else "",
         _table(view, diff_rows(view, context)),
@@ -99,13 +152,33 @@ def diff_page(view: LabelledDiff, *, context: int | None = None) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def _facts(facts: tuple[FactChange, ...]) -> str:
+def _metadata(changes: tuple[MetaChange, ...]) -> str:
+    items = []
+    for change in changes:
+        before = escape(change.before) if change.before is not None else "<i>none</i>"
+        after = escape(change.after) if change.after is not None else "<i>none</i>"
+        items.append(
+            f'<li class="meta"><span class="label">{escape(change.label)}:</span> '
+            f'<span class="before">{before}</span> → <span class="after">{after}</span></li>'
+        )
+    return '<ul class="facts">' + "".join(items) + "</ul>"
+
+
+def _facts(facts: tuple[FactChange, ...], *, unchanged_text: bool = False) -> str:
     if not facts:
+        if unchanged_text:
+            return '<p class="dim">The facts of the story text are unchanged.</p>'
         return '<p class="dim">No fact changes.</p>'
     return '<ul class="facts">' + "".join(_fact(f) for f in facts) + "</ul>"
 
 
-def _fact(change: FactChange) -> str:
+def _others(changes: tuple[FactChange, ...]) -> str:
+    if not changes:
+        return '<p class="dim">None.</p>'
+    return '<ul class="facts other">' + "".join(_fact(f, mark=True) for f in changes) + "</ul>"
+
+
+def _fact(change: FactChange, *, mark: bool = False) -> str:
     label, sep, values = change.summary.partition(": ")
     before, arrow, after = values.partition(" → ")
     if sep and arrow:
@@ -126,6 +199,9 @@ def _fact(change: FactChange) -> str:
             rows.append(f"<div>after: “{escape(change.evidence_b)}”</div>")
         evidence = f"<details><summary>evidence</summary>{''.join(rows)}</details>"
     tag = f'<span class="tag">{escape(change.change)}</span>'
+    if mark:
+        why = f": {change.reason}" if change.significance == "style" and change.reason else ""
+        tag += f'<span class="tag significance">{escape(change.significance + why)}</span>'
     return f'<li class="{escape(change.change)}">{body}{tag}{evidence}</li>'
 
 

@@ -7,7 +7,9 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from tracker.metadata import meta_json
 from tracker.model import Diff, Split
+from tracker.notes import notes_json
 from tracker.store import StoredVersion, StoryInfo, VersionInfo
 
 if TYPE_CHECKING:
@@ -33,6 +35,9 @@ def diff_document(diff: Diff) -> dict[str, Any]:
     return {
         "a": {"label": diff.a.label, "fetched_at": diff.a.fetched_at},
         "b": {"label": diff.b.label, "fetched_at": diff.b.fetched_at},
+        "metadata": [meta_json(change) for change in diff.metadata],
+        "notes": notes_json(diff.notes),
+        "stealth_edit": diff.stealth_edit,
         "events": list(diff.events),
         "sentences": [
             {
@@ -68,6 +73,8 @@ def version_document(v: VersionInfo) -> dict[str, Any]:
         "marker": v.marker,
         "reverts_to": v.reverts_to,
         "title": v.title,
+        "meta": dict(v.meta),
+        "notes": notes_json(v.notes) if v.notes is not None else None,
     }
 
 
@@ -75,6 +82,7 @@ def list_document(stories: list[StoryInfo]) -> dict[str, Any]:
     return {
         "stories": [
             {
+                "id": s.id,
                 "url": s.url,
                 "label": s.label,
                 "versions": s.versions,
@@ -126,6 +134,9 @@ def history_summary_document(url: str, summaries: list[VersionSummary]) -> dict[
                 "events": list(s.events),
                 "facts_pending": s.facts_pending,
                 "first_change": s.first_change,
+                "metadata": [meta_json(change) for change in s.metadata],
+                "notes_added": notes_json(s.notes),
+                "stealth_edit": s.stealth_edit,
             }
             for s in summaries
         ],
@@ -174,6 +185,7 @@ def search_document(phrase: str, hits: list[SearchHit]) -> dict[str, Any]:
                 ),
                 "spans": [{"first": s.first, "last": s.last, "gone": s.gone} for s in h.spans],
                 "sentence": h.sentence,
+                "where": h.where,
             }
             for h in hits
         ],

@@ -14,7 +14,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from tracker.model import Diff, FactChange, SentenceOp, Split
+from tracker.model import Diff, FactChange, MetaChange, SentenceOp, Split
+from tracker.notes import KIND_LABELS, STEALTH_EVENT
 from tracker.queries import (
     Blame,
     ChangeCounts,
@@ -23,7 +24,6 @@ from tracker.queries import (
     SearchHit,
     VersionSummary,
 )
-from tracker.render.json import iso
 from tracker.render.layout import SECTION_TITLES, Row, counts, diff_rows
 from tracker.store import StoredVersion, StoryInfo
 
@@ -58,13 +58,20 @@ def plain(console: Console) -> bool:
     return console.no_color or console.color_system is None
 
 
+def whole(console: Console) -> bool:
+    """Output read later (a file, a pipe): nothing is shortened with "…"."""
+    return not console.is_terminal
+
+
 def short_time(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value else "—"
 
 
-def opening(text: str, words: int = 8) -> str:
-    """The first words of a sentence, to recognise it by."""
+def opening(text: str, words: int = 8, *, cut: bool = True) -> str:
+    """The first words of a sentence, to recognise it by (all of it with ``cut=False``)."""
     parts = text.split()
+    if not cut:
+        return " ".join(parts)
     return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
 
 
@@ -82,17 +89,29 @@ def render_diff(
     context: int | None = 0,
     facts_only: bool = False,
     side_by_side: bool = False,
+    show_all: bool = False,
 ) -> None:
-    """The fact changes (the first lines), structural events, then the sentence diff."""
+    """Headline and metadata changes (the first lines), the fact changes, events (notes,
+    stealth edit), then the sentence diff. ``show_all`` adds the minor and style changes."""
     if isinstance(view, Diff):
         view = LabelledDiff(view, (), ())
     diff = view.diff
-    for line in fact_lines(diff.facts, console.width):
+    cut = None if whole(console) else console.width
+    for change in diff.metadata:
+        console.print(meta_line(change))
+    for line in fact_lines(diff.facts, cut):
         console.print(line)
+    if show_all:
+        for change in diff.other_changes:
+            console.print(fact_line(change, cut, mark=True))
     if not diff.facts:
-        console.print(Text("No fact changes.", style="dim"))
+        if diff.metadata:
+            console.print(Text("The facts of the story text are unchanged.", style="dim"))
+        else:
+            console.print(Text("No fact changes.", style="dim"))
     for event in diff.events:
-        console.print(Text(f"■ {event}", style="bold magenta"))
+        style = "bold red" if event == STEALTH_EVENT else "bold magenta"
+        console.print(Text(f"■ {event}", style=style))
     if facts_only:
         return
     console.print(header_rule(view))
@@ -100,24 +119,54 @@ def render_diff(
     if side_by_side:
         console.print(side_by_side_table(view, rows, plain(console)))
     else:
-        console.print(unified_table(view, rows, plain(console)))
+        console.print(unified_table(view, rows, plain(console), cut=cut is not None))
 
 
-def fact_lines(facts: tuple[FactChange, ...] | list[FactChange], width: int = 100) -> list[Text]:
+def meta_line(change: MetaChange) -> Text:
+    """"Headline: before → after", or what was added or dropped."""
+    line = Text("• ", style="bold blue")
+    line.append(f"{change.label}: ", style="bold")
+    if change.before is None:
+        line.append("added ", style="dim")
+        line.append(change.after or "", style="bold green")
+    elif change.after is None:
+        line.append("dropped ", style="dim")
+        line.append(change.before, style="red")
+    else:
+        line.append(change.before, style="red")
+        line.append(" → ", style="bold")
+        line.append(change.after, style="bold green")
+    return line
+
+
+def fact_lines(
+    facts: tuple[FactChange, ...] | list[FactChange], width: int | None = 100
+) -> list[Text]:
     """One line per fact change: "Label: before → after", coloured by what happened."""
     return [fact_line(change, width) for change in facts]
 
 
-def fact_line(change: FactChange, width: int = 100) -> Text:
-    """A value change in full; a new or dropped sentence cut to one line."""
+def fact_line(change: FactChange, width: int | None = 100, *, mark: bool = False) -> Text:
+    """A value change in full; a new or dropped sentence cut to one line (``width=None``: whole).
+
+    ``mark`` tags a change below the reporting threshold with its significance (and, for
+    house style, its reason).
+    """
     style = CHANGE_STYLE.get(change.change, "bold")
+    if mark and change.significance != "fact":
+        style = "dim"
     label, sep, values = change.summary.partition(": ")
     before, arrow, after = values.partition(" → ")
     line = Text("• ", style=style)
+    if mark and change.significance != "fact":
+        tag = change.significance
+        if change.significance == "style" and change.reason:
+            tag += f": {change.reason}"
+        line.append(f"[{tag}] ", style="dim italic")
     if not sep:
         line.append(change.summary, style="bold")
     elif not arrow:
-        room = max(width - len(label) - 5, 20)
+        room = max(width - len(label) - 5, 20) if width is not None else len(values)
         shown = values if len(values) <= room else values[: room - 1].rstrip() + "…"
         line.append(f"{label}: ", style=style)
         line.append(shown)
@@ -184,14 +233,16 @@ def words_text(op: SentenceOp, show: str, is_plain: bool, base: str = "") -> Tex
     return text
 
 
-def _sentence(view: LabelledDiff, row: Row, is_plain: bool) -> tuple[Text, Text]:
+def _sentence(view: LabelledDiff, row: Row, is_plain: bool, cut: bool) -> tuple[Text, Text]:
     """The sign cell and the text cell of one unified-diff row."""
     op = row.op
     assert op is not None
     if row.kind == "moved_from":
         arrow = "↓" if row.direction == "down" else "↑"
+        # Read later (cut=False) the sentence is not shortened with "…": its new place shows it.
+        where = f": “{opening(op.a_text)}”" if cut else " from here"
         return Text(f"⟨{row.move}⟩", style="cyan"), Text(
-            f"{arrow} moved {row.direction}: “{opening(op.a_text)}”", style="dim cyan"
+            f"{arrow} moved {row.direction}{where}", style="dim cyan"
         )
     sign, style = _op_style(view, op)
     if op.op == "moved":
@@ -213,7 +264,9 @@ def _label_row(row: Row) -> Text:
     return Text(f"⋯ {row.skipped} unchanged {noun}", style="dim")
 
 
-def unified_table(view: LabelledDiff, rows: list[Row], is_plain: bool) -> Table:
+def unified_table(
+    view: LabelledDiff, rows: list[Row], is_plain: bool, *, cut: bool = True
+) -> Table:
     """One column of sentences in reading order with a sign column, like a unified diff."""
     table = Table.grid(padding=(0, 1))
     table.add_column(no_wrap=True, min_width=1)
@@ -222,7 +275,7 @@ def unified_table(view: LabelledDiff, rows: list[Row], is_plain: bool) -> Table:
         if row.kind in ("section", "skipped"):
             table.add_row(Text(""), _label_row(row))
         else:
-            table.add_row(*_sentence(view, row, is_plain))
+            table.add_row(*_sentence(view, row, is_plain, cut))
     return table
 
 
@@ -271,7 +324,8 @@ def side_by_side_table(view: LabelledDiff, rows: list[Row], is_plain: bool) -> T
 
 
 def render_history(console: Console, url: str, versions: list[VersionSummary]) -> None:
-    """One line per version: number, time, words, sentence changes, the headline fact change."""
+    """One line per version: number, time, words, sentence changes, and what changed: headline
+    and metadata first, notes and the stealth-edit flag, then the headline fact change."""
     table = Table(title=url, title_justify="left", box=None, header_style="bold", pad_edge=False)
     for column, justify, width in (
         ("v", "right", 4),
@@ -281,6 +335,7 @@ def render_history(console: Console, url: str, versions: list[VersionSummary]) -
     ):
         table.add_column(column, justify=justify, no_wrap=True, min_width=width)  # type: ignore[arg-type]
     table.add_column("what changed", ratio=1, overflow="fold")
+    cut = not whole(console)
     for summary in versions:
         info = summary.info
         changes = change_counts(summary.changes) if summary.changes else Text("new", style="dim")
@@ -289,25 +344,33 @@ def render_history(console: Console, url: str, versions: list[VersionSummary]) -
             short_time(info.fetched_at),
             str(info.words),
             changes,
-            _what_changed(summary),
+            _what_changed(summary, cut),
         )
     console.print(table)
 
 
-def _what_changed(summary: VersionSummary) -> Text:
-    """Structural events, then the headline fact change, else the first changed sentence."""
+def _what_changed(summary: VersionSummary, cut: bool = True) -> Text:
+    """Metadata changes and notes, structural events, then the headline fact change, else the
+    first changed sentence."""
     parts: list[Text] = []
     if summary.info.reverts_to:
         parts.append(Text(f"reverts to v{summary.info.reverts_to}", style="bold magenta"))
+    for change in summary.metadata:
+        parts.append(meta_line(change)[2:])  # without the bullet
+    for note in summary.notes:
+        label = KIND_LABELS.get(note.kind, note.kind)
+        parts.append(Text(f"{label}: “{opening(note.text, 12, cut=cut)}”", style="bold magenta"))
+    if summary.stealth_edit:
+        parts.append(Text("stealth edit: facts changed with no note", style="bold red"))
     parts += [Text(f"■ {event}", style="magenta") for event in summary.events]
     if summary.headline:
         parts.append(Text(summary.headline, style="bold"))
     elif summary.first_change:
-        parts.append(Text(f"“{opening(summary.first_change, 12)}”", style="italic"))
+        parts.append(Text(f"“{opening(summary.first_change, 12, cut=cut)}”", style="italic"))
     elif summary.changes is None:
         parts.append(Text(summary.info.title or "first version", style="dim"))
     if summary.facts_pending and summary.changes is not None:
-        parts.append(Text("facts not extracted yet", style="dim"))
+        parts.append(Text("facts not extracted yet (tracker history extracts them)", style="dim"))
     return Text(" · ", style="dim").join(parts)
 
 
@@ -368,7 +431,10 @@ def render_search(console: Console, phrase: str, hits: list[SearchHit]) -> None:
         console.print(f"No version of any story says {phrase!r}.")
         return
     for hit in hits:
-        console.print(Text(hit.story, style="bold"))
+        title = Text(hit.story, style="bold")
+        if hit.where != "text":
+            title.append(f" ({hit.where})", style="dim")
+        console.print(title)
         for span in hit.spans:
             line = Text("  appeared ", style="dim")
             line.append(f"v{span.first} {short_time(span.first_at)}", style="green")
@@ -398,27 +464,55 @@ def render_split(console: Console, split: Split) -> None:
 
 
 def render_list(console: Console, stories: list[StoryInfo]) -> None:
+    """One row per story: its id (commands take it instead of the URL), its label and URL
+    (folded, never cut), versions, status and checks in minutes, not ISO microseconds."""
     if not stories:
         console.print("No stories yet. Track one with: tracker add URL")
         return
-    table = Table()
-    for column in ("story", "status", "versions", "last check", "next check", "last error"):
-        table.add_column(column)
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    table.add_column("id", justify="right", no_wrap=True)
+    table.add_column("story", ratio=3, overflow="fold")
+    table.add_column("versions", justify="right", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    table.add_column("checked (UTC)", no_wrap=True)
+    table.add_column("next", no_wrap=True)
+    errors = any(s.last_error for s in stories)
+    if errors:
+        table.add_column("last error", ratio=2, overflow="fold")
     for s in stories:
-        table.add_row(
-            s.label or s.url,
-            s.status,
+        name = Text(s.label + "\n", style="bold") if s.label else Text()
+        name.append(_short_url(s.url), style="" if not s.label else "dim")
+        row = [
+            str(s.id),
+            name,
             str(s.versions),
-            iso(s.last_checked_at) or "—",
-            iso(s.next_check_at) or "—",
-            s.last_error or "",
-        )
+            s.status,
+            _list_time(s.last_checked_at),
+            _list_time(s.next_check_at),
+        ]
+        table.add_row(*row, *([s.last_error or ""] if errors else []))
     console.print(table)
+
+
+def _list_time(value: datetime | None) -> str:
+    """"11-09 14:00" this year, "2025-11-09 14:00" before: the list stays narrow."""
+    if value is None:
+        return "—"
+    if value.year == datetime.now(value.tzinfo).year:
+        return value.strftime("%m-%d %H:%M")
+    return short_time(value)
+
+
+def _short_url(url: str) -> str:
+    """The URL without its scheme (the part that tells stories apart)."""
+    return url.split("://", 1)[-1]
 
 
 def render_version(console: Console, version: StoredVersion, section: str | None) -> None:
     info = version.info
-    console.print(Text(f"{version.url} v{info.number} ({iso(info.fetched_at)})", style="bold"))
+    console.print(
+        Text(f"{version.url} v{info.number} ({short_time(info.fetched_at)} UTC)", style="bold")
+    )
     if info.title:
         console.print(Text(info.title, style="bold"))
     sections = [s for s in version.split.sections if section is None or s.kind == section]

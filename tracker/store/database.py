@@ -24,7 +24,7 @@ from sqlalchemy.engine import make_url
 
 from tracker.errors import DatabaseError
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[2]  # the checkout, when run from one
 SQLITE_BUSY_SECONDS = 10.0
 _MIGRATION_LOCK = 73_110_001  # PostgreSQL advisory lock key: one migrator at a time
 
@@ -70,9 +70,25 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def migrations_dir() -> Path:
+    """Where the Alembic scripts are: ``tracker/_migrations`` in an installed wheel (setup.py
+    ships ``db/`` there), else the checkout's ``db/`` (editable installs and source trees)."""
+    installed = Path(__file__).resolve().parents[1] / "_migrations"
+    for folder in (installed, ROOT / "db"):
+        if (folder / "env.py").is_file() and (folder / "versions").is_dir():
+            return folder
+    raise DatabaseError(
+        f"tracker's database migrations are missing (looked in {installed} and {ROOT / 'db'}); "
+        "reinstall tracker"
+    )
+
+
 def alembic_config() -> Config:
-    config = Config(str(ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(ROOT / "db"))
+    """The checkout's ``alembic.ini`` when there is one, pointed at :func:`migrations_dir`."""
+    ini = ROOT / "alembic.ini"
+    config = Config(str(ini)) if ini.is_file() else Config()
+    config.set_main_option("script_location", str(migrations_dir()))
+    config.set_main_option("path_separator", "os")
     return config
 
 

@@ -10,9 +10,10 @@ import hashlib
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -20,9 +21,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from tracker.errors import InputError, NotFoundError
-from tracker.model import Article, Section, Sentence, Split
+from tracker.metadata import article_meta, meta_text
+from tracker.model import Article, Note, Section, Sentence, Split
+from tracker.notes import notes_from_json, notes_json, split_notes
 from tracker.store.database import open_database, translate_errors
 from tracker.store.schema import Check, SentenceText, Story, Version, VersionSentence
+from tracker.urls import looks_like_url, normalise_story_url, url_part
 
 # Values per IN (…) list or multi-row INSERT: far below every backend's parameter limit.
 CHUNK = 500
@@ -49,6 +53,7 @@ class StoryInfo:
     next_check_at: datetime | None
     last_error: str | None
     every_seconds: int | None
+    id: int = 0  # what `tracker list` shows, and what commands take instead of the URL
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,10 @@ class VersionInfo:
     reverts_to: int | None
     title: str | None
     has_facts: bool
+    # Headline and metadata fields (tracker.metadata.FIELDS keys; only those it has).
+    meta: dict[str, str] = field(default_factory=dict)
+    # Correction / editor's notes found at ingest; None on versions stored before 0003.
+    notes: tuple[Note, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -87,7 +96,17 @@ class SaveResult:
 
 
 def canonical_text(article: Article, split: Split) -> str:
-    """The text whose hash decides whether a version is new: headline, marker and sections."""
+    """The text whose hash decides whether a version is new: headline, marker, sections, and
+    the headline furniture (subheadline, byline, dateline, the page's other headlines).
+
+    Times are not in it: a page that stamps every fetch with a new time has not changed.
+    """
+    extra = meta_text({k: v for k, v in article_meta(article).items() if k != "headline"})
+    return legacy_canonical_text(article, split) + (f"\n\n[meta]\n{extra}" if extra else "")
+
+
+def legacy_canonical_text(article: Article, split: Split) -> str:
+    """The canonical text of versions stored before revision 0003 (no metadata in it)."""
     parts = [article.title or "", split.marker or ""]
     parts += [f"[{s.kind}]\n{s.text}" for s in split.sections]
     return "\n\n".join(parts)
@@ -118,10 +137,20 @@ class Store:
     # -- stories ---------------------------------------------------------------
 
     def story(self, session: Session, url: str) -> Story:
+        """The story ``url`` names: its URL (normalised or not), label, id or unique URL part."""
         story = session.scalar(select(Story).where(Story.url == url))
-        if story is None:
-            raise NotFoundError(f"unknown story: {url}")
-        return story
+        return story if story is not None else _find_story(session, url)
+
+    def resolve(self, ref: str, *, new: bool = False) -> str:
+        """The stored URL of the story ``ref`` names (see :meth:`story`). With ``new``, a URL
+        that names no story yet is returned normalised (for ``add`` and ``ingest``)."""
+        with self.session() as session:
+            try:
+                return self.story(session, ref).url
+            except NotFoundError:
+                if new:
+                    return normalise_story_url(ref)  # or InputError: not a story URL
+                raise
 
     def ensure_story(self, session: Session, url: str, **fields: Any) -> Story:
         story = session.scalar(select(Story).where(Story.url == url))
@@ -164,7 +193,14 @@ class Store:
             latest = session.scalar(
                 select(Version).where(Version.story_id == story.id).order_by(Version.number.desc())
             )
-            if latest is not None and latest.text_hash == digest:
+            if latest is not None and (
+                latest.text_hash == digest
+                # stored before 0003: the same text is unchanged, whatever metadata it had
+                or (
+                    latest.meta is None
+                    and latest.text_hash == text_hash(legacy_canonical_text(article, split))
+                )
+            ):
                 return SaveResult(url=url, stored=False, number=latest.number)
             fetched_at = fetched_at or utcnow()
             if latest is not None and fetched_at < latest.fetched_at:
@@ -193,6 +229,8 @@ class Store:
                 reverts_to=reverts_to,
                 raw_html=zlib.compress(raw_html, 6) if raw_html else None,
                 facts=facts,
+                meta=article_meta(article),
+                notes=notes_json(split_notes(split)),
             )
             session.add(version)
             session.flush()
@@ -344,6 +382,51 @@ class Store:
             session.delete(story)
 
 
+def _find_story(session: Session, ref: str) -> Story:
+    """A story by normalised URL, numeric id, label, or a part of its URL only it has."""
+    text = ref.strip()
+    if looks_like_url(text):
+        normal = normalise_story_url(text)
+        found = session.scalar(select(Story).where(Story.url == normal))
+        if found is not None:
+            return found
+        # stories stored before URLs were normalised
+        for story in session.scalars(
+            select(Story).where(Story.url.ilike(f"%{urlsplit(normal).path}%"))
+        ):
+            if normalise_story_url(story.url) == normal:
+                return story
+        raise NotFoundError(f"unknown story: {ref}")
+    if text.isdigit():
+        found = session.get(Story, int(text))
+        if found is not None:
+            return found
+    by_label = list(session.scalars(select(Story).where(func.lower(Story.label) == text.lower())))
+    if len(by_label) == 1:
+        return by_label[0]
+    part = url_part(text)
+    matches = (
+        []
+        if not part
+        else [
+            s
+            for s in session.scalars(
+                select(Story).where(Story.url.ilike(f"%{part.split('?')[0]}%"))
+            )
+            if part in s.url.lower() or part in normalise_story_url(s.url).lower()
+        ]
+    )
+    if len(by_label) > 1 or len(matches) > 1:
+        names = ", ".join(sorted(s.url for s in (by_label if len(by_label) > 1 else matches))[:5])
+        raise InputError(
+            f"{ref!r} names more than one story ({names}); give more of the URL, or its id "
+            "(tracker list)"
+        )
+    if matches:
+        return matches[0]
+    raise NotFoundError(f"unknown story: {ref} (give its URL, label, id or a part of its URL)")
+
+
 def _sentence_ids(session: Session, texts: Sequence[str]) -> dict[str, int]:
     """Insert the sentences not yet stored (race-safe across workers) and map text → id."""
     by_hash = {text_hash(t): t for t in texts}
@@ -392,6 +475,7 @@ def _story_info(story: Story, versions: int) -> StoryInfo:
         next_check_at=story.next_check_at,
         last_error=story.last_error,
         every_seconds=story.every_seconds,
+        id=story.id,
     )
 
 
@@ -405,7 +489,17 @@ def _version_info(v: Version) -> VersionInfo:
         reverts_to=v.reverts_to,
         title=v.title,
         has_facts=v.facts is not None,
+        meta=_meta(v),
+        notes=notes_from_json(v.notes) if v.notes is not None else None,
     )
+
+
+def _meta(v: Version) -> dict[str, str]:
+    """The stored metadata, or what a version stored before 0003 kept in its columns."""
+    if v.meta is not None:
+        return dict(v.meta)
+    legacy = {"headline": v.title, "byline": v.byline, "published": v.published}
+    return {k: value for k, value in legacy.items() if value}
 
 
 def _stored_version(url: str, v: Version) -> StoredVersion:

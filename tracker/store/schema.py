@@ -106,6 +106,10 @@ class Version(Base):
     raw_html: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     # Extracted once; SQL NULL until the facts job ran.
     facts: Mapped[list[Any] | None] = mapped_column(JSON(none_as_null=True))
+    # Headline and metadata fields (tracker.metadata) and correction / editor's notes
+    # (tracker.notes); NULL on versions stored before revision 0003.
+    meta: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    notes: Mapped[list[Any] | None] = mapped_column(JSON(none_as_null=True))
 
     story: Mapped[Story] = relationship(back_populates="versions")
     sentences: Mapped[list[VersionSentence]] = relationship(

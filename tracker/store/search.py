@@ -10,13 +10,15 @@ no stemming and no stop words, so a phrase means what it says.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, text
+from sqlalchemy import Text, cast, or_, select, text
 from sqlalchemy.orm import Session
 
+from tracker.metadata import FIELDS
 from tracker.store.repository import CHUNK, Store, sentence_texts
 from tracker.store.schema import Story, Version, VersionSentence
 
@@ -51,6 +53,35 @@ def find_phrase(store: Store, phrase: str, *, story: str | None = None) -> list[
             rows += [(url, number, sid) for url, number, sid in session.execute(query)]
         texts = sentence_texts(session, {sentence_id for _, _, sentence_id in rows})
         return [PhraseMatch(url, number, texts[sid]) for url, number, sid in rows]
+
+
+# The headline fields a search looks in, besides the story text.
+HEADLINE_FIELDS = ("headline", "subheadline", "h1", "og_title", "title_tag")
+
+
+def find_in_headlines(store: Store, phrase: str, *, story: str | None = None) -> list[PhraseMatch]:
+    """Every (story, version) whose headline or subheadline says ``phrase`` (words as written,
+    any case); the match's sentence is "Headline: …"."""
+    words = phrase.split()
+    pattern = re.compile(r"(?<!\w)" + r"\W+".join(re.escape(w) for w in words) + r"(?!\w)", re.I)
+    like = f"%{words[0]}%" if words else "%"
+    query = (
+        select(Story.url, Version.number, Version.title, Version.meta)
+        .join(Version, Version.story_id == Story.id)
+        .where(or_(Version.title.ilike(like), cast(Version.meta, Text).ilike(like)))
+    )
+    if story is not None:
+        query = query.where(Story.url == story)
+    out: list[PhraseMatch] = []
+    with store.session() as session:
+        for url, number, title, meta in session.execute(query):
+            fields = dict(meta or {}) or {"headline": title}
+            for name in HEADLINE_FIELDS:
+                value = fields.get(name)
+                if value and pattern.search(value):
+                    out.append(PhraseMatch(url, number, f"{FIELDS[name]}: {value}"))
+                    break
+    return out
 
 
 def story_versions(store: Store, urls: Iterable[str]) -> dict[str, list[tuple[int, datetime]]]:
