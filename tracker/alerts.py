@@ -47,6 +47,7 @@ class Target:
     labels: tuple[str, ...] = ()  # only stories with these labels
     min_significance: str = "fact"
     digest_seconds: float | None = None  # one message per this many seconds
+    backoff_seconds: float | None = None  # first retry of a failed delivery (then doubling)
 
     def __post_init__(self) -> None:
         if self.kind not in ("apprise", "webhook"):

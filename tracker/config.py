@@ -31,6 +31,7 @@ schema error is placed on the line of the key (or table) it is about.
     labels = ["World"]
     min_significance = "fact"    # fact | minor | style
     digest = "15m"               # one message per 15 minutes
+    backoff = "30s"              # first retry of a failed delivery, doubling up to 1 h
 
     [[alerts]]
     name = "bot"
@@ -69,6 +70,7 @@ ALERT_KEYS = {
     "labels",
     "min_significance",
     "digest",
+    "backoff",
 }
 ARCHIVE_KEYS = {"endpoint", "access_key", "secret_key"}
 
@@ -435,6 +437,7 @@ class _Checker:
                 labels=self.strings((*path, "labels"), item.get("labels")),
                 min_significance=significance or "fact",
                 digest_seconds=self.duration((*path, "digest"), item.get("digest")),
+                backoff_seconds=self.duration((*path, "backoff"), item.get("backoff")),
             )
         except InputError:
             return None  # already reported above

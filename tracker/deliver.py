@@ -168,7 +168,8 @@ def _deliver(
         attempts = max(r.attempts for r in batch) + 1
         retry_in = None
         if attempts < settings.max_attempts:
-            retry_in = min(settings.backoff_cap, settings.backoff_base * 2 ** (attempts - 1))
+            base = target.backoff_seconds or settings.backoff_base
+            retry_in = min(settings.backoff_cap, base * 2 ** (attempts - 1))
         mark_failed(store, ids, str(exc), retry_in=retry_in)
         when = f"retry in {retry_in:g} s" if retry_in is not None else "given up"
         log.warning("alert to %s failed (attempt %d, %s): %s", target.name, attempts, when, exc)
