@@ -113,8 +113,8 @@ class ConfigProblem:
 
     def __str__(self) -> str:
         at = f":{self.line}" if self.line else ""
-        where = f" {self.where}:" if self.where else ""
-        return f"{at}{where} {self.message}"
+        where = f"{self.where}: " if self.where else ""
+        return f"{at}: {where}{self.message}"
 
 
 class ConfigError(InputError):

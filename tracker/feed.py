@@ -72,6 +72,7 @@ def atom(
         fg.link(href=base_url, rel="alternate")
     fg.subtitle("Fact changes in tracked news stories, one entry per stored version.")
     ordered = sorted(changes, key=lambda c: (c.fetched_at, c.id))
+    related: set[str] = set()
     fg.updated(ordered[-1].fetched_at if ordered else EMPTY_FEED_TIME)
     for change in ordered:  # feedgen puts the last added first
         entry = fg.add_entry()
@@ -85,12 +86,30 @@ def atom(
         link = diff_link(change, base_url)
         if link:
             entry.link(href=link, rel="related", type="text/html", title="HTML diff")
+            related.add(link)
         items = "".join(f"<li>{escape(line)}</li>" for line in lines)
         entry.content(f"<ul>{items}</ul>", type="html")
         entry.summary("\n".join(lines))
         for source in change.sources:
             entry.category(term=source)
-    return fg.atom_str(pretty=True)
+    return _link_relations(fg.atom_str(pretty=True), related)
+
+
+def _link_relations(document: bytes, related: set[str]) -> bytes:
+    """Put back the ``rel``/``type``/``title`` of entry links (feedgen 1.0 drops them)."""
+    if not related:
+        return document
+    from lxml import etree
+
+    root = etree.fromstring(document)
+    for link in root.iterfind(
+        "{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}link"
+    ):
+        if link.get("href") in related and link.get("rel") is None:
+            link.set("rel", "related")
+            link.set("type", "text/html")
+            link.set("title", "HTML diff")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
 def overall_feed(store: Store, *, base_url: str | None = None) -> bytes:

@@ -246,3 +246,29 @@ def config_check(config: ConfigPath = None, json: Json = False) -> None:
         f"{path}: ok — {len(loaded.sources)} sources, {len(loaded.sites)} sites, "
         f"{len(loaded.alerts)} alert targets ({', '.join(summary['alerts']) or 'none'})"
     )
+
+
+@app.command()
+def captures(url: str, db: Db = None, json: Json = False) -> None:
+    """The Wayback Machine captures kept with a story's versions (sources with --archive)."""
+    from tracker.archive import captures as stored_captures
+    from tracker.errors import NotFoundError
+
+    with open_store(db) as store:
+        store.history(url)  # NotFoundError for an unknown story
+        found = stored_captures(store, url)
+    if json:
+        _dump(
+            {
+                "story": url,
+                "captures": [
+                    {"version": n, "capture_url": found[n], "saved": found[n] is not None}
+                    for n in sorted(found)
+                ],
+            }
+        )
+        return
+    if not found:
+        raise NotFoundError(f"{url}: no captures (follow its source with --archive)")
+    for number in sorted(found):
+        typer.echo(f"v{number}  {found[number] or 'capture failed'}")
