@@ -71,6 +71,7 @@ class Newsroom:
         section: str = "world",
         killed: int = 32,
         paragraphs: list[str] | None = None,
+        relist: bool = True,
     ) -> str:
         """Serve a new article and list it everywhere; returns its path."""
         n = len(self.articles)
@@ -79,7 +80,8 @@ class Newsroom:
         article = Article(path, title, self.start + timedelta(minutes=n), text)
         self.articles.append(article)
         self.server.page(path, article_html(title, article.paragraphs))
-        self.relist()
+        if relist:
+            self.relist()
         return path
 
     def update(self, path: str, paragraphs: list[str]) -> None:

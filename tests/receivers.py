@@ -64,7 +64,7 @@ def free_port() -> int:
 
 @dataclass
 class Hook:
-    """What a webhook receiver got: bodies, their signature headers, and when."""
+    """What a webhook receiver got: bodies, their signature headers, and when (wall time)."""
 
     posts: list[tuple[bytes, str | None, float]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -99,9 +99,7 @@ class WebhookReceiver:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
                 with hook.lock:
-                    hook.posts.append(
-                        (body, self.headers.get("X-Tracker-Signature"), time.monotonic())
-                    )
+                    hook.posts.append((body, self.headers.get("X-Tracker-Signature"), time.time()))
                 self.send_response(204)
                 self.end_headers()
 

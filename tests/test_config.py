@@ -66,7 +66,7 @@ def test_a_good_file_loads(tmp_path: Path) -> None:
     assert (source.every_seconds, source.story_every_seconds) == (120, 90)
     assert source.include == ("/world/",) and source.archive
     assert config.site("www.news.example").every_seconds == 180  # a subdomain finds its site
-    assert [t.name for t in config.alerts][0] == "desk"
+    assert config.alerts[0].name == "desk"
     assert config.alerts[0].digest_seconds == 900 and config.alerts[1].kind == "webhook"
     assert config.alerts[1].min_significance == "minor"
     assert config.archive.endpoint == "http://127.0.0.1:9"

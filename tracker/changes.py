@@ -17,7 +17,8 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy.exc
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import aliased
 
 from tracker.store import Store, utcnow
 from tracker.store.schema import Story, Version
@@ -52,12 +53,22 @@ def record_changes(store: Store, *, limit: int = 50) -> list[int]:
     """Store the change entries of up to ``limit`` versions that have facts and no entry yet."""
     from tracker import queries
 
+    previous = aliased(Version)
     with store.session() as session:
+        # Both sides' facts must be extracted already (by the facts job): no parsing here.
         pending = session.execute(
             select(Version.id, Version.number, Version.fetched_at, Story.id, Story.url)
             .join(Story, Story.id == Version.story_id)
             .outerjoin(ChangeEntry, ChangeEntry.version_id == Version.id)
-            .where(ChangeEntry.id.is_(None), Version.facts.is_not(None))
+            .outerjoin(
+                previous,
+                and_(previous.story_id == Version.story_id, previous.number == Version.number - 1),
+            )
+            .where(
+                ChangeEntry.id.is_(None),
+                Version.facts.is_not(None),
+                or_(Version.number == 1, previous.facts.is_not(None)),
+            )
             .order_by(Version.id)
             .limit(limit)
         ).all()

@@ -62,10 +62,9 @@ def side_jobs(
             settings=settings.delivery,
         )
 
-    jobs = [
-        SideJob("sources", settings.sources_every, sources),
-        SideJob("changes", settings.changes_every, changes),
-    ]
+    jobs = [SideJob("sources", settings.sources_every, sources)]
+    if settings.targets or settings.feed_dir is not None:  # change entries feed only these
+        jobs.append(SideJob("changes", settings.changes_every, changes))
     if settings.targets:
         jobs.append(SideJob("alerts", settings.deliver_every, deliver))
     if settings.archive is not None:
