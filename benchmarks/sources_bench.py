@@ -76,7 +76,7 @@ def seed(store: Store, server: TestHTTPServer, rooms: list[Newsroom], every: int
     for i, room in enumerate(rooms):
         follow_source(store, SourceSettings(url=room.url("/rss.xml"), every_seconds=every))
         source_id = i + 1
-        items = [(room.url(a.path), a.title) for a in room.articles]
+        items = [(server.url(a.path), a.title) for a in room.articles]
         add_items(store, source_id, items, label=f"Outlet {i:02d}", every=None)
         for url, _ in items:
             store.save_version(url, page, split, sentences, fetched_at=now, facts=facts)

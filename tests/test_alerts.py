@@ -211,3 +211,24 @@ def test_alerts_without_targets_is_one_line(tmp_path: Path) -> None:
     result = tracker("alerts", "test", cwd=tmp_path)
     assert result.returncode == 2 and "no alert targets" in result.stderr
     assert result.stderr.count("\n") == 1
+
+
+def test_a_story_that_is_gone_alerts_once(
+    store: Store, tmp_path: Path, hook: WebhookReceiver
+) -> None:
+    from tracker.store.schema import Story
+
+    targets = [webhook_target(hook.url, SECRET)]
+    ingest(store, tmp_path, "v1.txt", story_paragraphs(0, 32))
+    with store.session() as session:
+        story = session.query(Story).filter_by(url=URL).one()
+        story.status, story.last_error = "gone", "HTTP 410 Gone"
+    from tracker.jobs import SideSettings, record_and_publish
+
+    settings = SideSettings(targets=tuple(targets))
+    assert record_and_publish(store, settings) == 2  # v1, and the story going
+    assert record_and_publish(store, settings) == 0  # not news twice
+    deliver_due(store, targets, settings=FAST)
+    [document] = hook.hook.documents()
+    assert document["event"] == "story_gone" and document["kind"] == "gone"
+    assert document["facts"] == ["Story gone: HTTP 410 Gone (removed or retracted after v1)"]

@@ -75,7 +75,7 @@ def test_a_good_file_loads(tmp_path: Path) -> None:
     result = check(path, "--json")
     assert result.returncode == 0 and json.loads(result.stdout)["ok"] is True
     plain = check(path)
-    assert "ok — 1 sources, 1 sites, 2 alert targets" in plain.stdout
+    assert "ok — 1 source, 1 site, 2 alert targets" in plain.stdout
 
 
 @pytest.mark.parametrize(

@@ -201,7 +201,7 @@ class Message:
 
 def diff_link(change: Change, base_url: str | None) -> str | None:
     """Where the HTML diff of this change is published (``--feed-dir`` under ``base_url``)."""
-    if not base_url:
+    if not base_url or change.first or change.gone:
         return None
     return f"{base_url.rstrip('/')}/{diff_file_name(change)}"
 
@@ -212,9 +212,10 @@ def diff_file_name(change: Change) -> str:
 
 def change_document(change: Change, base_url: str | None) -> dict[str, Any]:
     return {
+        "kind": change.kind,
         "story": {"url": change.url, "label": change.label, "sources": list(change.sources)},
         "version": change.number,
-        "previous_version": change.number - 1 if change.number > 1 else None,
+        "previous_version": change.number if change.gone else (change.number - 1 or None),
         "fetched_at": iso(change.fetched_at),
         "previous_fetched_at": iso(change.previous_fetched_at),
         "significance": change.significance,
@@ -238,7 +239,8 @@ def message_for(change: Change, base_url: str | None = None) -> Message:
     link = diff_link(change, base_url)
     if link:
         body.append(f"Diff: {link}")
-    document = {"event": "fact_change", **change_document(change, base_url)}
+    event = "story_gone" if change.gone else "fact_change"
+    document = {"event": event, **change_document(change, base_url)}
     return Message(title=_clip(title, 200), body="\n".join(body), document=document)
 
 
@@ -288,6 +290,11 @@ def _times_line(change: Change) -> str:
     def short(t: datetime | None) -> str:
         return t.strftime("%Y-%m-%d %H:%M UTC") if t else "?"
 
+    if change.gone:
+        return (
+            f"v{change.number} {short(change.previous_fetched_at)} → "
+            f"gone {short(change.fetched_at)}"
+        )
     return (
         f"v{change.number - 1} {short(change.previous_fetched_at)} → "
         f"v{change.number} {short(change.fetched_at)}"

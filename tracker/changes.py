@@ -43,10 +43,15 @@ class Change:
     other_lines: tuple[str, ...]
     events: tuple[str, ...]
     sources: tuple[str, ...] = ()
+    kind: str = "version"  # version | gone
 
     @property
     def first(self) -> bool:
-        return self.number == 1
+        return self.kind == "version" and self.number == 1
+
+    @property
+    def gone(self) -> bool:
+        return self.kind == "gone"
 
 
 def record_changes(store: Store, *, limit: int = 50) -> list[int]:
@@ -87,6 +92,7 @@ def record_changes(store: Store, *, limit: int = 50) -> list[int]:
             significance = max(levels, key=SIGNIFICANCE_RANK.__getitem__, default="none")
             previous_at = _fetched_at(store, story_id, number - 1)
         entry = ChangeEntry(
+            kind="version",
             version_id=version_id,
             story_id=story_id,
             number=number,
@@ -105,6 +111,51 @@ def record_changes(store: Store, *, limit: int = 50) -> list[int]:
                 made.append(entry.id)
         except sqlalchemy.exc.IntegrityError:  # another worker recorded it first
             continue
+    return made
+
+
+def record_gone(store: Store) -> list[int]:
+    """An entry for each story that went (404/410) since its latest version: it was removed or
+    retracted. One per latest version: a story that returns and goes again unchanged is not
+    news twice."""
+    from sqlalchemy import func
+
+    newest = (
+        select(Version.story_id, func.max(Version.number).label("number"))
+        .group_by(Version.story_id)
+        .subquery()
+    )
+    told = select(ChangeEntry.id).where(
+        ChangeEntry.kind == "gone",
+        ChangeEntry.story_id == Story.id,
+        ChangeEntry.number == newest.c.number,
+    )
+    with store.session() as session:
+        rows = session.execute(
+            select(Story.id, Story.last_error, Story.last_checked_at, newest.c.number)
+            .join(newest, newest.c.story_id == Story.id)
+            .where(Story.status == "gone", ~told.exists())
+        ).all()
+    made = []
+    for story_id, error, checked_at, number in rows:
+        reason = error or "HTTP 404/410"
+        entry = ChangeEntry(
+            kind="gone",
+            version_id=None,
+            story_id=story_id,
+            number=number,
+            fetched_at=checked_at or utcnow(),
+            previous_fetched_at=_fetched_at(store, story_id, number),
+            significance="fact",
+            fact_lines=[f"Story gone: {reason} (removed or retracted after v{number})"],
+            other_lines=[],
+            events=["story gone"],
+            created_at=utcnow(),
+        )
+        with store.session() as session:
+            session.add(entry)
+            session.flush()
+            made.append(entry.id)
     return made
 
 
@@ -172,4 +223,5 @@ def _change(entry: ChangeEntry, url: str, label: str | None, sources: tuple[str,
         other_lines=tuple(entry.other_lines or ()),
         events=tuple(entry.events or ()),
         sources=sources,
+        kind=entry.kind,
     )

@@ -42,7 +42,9 @@ class FeedInfo:
 def entry_lines(change: Change) -> list[str]:
     """What an entry says: fact lines, then events; the first version says so."""
     lines = list(change.fact_lines)
-    lines += [f"■ {event}" for event in change.events if event != "first version"]
+    lines += [
+        f"■ {event}" for event in change.events if event not in ("first version", "story gone")
+    ]
     if change.first:
         lines.insert(0, "first version stored")
     elif not change.fact_lines:
@@ -76,7 +78,8 @@ def atom(
     fg.updated(ordered[-1].fetched_at if ordered else EMPTY_FEED_TIME)
     for change in ordered:  # feedgen puts the last added first
         entry = fg.add_entry()
-        entry.id(f"tag:{TAG},2026:story-{change.story_id}-v{change.number}")
+        suffix = "-gone" if change.gone else ""
+        entry.id(f"tag:{TAG},2026:story-{change.story_id}-v{change.number}{suffix}")
         lines = entry_lines(change)
         name = change.label or change.url
         entry.title(f"{name}: {lines[0]}" if lines else name)
@@ -152,7 +155,7 @@ def write_diffs(store: Store, directory: Path, changes: Sequence[Change]) -> int
 
     count = 0
     for change in changes:
-        if change.first:
+        if change.first or change.gone:
             continue
         view = queries.diff_versions(store, change.url, str(change.number - 1), str(change.number))
         path = directory / diff_file_name(change)

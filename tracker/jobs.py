@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tracker.alerts import Target, enqueue
 from tracker.archive import ArchiveSettings, archive_new_versions
-from tracker.changes import load_changes, record_changes
+from tracker.changes import load_changes, record_changes, record_gone
 from tracker.deliver import DeliverySettings, deliver_due
 from tracker.fetch import Fetcher
 from tracker.scheduler import SideJob
@@ -82,8 +82,10 @@ def record_and_publish(store: Store, settings: SideSettings) -> int:
     from tracker.feed import write_diffs, write_feeds
 
     total = 0
+    gone = record_gone(store)
     while True:
-        ids = record_changes(store, limit=BATCH)
+        ids = gone + record_changes(store, limit=BATCH)
+        gone = []
         found = load_changes(store, ids=ids, limit=len(ids)) if ids else []
         queued = enqueue(store, settings.targets, found) if settings.targets and found else 0
         feed_dir = settings.feed_dir
@@ -93,5 +95,5 @@ def record_and_publish(store: Store, settings: SideSettings) -> int:
         if ids:
             log.info("recorded %d change(s); %d alert(s) queued", len(ids), queued)
         total += len(ids)
-        if len(ids) < BATCH:
+        if len(ids) - len(gone) < BATCH:
             return total

@@ -63,7 +63,8 @@ def upgrade() -> None:
     op.create_table(
         "change_entries",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("version_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=8), nullable=False),
+        sa.Column("version_id", sa.Integer(), nullable=True),
         sa.Column("story_id", sa.Integer(), nullable=False),
         sa.Column("number", sa.Integer(), nullable=False),
         sa.Column("fetched_at", TIME, nullable=False),

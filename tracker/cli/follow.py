@@ -122,7 +122,7 @@ def unfollow(
         document = {"source": source_url, "purged": purge, "stories_kept": stories}
         print_json(jsonlib.dumps(document, indent=2))
         return
-    typer.echo(f"{source_url}: no longer followed; its {stories} stories are still tracked")
+    typer.echo(f"{source_url}: no longer followed; its {_stories(stories)} stay tracked")
 
 
 @app.command()
@@ -153,6 +153,10 @@ def sources(
         out.print("no sources (follow one with: tracker follow URL)", markup=False)
     for info in found:
         out.print(_source_line(info), markup=False, soft_wrap=True)
+
+
+def _stories(n: int) -> str:
+    return f"{n} {'story' if n == 1 else 'stories'}"
 
 
 def _check_allowed(url: str, allow_private: bool) -> None:
@@ -226,6 +230,6 @@ def _source_line(info: SourceInfo) -> str:
     kind = info.kind or "not read yet"
     error = f"; last error: {info.last_error}" if info.last_error else ""
     return (
-        f"{info.url}{label}  {kind}, {info.status}, {info.stories} stories, "
+        f"{info.url}{label}  {kind}, {info.status}, {_stories(info.stories)}, "
         f"next read {iso(info.next_check_at) or '-'}{error}"
     )

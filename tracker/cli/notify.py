@@ -155,7 +155,7 @@ def feed(
     json: Json = False,
 ) -> None:
     """The Atom feed of fact changes (one entry per stored version), overall or of one source."""
-    from tracker.changes import load_changes, record_changes
+    from tracker.changes import load_changes, record_changes, record_gone
     from tracker.feed import FEED_ENTRIES, entry_lines, overall_feed, source_feed
     from tracker.sources import check_source_url
     from tracker.store.sources import source_info
@@ -163,6 +163,7 @@ def feed(
     if base_url and not base_url.startswith(("http://", "https://")):
         raise InputError(f"--base-url {base_url!r}: must be an http(s) URL")
     with open_store(db) as store:
+        record_gone(store)
         while len(record_changes(store)) == 50:
             pass
         source_id = None
@@ -242,9 +243,13 @@ def config_check(config: ConfigPath = None, json: Json = False) -> None:
     if json:
         _dump({**summary, "problems": []})
         return
+
+    def count(n: int, noun: str) -> str:
+        return f"{n} {noun}{'' if n == 1 else 's'}"
+
     typer.echo(
-        f"{path}: ok — {len(loaded.sources)} sources, {len(loaded.sites)} sites, "
-        f"{len(loaded.alerts)} alert targets ({', '.join(summary['alerts']) or 'none'})"
+        f"{path}: ok — {count(len(loaded.sources), 'source')}, {count(len(loaded.sites), 'site')}, "
+        f"{count(len(loaded.alerts), 'alert target')} ({', '.join(summary['alerts']) or 'none'})"
     )
 
 

@@ -56,13 +56,18 @@ class SourceItem(Base):
 
 
 class ChangeEntry(Base):
-    """What one stored version changed, as fact lines: the feed's entries, the alerts' source."""
+    """What one stored version changed, as fact lines: the feed's entries, the alerts' source.
+
+    ``kind`` is ``version`` (a stored version; ``version_id`` set) or ``gone`` (the story
+    answered 404/410 after version ``number``; ``version_id`` NULL).
+    """
 
     __tablename__ = "change_entries"
     __table_args__ = (Index("ix_change_entries_story_time", "story_id", "fetched_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    version_id: Mapped[int] = mapped_column(
+    kind: Mapped[str] = mapped_column(String(8), default="version")
+    version_id: Mapped[int | None] = mapped_column(
         ForeignKey("versions.id", ondelete="CASCADE"), unique=True
     )
     story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"))
