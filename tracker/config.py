@@ -7,7 +7,7 @@ is reported with its line: tomllib gives the position of a syntax error, and a
 schema error is placed on the line of the key (or table) it is about.
 
     base_url = "https://desk.example/tracker"   # where --feed-dir is served
-    feed_dir = "/var/www/tracker"
+    feed_dir = "/var/www/tracker"               # relative: to this file's folder
 
     [[sources]]
     url = "https://news.example/world/rss.xml"
@@ -290,7 +290,7 @@ class _Checker:
         return Config(
             path=path,
             base_url=base_url,
-            feed_dir=Path(feed_dir).expanduser() if feed_dir else None,
+            feed_dir=_beside(path, feed_dir) if feed_dir else None,
             sources=tuple(sources),
             sites=sites,
             alerts=tuple(alerts),
@@ -455,6 +455,12 @@ class _Checker:
             access_key=self.string((*path, "access_key"), item.get("access_key")),
             secret_key=self.string((*path, "secret_key"), item.get("secret_key")),
         )
+
+
+def _beside(config: Path, folder: str) -> Path:
+    """A relative folder is relative to the configuration file's own folder."""
+    found = Path(folder).expanduser()
+    return found if found.is_absolute() else config.parent / found
 
 
 def markers_file(config: Config, directory: Path) -> Path | None:
