@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from tracker.store import sources_schema  # noqa: F401  (its tables join Base.metadata)
 from tracker.store.database import default_url, make_engine
 from tracker.store.schema import Base
 

@@ -39,7 +39,7 @@ import multiprocessing
 import re
 import signal
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -216,12 +216,27 @@ def _facts_job(db_url: str, limit: int, budget: float) -> int:
                 return total
 
 
-class Daemon:
-    """``tracker run``: the poll job and the facts job on an APScheduler, until stopped."""
+@dataclass(frozen=True)
+class SideJob:
+    """Another daemon job (sources, alerts, the feed): ``run()`` every ``every`` seconds."""
 
-    def __init__(self, poller: Poller, settings: DaemonSettings | None = None):
+    name: str
+    every: float
+    run: Callable[[], Awaitable[object]]
+
+
+class Daemon:
+    """``tracker run``: the poll job, the facts job and any side jobs on an APScheduler."""
+
+    def __init__(
+        self,
+        poller: Poller,
+        settings: DaemonSettings | None = None,
+        jobs: Sequence[SideJob] = (),
+    ):
         self.poller = poller
         self.settings = settings or DaemonSettings()
+        self.jobs = tuple(jobs)
         self.stopped = asyncio.Event()
         self._poll_task: asyncio.Task[object] | None = None
         self._facts_pool: ProcessPoolExecutor | None = None
@@ -267,6 +282,18 @@ class Daemon:
                 coalesce=True,
                 id="facts",
             )
+        for job in self.jobs:
+            scheduler.add_job(
+                self._side_job,
+                "interval",
+                args=(job,),
+                seconds=job.every,
+                next_run_time=datetime.now().astimezone(),
+                max_instances=1,
+                coalesce=True,
+                misfire_grace_time=None,
+                id=job.name,
+            )
         scheduler.start()
         started = loop.time()
         try:
@@ -294,6 +321,14 @@ class Daemon:
             await self.poller.drain()
         except Exception:  # one bad pass must not end the daemon
             log.exception("poll pass failed")
+
+    async def _side_job(self, job: SideJob) -> None:
+        if self.poller.stopping:
+            return
+        try:
+            await job.run()
+        except Exception:  # one bad pass must not end the daemon, nor hold up polling
+            log.exception("%s job failed", job.name)
 
     async def _finish_poll(self) -> None:
         task = self._poll_task

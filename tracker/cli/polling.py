@@ -13,6 +13,16 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from tracker.cli import app
+from tracker.cli.daemon import (
+    AlertUrls,
+    BaseUrl,
+    ConfigPath,
+    FeedDir,
+    WebhookSecret,
+    WebhookUrls,
+    log_source,
+    side_settings,
+)
 from tracker.cli.options import Db, NoColor, console, open_store
 from tracker.errors import InputError
 from tracker.ingest import check_story_url
@@ -22,6 +32,7 @@ from tracker.render.json import iso
 # commands that use them: every other command starts without them.
 if TYPE_CHECKING:
     from tracker.fetch import FetchSettings
+    from tracker.jobs import SideSettings
     from tracker.poll import CheckReport, PollSettings, PollSummary
     from tracker.scheduler import DaemonSettings, SchedulePolicy
     from tracker.store import Store
@@ -241,9 +252,15 @@ def run(
         str | None, typer.Option("--for", help="Stop after this long (default: until signalled).")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No line per check.")] = False,
+    config: ConfigPath = None,
+    feed_dir: FeedDir = None,
+    base_url: BaseUrl = None,
+    alert: AlertUrls = None,
+    webhook: WebhookUrls = None,
+    webhook_secret: WebhookSecret = None,
     db: Db = None,
 ) -> None:
-    """The scheduler daemon: polls due stories until Ctrl-C or SIGTERM."""
+    """The scheduler daemon: polls due stories (and reads sources) until Ctrl-C or SIGTERM."""
     from tracker.poll import PollSettings
     from tracker.scheduler import DaemonSettings, SchedulePolicy, parse_duration
 
@@ -265,6 +282,7 @@ def run(
     logging.getLogger("tracker").addHandler(handler)
     logging.getLogger("tracker").setLevel(logging.INFO)
     with open_store(db) as store:
+        side = side_settings(store, config, feed_dir, base_url, alert, webhook, webhook_secret)
         print(f"tracker run: polling {store.engine.url!r}; Ctrl-C to stop", file=sys.stderr)
         asyncio.run(
             _run(
@@ -275,6 +293,7 @@ def run(
                 PollSettings(concurrency=concurrency, extract_in="process"),
                 None if quiet else _log_check,
                 limit,
+                side,
             )
         )
     print("tracker run: stopped", file=sys.stderr)
@@ -292,15 +311,18 @@ async def _run(
     settings: PollSettings,
     on_check: Callable[[CheckReport], None] | None,
     limit: float | None,
+    side: SideSettings | None = None,
 ) -> None:
     from tracker.fetch import Fetcher
+    from tracker.jobs import side_jobs
     from tracker.poll import Poller
     from tracker.scheduler import Daemon
 
     async with Fetcher(fetch_settings) as fetcher:
         poller = Poller(store, fetcher, policy=policy, settings=settings, on_check=on_check)
+        jobs = side_jobs(store, fetcher, side, log_source) if side else []
         try:
-            await Daemon(poller, daemon_settings).run(limit=limit)
+            await Daemon(poller, daemon_settings, jobs).run(limit=limit)
         finally:
             poller.close()
             sys.stderr.flush()

@@ -1,0 +1,227 @@
+"""Changes: what each stored version changed, as fact lines — the source of alerts and the feed.
+
+:func:`record_changes` takes versions whose facts have been extracted (the
+daemon's facts job) and that have no change entry yet, diffs each against the
+version before it with :func:`tracker.semdiff.diff`, and stores one
+:class:`~tracker.store.sources_schema.ChangeEntry`: the summaries of its
+``fact`` changes, of its minor and style changes, and its structural events.
+The entry's significance is the highest of its changes (``fact`` > ``minor`` >
+``style``; ``none`` for a first version).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy.exc
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import aliased
+
+from tracker.store import Store, utcnow
+from tracker.store.schema import Story, Version
+from tracker.store.sources_schema import ChangeEntry, SourceItem
+
+SIGNIFICANCE_RANK = {"none": 0, "style": 1, "minor": 2, "fact": 3}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One stored version's change entry, with its story (what alerts and the feed show)."""
+
+    id: int
+    story_id: int
+    url: str
+    label: str | None
+    number: int
+    fetched_at: datetime
+    previous_fetched_at: datetime | None
+    significance: str
+    fact_lines: tuple[str, ...]
+    other_lines: tuple[str, ...]
+    events: tuple[str, ...]
+    sources: tuple[str, ...] = ()
+    kind: str = "version"  # version | gone
+
+    @property
+    def first(self) -> bool:
+        return self.kind == "version" and self.number == 1
+
+    @property
+    def gone(self) -> bool:
+        return self.kind == "gone"
+
+
+def record_changes(store: Store, *, limit: int = 50) -> list[int]:
+    """Store the change entries of up to ``limit`` versions that have facts and no entry yet."""
+    from tracker import queries
+
+    previous = aliased(Version)
+    with store.session() as session:
+        # Both sides' facts must be extracted already (by the facts job): no parsing here.
+        pending = session.execute(
+            select(Version.id, Version.number, Version.fetched_at, Story.id, Story.url)
+            .join(Story, Story.id == Version.story_id)
+            .outerjoin(ChangeEntry, ChangeEntry.version_id == Version.id)
+            .outerjoin(
+                previous,
+                and_(previous.story_id == Version.story_id, previous.number == Version.number - 1),
+            )
+            .where(
+                ChangeEntry.id.is_(None),
+                Version.facts.is_not(None),
+                or_(Version.number == 1, previous.facts.is_not(None)),
+            )
+            .order_by(Version.id)
+            .limit(limit)
+        ).all()
+    made: list[int] = []
+    for version_id, number, fetched_at, story_id, url in pending:
+        previous_at = None
+        if number == 1:
+            significance, facts, others, events = "none", [], [], ["first version"]
+        else:
+            view = queries.diff_versions(store, url, str(number - 1), str(number))
+            d = view.diff
+            facts = [c.summary for c in d.facts]
+            others = [f"{c.significance}: {c.summary}" for c in d.other_changes]
+            events = list(d.events)
+            levels = [c.significance for c in (*d.facts, *d.other_changes)]
+            significance = max(levels, key=SIGNIFICANCE_RANK.__getitem__, default="none")
+            previous_at = _fetched_at(store, story_id, number - 1)
+        entry = ChangeEntry(
+            kind="version",
+            version_id=version_id,
+            story_id=story_id,
+            number=number,
+            fetched_at=fetched_at,
+            previous_fetched_at=previous_at,
+            significance=significance,
+            fact_lines=facts,
+            other_lines=others,
+            events=events,
+            created_at=utcnow(),
+        )
+        try:
+            with store.session() as session:
+                session.add(entry)
+                session.flush()
+                made.append(entry.id)
+        except sqlalchemy.exc.IntegrityError:  # another worker recorded it first
+            continue
+    return made
+
+
+def record_gone(store: Store) -> list[int]:
+    """An entry for each story that went (404/410) since its latest version: it was removed or
+    retracted. One per latest version: a story that returns and goes again unchanged is not
+    news twice."""
+    from sqlalchemy import func
+
+    newest = (
+        select(Version.story_id, func.max(Version.number).label("number"))
+        .group_by(Version.story_id)
+        .subquery()
+    )
+    told = select(ChangeEntry.id).where(
+        ChangeEntry.kind == "gone",
+        ChangeEntry.story_id == Story.id,
+        ChangeEntry.number == newest.c.number,
+    )
+    with store.session() as session:
+        rows = session.execute(
+            select(Story.id, Story.last_error, Story.last_checked_at, newest.c.number)
+            .join(newest, newest.c.story_id == Story.id)
+            .where(Story.status == "gone", ~told.exists())
+        ).all()
+    made = []
+    for story_id, error, checked_at, number in rows:
+        reason = error or "HTTP 404/410"
+        entry = ChangeEntry(
+            kind="gone",
+            version_id=None,
+            story_id=story_id,
+            number=number,
+            fetched_at=checked_at or utcnow(),
+            previous_fetched_at=_fetched_at(store, story_id, number),
+            significance="fact",
+            fact_lines=[f"Story gone: {reason} (removed or retracted after v{number})"],
+            other_lines=[],
+            events=["story gone"],
+            created_at=utcnow(),
+        )
+        with store.session() as session:
+            session.add(entry)
+            session.flush()
+            made.append(entry.id)
+    return made
+
+
+def _fetched_at(store: Store, story_id: int, number: int) -> datetime | None:
+    with store.session() as session:
+        return session.scalar(
+            select(Version.fetched_at).where(Version.story_id == story_id, Version.number == number)
+        )
+
+
+def load_changes(
+    store: Store,
+    *,
+    ids: Sequence[int] | None = None,
+    source_id: int | None = None,
+    limit: int = 100,
+) -> list[Change]:
+    """Change entries, newest first: the named ones, or the latest (of one source's stories)."""
+    query = select(ChangeEntry, Story.url, Story.label).join(
+        Story, Story.id == ChangeEntry.story_id
+    )
+    if ids is not None:
+        query = query.where(ChangeEntry.id.in_(list(ids)))
+    if source_id is not None:
+        listed = select(SourceItem.story_id).where(SourceItem.source_id == source_id)
+        query = query.where(ChangeEntry.story_id.in_(listed))
+    query = query.order_by(ChangeEntry.fetched_at.desc(), ChangeEntry.id.desc()).limit(limit)
+    with store.session() as session:
+        rows = session.execute(query).all()
+        story_ids = {entry.story_id for entry, _, _ in rows}
+        sources = _sources_by_story(session, story_ids)
+        return [
+            _change(entry, url, label, sources.get(entry.story_id, ()))
+            for entry, url, label in rows
+        ]
+
+
+def _sources_by_story(session: Any, story_ids: set[int]) -> dict[int, tuple[str, ...]]:
+    from tracker.store.sources_schema import Source
+
+    if not story_ids:
+        return {}
+    found: dict[int, list[str]] = {}
+    rows = session.execute(
+        select(SourceItem.story_id, Source.url)
+        .join(Source, Source.id == SourceItem.source_id)
+        .where(SourceItem.story_id.in_(list(story_ids)))
+    )
+    for story_id, url in rows:
+        found.setdefault(story_id, []).append(url)
+    return {k: tuple(v) for k, v in found.items()}
+
+
+def _change(entry: ChangeEntry, url: str, label: str | None, sources: tuple[str, ...]) -> Change:
+    return Change(
+        id=entry.id,
+        story_id=entry.story_id,
+        url=url,
+        label=label,
+        number=entry.number,
+        fetched_at=entry.fetched_at,
+        previous_fetched_at=entry.previous_fetched_at,
+        significance=entry.significance,
+        fact_lines=tuple(entry.fact_lines or ()),
+        other_lines=tuple(entry.other_lines or ()),
+        events=tuple(entry.events or ()),
+        sources=sources,
+        kind=entry.kind,
+    )
