@@ -37,7 +37,14 @@ from tracker.store.schema import (
 
 _PACKAGE = Path(__file__).resolve().parents[1]
 # The code whose output the rows are: alignment, word diff, facts and this module.
-_ENGINE_SOURCES = ("align.py", "worddiff.py", "semdiff.py", "facts", "research/changes.py")
+_ENGINE_SOURCES = (
+    "align.py",
+    "worddiff.py",
+    "semdiff.py",
+    "facts",
+    "research/changes.py",
+    "research/values.py",
+)
 
 
 def engine_version() -> str:
@@ -157,6 +164,12 @@ def derive_version(store: Store, url: str, number: int) -> Derived:
     plan = _plan(store, version_id, url, number)
     with store.session() as session:
         return _write(session, plan)
+
+
+def forget(store: Store) -> int:
+    """Drop every stored diff, so the next pass derives them all again. Returns how many."""
+    with store.session() as session:
+        return session.execute(delete(VersionDiff)).rowcount or 0
 
 
 def stale_count(store: Store) -> int:
@@ -332,5 +345,6 @@ __all__ = [
     "derive_pending",
     "derive_version",
     "engine_version",
+    "forget",
     "stale_count",
 ]
