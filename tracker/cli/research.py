@@ -172,3 +172,56 @@ def facts_worker(
         )
     if json:
         print_json(jsonlib.dumps({"parsed": total.parsed, "derived": total.derived.versions}))
+
+
+@app.command("import")
+def import_command(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="diffengine SQLite databases, WARC files or snapshot directories."),
+    ],
+    workers: Annotated[
+        int, typer.Option(min=0, help="Extraction processes (0: in this process).")
+    ] = 2,
+    db: Db = None,
+    json: Json = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Import existing archives; importing one twice adds nothing."""
+    from tracker.research.importer import import_paths
+    from tracker.scheduler import worker_processes
+
+    pool = worker_processes(workers) if workers > 0 else None
+    try:
+        with open_store(db) as store, _progress(quiet) as progress:
+            task = progress.add_task("stories", total=0)
+            report = import_paths(
+                store,
+                paths,
+                pool=pool,
+                ahead=4 * max(1, workers),
+                on_scan=lambda n: progress.update(task, total=(progress.tasks[0].total or 0) + n),
+                on_story=lambda _done: progress.advance(task),
+            )
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    if json:
+        document = {
+            "stories": report.stories,
+            "versions": report.versions,
+            "unchanged": report.unchanged,
+            "already_stored": report.already,
+            "bad": report.bad,
+        }
+        print_json(jsonlib.dumps(document, ensure_ascii=False))
+        return
+    typer.echo(
+        f"imported {report.stories} stories: {report.versions} new versions, "
+        f"{report.unchanged} unchanged, {report.already} already stored, "
+        f"{len(report.bad)} bad records"
+    )
+    for reason in report.bad[:20]:
+        typer.echo(f"  bad: {reason}", err=True)
+    if len(report.bad) > 20:
+        typer.echo(f"  … and {len(report.bad) - 20} more", err=True)
