@@ -225,3 +225,65 @@ def import_command(
         typer.echo(f"  bad: {reason}", err=True)
     if len(report.bad) > 20:
         typer.echo(f"  … and {len(report.bad) - 20} more", err=True)
+
+
+@app.command("backfill")
+def backfill_command(
+    url: Annotated[str, typer.Argument(help="The story's URL.")],
+    since: Annotated[
+        str | None, typer.Option("--from", help="Captures at or after this time (ISO-8601).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--to", help="Captures at or before this time (ISO-8601).")
+    ] = None,
+    cdx: Annotated[
+        str, typer.Option(help="The CDX API endpoint.", envvar="TRACKER_CDX")
+    ] = "https://web.archive.org/cdx/search/cdx",
+    web: Annotated[
+        str,
+        typer.Option(help="Where snapshots are: <web>/<timestamp>id_/<url>.", envvar="TRACKER_WEB"),
+    ] = "https://web.archive.org/web",
+    delay: Annotated[float, typer.Option(min=0.0, help="Seconds between requests.")] = 1.0,
+    tries: Annotated[int, typer.Option(min=1, help="Tries per request (429, 5xx, timeouts).")] = 4,
+    allow_private: Annotated[
+        bool,
+        typer.Option(
+            "--allow-private", envvar="TRACKER_ALLOW_PRIVATE", help="Allow loopback/private hosts."
+        ),
+    ] = False,
+    db: Db = None,
+    json: Json = False,
+) -> None:
+    """Store a story's past captures from the Wayback Machine (CDX API), oldest first."""
+    from tracker.fetch import FetchSettings
+    from tracker.research.backfill import Archive, backfill
+
+    settings = FetchSettings.from_env(allow_private=allow_private)
+    archive = Archive(cdx=cdx.rstrip("?"), web=web.rstrip("/"), delay=delay, tries=tries)
+    with open_store(db) as store:
+        report = backfill(
+            store,
+            url,
+            since=parse_time(since) if since else None,
+            until=parse_time(until) if until else None,
+            archive=archive,
+            settings=settings,
+        )
+    if json:
+        document = {
+            "story": url,
+            "captures": report.captures,
+            "versions": report.versions,
+            "unchanged": report.unchanged,
+            "already_stored": report.already,
+            "bad": report.bad,
+        }
+        print_json(jsonlib.dumps(document, ensure_ascii=False))
+        return
+    typer.echo(
+        f"{url}: {report.captures} captures, {report.versions} new versions, "
+        f"{report.unchanged} unchanged, {report.already} already stored, "
+        f"{len(report.bad)} bad"
+    )
+    for reason in report.bad[:20]:
+        typer.echo(f"  bad: {reason}", err=True)
