@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select, update
 
-from tracker.research.changes import Derived, derive_batch
+from tracker.research.changes import Derived, derive_batch, stale_count
 from tracker.store import Store
 from tracker.store.schema import Story, Version
 
@@ -108,7 +108,11 @@ def run_worker(
     stopping: Callable[[], bool] = lambda: False,
     on_pass: Callable[[WorkDone], None] | None = None,
 ) -> WorkDone:
-    """``tracker facts-worker``: keep working, sleeping ``idle`` s when there is nothing to do."""
+    """``tracker facts-worker``: keep working, sleeping ``idle`` s when there is nothing to do.
+
+    With ``once``, stop when no version anywhere is left without facts or diff rows (a
+    version another worker holds is waited for, not skipped).
+    """
     total = WorkDone()
     while not stopping():
         done = work(store, batch=batch, stopping=stopping)
@@ -116,10 +120,13 @@ def run_worker(
         total.derived += done.derived
         if on_pass is not None and (done.parsed or done.derived.versions):
             on_pass(done)
-        if once:
-            break
+        if once and (done.parsed or done.derived.versions):
+            continue  # there was work: look again at once
+        if once and stale_count(store) == 0:
+            break  # nothing left anywhere (not only nothing this worker could claim)
         slept = 0.0
-        while slept < idle and not stopping():
-            time.sleep(min(0.2, idle - slept))
+        pause = min(idle, 0.5) if once else idle  # --once: others hold the rest; wait briefly
+        while slept < pause and not stopping():
+            time.sleep(min(0.2, pause - slept))
             slept += 0.2
     return total
