@@ -152,3 +152,13 @@ def test_parquet_without_pyarrow_says_what_to_install(filled, tmp_path) -> None:
         "tracker: error: Parquet needs pyarrow: pip install 'tracker[parquet]' "
         "(or use --format jsonl|csv)"
     )
+
+
+def test_the_documented_schema_is_the_exported_one() -> None:
+    from tracker.research.export import TABLES
+
+    doc = (ROOT / "docs" / "research-data.md").read_text(encoding="utf-8")
+    for table, columns in TABLES.items():
+        section = doc.split(f"### `{table}`\n", 1)[1].split("\n### ", 1)[0].split("\n## ", 1)[0]
+        rows = [line for line in section.splitlines() if line.startswith("| `")]
+        assert rows == [f"| `{c.name}` | {c.type} | {c.doc} |" for c in columns], table
