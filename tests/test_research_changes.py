@@ -169,3 +169,24 @@ def test_upgrade_backfills_the_rows_of_parsed_versions(tmp_path: Path) -> None:
 @pytest.mark.parametrize("view", ["story_versions", "fact_changes", "sentence_ops"])
 def test_views_exist_on_a_new_database(store: Store, view: str) -> None:
     assert _rows(store, f"SELECT COUNT(*) FROM {view}") == [(0,)]
+
+
+def test_datasette_opens_the_database_with_the_views(store: Store, tmp_path: Path) -> None:
+    datasette_app = pytest.importorskip("datasette.app")
+    import asyncio
+
+    _ingest(store, _versions(tmp_path, 60, 45))
+    changes.derive_pending(store)
+    path = store.engine.url.database
+
+    async def ask() -> tuple[list[str], list[dict]]:
+        ds = datasette_app.Datasette([path])
+        name = Path(path).stem
+        views = (await ds.client.get(f"/{name}.json")).json()["views"]
+        sql = "select before_number, after_number from fact_changes where slot = 'count'"
+        rows = await ds.client.get(f"/{name}.json", params={"sql": sql, "_shape": "objects"})
+        return [v["name"] for v in views], rows.json()["rows"]
+
+    views, rows = asyncio.run(ask())
+    assert {"story_versions", "fact_changes", "sentence_ops"} <= set(views)
+    assert rows == [{"before_number": 60.0, "after_number": 45.0}]
