@@ -143,3 +143,24 @@ def test_a_file_of_another_kind_is_a_one_line_error(tmp_path: Path, db_url: str,
     )
     code, _, err = _run(capsys, "import", "--db", db_url, str(tmp_path / "missing"))
     assert code == 2 and "no such file or directory" in err
+
+
+def test_a_newsedits_style_table_without_entry_or_id_columns(tmp_path: Path, db_url: str, capsys):
+    import sqlite3
+
+    source = tmp_path / "newsedits.db"
+    conn = sqlite3.connect(source)
+    conn.execute(
+        'CREATE TABLE entryversion ("index" INTEGER, version INTEGER, title TEXT, created TEXT, '
+        "url TEXT, source TEXT, entry_id INTEGER, summary TEXT)"
+    )
+    for i, n in enumerate((4, 11)):
+        conn.execute(
+            "INSERT INTO entryversion VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (i, i, "Levee breaks", f"2026-03-0{i + 1} 08:00:00", URL, "ap", 7, story_text(n)),
+        )
+    conn.commit()
+    conn.close()
+    report = _import(capsys, db_url, source)
+    assert (report["stories"], report["versions"], report["bad"]) == (1, 2, [])
+    assert [n for n, _ in _history(capsys, db_url, URL)] == [1, 2]

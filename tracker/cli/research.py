@@ -17,7 +17,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from tracker.cli import app
 from tracker.cli.options import Db, Json, open_store, print_json
 from tracker.errors import InputError
-from tracker.research import changes
 from tracker.selectors import parse_time
 
 
@@ -66,6 +65,7 @@ def export_command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Write stories, versions, sentences, sentence ops and fact changes as files."""
+    from tracker.research import changes
     from tracker.research.export import FORMATS, ExportFilter, count_rows, export
 
     if fmt not in FORMATS:
@@ -110,6 +110,7 @@ def derive_command(
     json: Json = False,
 ) -> None:
     """Store the diffs (sentence ops, fact changes) of versions whose rows are missing or stale."""
+    from tracker.research import changes
     from tracker.research.worker import work
 
     with open_store(db) as store:

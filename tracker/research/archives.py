@@ -115,10 +115,10 @@ def _scan_sqlite(path: Path) -> Scan:
             raise InputError(f"{path}: no diffengine table 'entryversion' in this database")
         has_entry = "entry" in tables
         query = (
-            "SELECT ev.id, COALESCE(e.url, ev.url), ev.created FROM entryversion ev "
-            "LEFT JOIN entry e ON e.id = ev.entry_id ORDER BY ev.id"
+            "SELECT ev.rowid, COALESCE(e.url, ev.url), ev.created FROM entryversion ev "
+            "LEFT JOIN entry e ON e.id = ev.entry_id ORDER BY ev.rowid"
             if has_entry
-            else "SELECT id, url, created FROM entryversion ORDER BY id"
+            else "SELECT rowid, url, created FROM entryversion ORDER BY rowid"
         )
         found: dict[str, list[Capture]] = {}
         bad: list[str] = []
@@ -145,7 +145,7 @@ def read_entry_version(path: str, row: int) -> tuple[str | None, str]:
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         found = conn.execute(
-            "SELECT title, summary FROM entryversion WHERE id = ?", (row,)
+            "SELECT title, summary FROM entryversion WHERE rowid = ?", (row,)
         ).fetchone()
     finally:
         conn.close()
