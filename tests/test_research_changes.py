@@ -151,8 +151,7 @@ def test_a_version_waits_for_the_facts_of_the_one_before(store: Store, tmp_path:
     assert changes.stale_count(store) == 0
 
 
-def test_upgrade_backfills_the_rows_of_parsed_versions(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'old.db'}"
+def _check_backfill_on_upgrade(url: str, tmp_path: Path) -> None:
     with Store(url) as store:
         _ingest(store, _versions(tmp_path, 32, 60))
     engine = database_module.make_engine(url)
@@ -164,6 +163,14 @@ def test_upgrade_backfills_the_rows_of_parsed_versions(tmp_path: Path) -> None:
     with Store(url) as store:
         assert len(_rows(store, "SELECT * FROM fact_changes WHERE slot = 'count'")) == 1
         assert changes.stale_count(store) == 0
+
+
+def test_upgrade_backfills_the_rows_of_parsed_versions(tmp_path: Path) -> None:
+    _check_backfill_on_upgrade(f"sqlite:///{tmp_path / 'old.db'}", tmp_path)
+
+
+def test_upgrade_backfills_on_postgresql(pg_database: str, tmp_path: Path) -> None:
+    _check_backfill_on_upgrade(pg_database, tmp_path)
 
 
 @pytest.mark.parametrize("view", ["story_versions", "fact_changes", "sentence_ops"])
@@ -190,3 +197,40 @@ def test_datasette_opens_the_database_with_the_views(store: Store, tmp_path: Pat
     views, rows = asyncio.run(ask())
     assert {"story_versions", "fact_changes", "sentence_ops"} <= set(views)
     assert rows == [{"before_number": 60.0, "after_number": 45.0}]
+
+
+@pytest.mark.parametrize(
+    ("shown", "text", "number", "unit", "source", "verb"),
+    [
+        (
+            "At least 60 (health ministry said)",
+            "At least 60",
+            60.0,
+            None,
+            "health ministry",
+            "said",
+        ),
+        ("6 miles (10 kilometres)", "6 miles (10 kilometres)", 6.0, "miles", None, None),
+        ("more than 1,200 troops", "more than 1,200 troops", 1200.0, None, None, None),
+        (
+            "an estimated 1.2 million people",
+            "an estimated 1.2 million people",
+            1.2e6,
+            None,
+            None,
+            None,
+        ),
+        ("30% of homes (officials claimed)", "30% of homes", 30.0, "%", "officials", "claimed"),
+    ],
+)
+def test_a_shown_value_is_split_into_its_parts(shown, text, number, unit, source, verb) -> None:
+    from tracker.research.values import split_value
+
+    value = split_value(shown, numeric=True)
+    assert (value.text, value.number, value.unit, value.source, value.verb) == (
+        text,
+        number,
+        unit,
+        source,
+        verb,
+    )

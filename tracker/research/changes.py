@@ -324,7 +324,7 @@ def _change_row(
         after_value=after.text,
         before_number=_first(change.before_number, before.number),
         after_number=_first(change.after_number, after.number),
-        unit=change.unit,
+        unit=_first(change.unit, after.unit, before.unit),
         source=_first(change.source, after.source, before.source),
         certainty=_first(change.certainty, after.verb, before.verb),
         summary=change.summary,

@@ -19,6 +19,15 @@ _SOURCE = re.compile(r"^(?P<value>.*?)\s*\((?P<source>[^()]+?)\s+(?P<verb>[a-z]+
 _SKIP = re.compile(r"[\w.,$%]+")
 
 
+# Units a figure may carry right after its number ("6 miles", "30 percent", "$2 million").
+UNITS = frozenset(
+    "percent per cent % miles mile kilometres kilometers kilometre kilometer km metres meters "
+    "metre meter m feet foot ft inches inch tonnes tons ton kg kilograms pounds lb dollars "
+    "euros pounds degrees hectares acres hours days weeks months years".split()
+)
+_UNIT_AFTER = re.compile(r"\d[\d,.]*\s*(?:million|billion|thousand)?\s*(%|[A-Za-z]+)")
+
+
 @dataclass(frozen=True)
 class Value:
     """One side of a fact change, in parts."""
@@ -27,6 +36,7 @@ class Value:
     number: float | None = None
     source: str | None = None
     verb: str | None = None
+    unit: str | None = None
 
 
 def split_value(shown: str | None, *, numeric: bool = False) -> Value:
@@ -35,9 +45,28 @@ def split_value(shown: str | None, *, numeric: bool = False) -> Value:
         return Value(None)
     text, source, verb = shown, None, None
     match = _SOURCE.match(shown)
-    if match and match.group("value"):
+    if match and match.group("value") and _is_say_verb(match.group("verb")):
         text, source, verb = match.group("value"), match.group("source"), match.group("verb")
-    return Value(text, first_number(text) if numeric else None, source, verb)
+    number = first_number(text) if numeric else None
+    return Value(text, number, source, verb, unit_of(text) if number is not None else None)
+
+
+def unit_of(text: str) -> str | None:
+    """The unit right after the first figure: ``"6 miles"`` → ``miles``, ``"30%"`` → ``%``."""
+    if "$" in text:
+        return "$"
+    match = _UNIT_AFTER.search(text)
+    if match and match.group(1).lower() in UNITS:
+        return match.group(1).lower()
+    return None
+
+
+def _is_say_verb(word: str) -> bool:
+    """The engine writes attributions as "(source <past-tense verb>)": said, claimed, denied."""
+    return word in _IRREGULAR_SAID or (word.endswith("ed") and word not in UNITS)
+
+
+_IRREGULAR_SAID = frozenset({"said", "told", "wrote", "says", "claims", "reports", "thought"})
 
 
 def first_number(text: str) -> float | None:
