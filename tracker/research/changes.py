@@ -125,7 +125,7 @@ def derive_batch(store: Store, *, limit: int = 50) -> Derived:
     total = Derived()
     if store.engine.dialect.name == "postgresql":
         with store.session() as session:
-            for version_id, url, number in session.execute(pending_query(ENGINE, limit)):
+            for version_id, url, number in session.execute(pending_query(ENGINE, limit)).all():
                 total += _write(session, _plan(store, version_id, url, number))
         return total
     with store.session() as session:
