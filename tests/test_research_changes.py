@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -234,3 +235,16 @@ def test_a_shown_value_is_split_into_its_parts(shown, text, number, unit, source
         source,
         verb,
     )
+
+
+def test_derive_all_and_reparse_start_again(db_url: str, tmp_path: Path, capsys) -> None:
+    from tracker.cli import main
+
+    with Store(db_url) as store:
+        _ingest(store, _versions(tmp_path, 32, 60), facts=False)
+    for args, parsed in ((["derive"], 2), (["derive", "--all"], 0), (["derive", "--reparse"], 2)):
+        with pytest.raises(SystemExit) as done:
+            main([*args, "--db", db_url, "--json"])
+        assert done.value.code in (0, None)
+        report = json.loads(capsys.readouterr().out)
+        assert (report["parsed"], report["derived"], report["left"]) == (parsed, 2, 0)

@@ -106,6 +106,9 @@ def derive_command(
     again: Annotated[
         bool, typer.Option("--all", help="Derive every version again, not only stale ones.")
     ] = False,
+    reparse: Annotated[
+        bool, typer.Option("--reparse", help="Extract every version's facts again first.")
+    ] = False,
     db: Db = None,
     json: Json = False,
 ) -> None:
@@ -114,7 +117,9 @@ def derive_command(
     from tracker.research.worker import work
 
     with open_store(db) as store:
-        if again:
+        if reparse:
+            changes.forget_facts(store)
+        elif again:
             changes.forget(store)
         done = work(store)
         left = changes.stale_count(store)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, exists, func, select
+from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from tracker import __version__, semdiff
@@ -170,6 +170,14 @@ def forget(store: Store) -> int:
     """Drop every stored diff, so the next pass derives them all again. Returns how many."""
     with store.session() as session:
         return session.execute(delete(VersionDiff)).rowcount or 0
+
+
+def forget_facts(store: Store) -> int:
+    """Mark every version unparsed (after the fact extractor changed): the facts job parses
+    them again, and then derives their diffs again. Returns how many."""
+    with store.session() as session:
+        session.execute(delete(VersionDiff))
+        return session.execute(update(Version).values(facts=None)).rowcount or 0
 
 
 def stale_count(store: Store) -> int:
@@ -346,5 +354,6 @@ __all__ = [
     "derive_version",
     "engine_version",
     "forget",
+    "forget_facts",
     "stale_count",
 ]
