@@ -248,3 +248,44 @@ def test_derive_all_and_reparse_start_again(db_url: str, tmp_path: Path, capsys)
         assert done.value.code in (0, None)
         report = json.loads(capsys.readouterr().out)
         assert (report["parsed"], report["derived"], report["left"]) == (parsed, 2, 0)
+
+
+def test_the_daemons_facts_job_stores_the_diff_rows(db_url: str, http_server) -> None:
+    import asyncio
+    import itertools
+
+    from tests.httpserver import Custom, Reply
+    from tests.research_fixtures import story_html
+    from tracker.fetch import Fetcher, FetchSettings
+    from tracker.poll import Poller
+    from tracker.scheduler import Daemon, DaemonSettings
+    from tracker.store.polling import add_story
+
+    served = itertools.count()
+
+    def respond(_request) -> Reply:  # the first two checks see a toll of 4, later ones 11
+        body = story_html(4 if next(served) < 2 else 11).encode()
+        return Reply(200, (("Content-Type", "text/html; charset=utf-8"),), body)
+
+    http_server.route("/s", Custom(respond))
+    with Store(db_url) as store:
+        add_story(store, http_server.url("/s"), every=1)
+
+        def derived() -> bool:
+            return len(_rows(store, "SELECT * FROM fact_changes WHERE slot = 'count'")) == 1
+
+        async def run() -> None:
+            settings = FetchSettings(allow_hosts=frozenset({f"127.0.0.1:{http_server.port}"}))
+            async with Fetcher(settings) as fetcher:
+                poller = Poller(store, fetcher)
+                daemon = Daemon(poller, DaemonSettings(tick=0.2, facts_every=0.5))
+                try:
+                    await daemon.run(until=derived, limit=90)
+                finally:
+                    poller.close()
+
+        asyncio.run(run())
+        assert derived()
+        assert _rows(
+            store, "SELECT before_number, after_number FROM fact_changes WHERE slot = 'count'"
+        ) == [(4.0, 11.0)]
