@@ -23,7 +23,7 @@ it to one check's outcome. Defaults, all configurable on ``tracker run``:
 The daemon (:class:`Daemon`) runs an APScheduler 3.x ``AsyncIOScheduler`` with
 two jobs: the poll job every ``tick`` seconds (drains whatever is due through one
 shared :class:`~tracker.poll.Poller`) and the facts job, which runs
-:func:`tracker.semdiff.fill_missing_facts` in a separate process so spaCy never
+:func:`tracker.research.worker.work` in a separate process so spaCy never
 holds up polling. SIGINT/SIGTERM stop it: no new checks start, checks in flight
 get ``grace`` seconds to finish and are then abandoned (a version is written in
 one transaction, so an abandoned check leaves nothing partial), and the leases
@@ -38,7 +38,6 @@ import logging
 import multiprocessing
 import re
 import signal
-import time
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -200,20 +199,15 @@ class DaemonSettings:
 def _facts_job(db_url: str, limit: int, budget: float) -> int:
     """Runs in the facts process: extract facts for versions the poller stored without them.
 
-    Batches of ``limit`` (:func:`tracker.semdiff.fill_missing_facts`) until none
-    is left or ``budget`` seconds have passed.
+    Batches of ``limit`` (:func:`tracker.research.worker.work`, which also stores each
+    version's diffs as rows) until none is left or ``budget`` seconds have passed.
     """
-    from tracker import semdiff
+    from tracker.research.worker import work
     from tracker.store import Store
 
-    deadline = time.monotonic() + budget
-    total = 0
+    # Claims its versions (FOR UPDATE SKIP LOCKED on PostgreSQL) and stores their diffs.
     with Store(db_url) as store:
-        while True:
-            done = semdiff.fill_missing_facts(store, limit=limit)
-            total += done
-            if done < limit or time.monotonic() > deadline:
-                return total
+        return len(work(store, batch=limit, budget=budget).parsed)
 
 
 @dataclass(frozen=True)

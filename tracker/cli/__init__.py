@@ -23,6 +23,7 @@ app = typer.Typer(
 )
 
 # Importing the command modules registers their commands on ``app``.
+import tracker.cli.research  # noqa: E402, F401  (issue 11)
 from tracker.cli import core, follow, notify, polling, queries  # noqa: E402, F401
 
 

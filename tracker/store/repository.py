@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -185,10 +185,12 @@ class Store:
         facts: list[dict[str, Any]] | None = None,
         raw_html: bytes | None = None,
         final_url: str | None = None,
+        session: Session | None = None,
     ) -> SaveResult:
-        """Store a new version unless its text equals the latest one. One transaction."""
+        """Store a new version unless its text equals the latest one. One transaction
+        (or a part of the caller's ``session``: an import writes a whole story in one)."""
         digest = text_hash(canonical_text(article, split))
-        with self.session() as session:
+        with self.session() if session is None else nullcontext(session) as session:
             story = self.ensure_story(session, url)
             latest = session.scalar(
                 select(Version).where(Version.story_id == story.id).order_by(Version.number.desc())

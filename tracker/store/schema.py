@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 from sqlalchemy import (
     JSON,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -158,3 +159,78 @@ class Check(Base):
     elapsed_ms: Mapped[int | None] = mapped_column(Integer)
     error: Mapped[str | None] = mapped_column(Text)
     version_number: Mapped[int | None] = mapped_column(Integer)
+
+
+# -- research data (issue 11): each diff of a version stored as rows ------------------------
+# Filled by tracker.research.changes; read through the SQL views of migration 0005.
+
+
+class VersionDiff(Base):
+    """One stored diff: version B against the version before it, or B's update vs earlier."""
+
+    __tablename__ = "version_diffs"
+    __table_args__ = (UniqueConstraint("version_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id", ondelete="CASCADE"))
+    a_version_id: Mapped[int | None] = mapped_column(ForeignKey("versions.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(8))  # versions | sections
+    a_number: Mapped[int | None] = mapped_column(Integer)
+    b_number: Mapped[int] = mapped_column(Integer)
+    engine: Mapped[str] = mapped_column(String(64), index=True)
+    derived_at: Mapped[datetime]
+
+
+class DiffSentenceOp(Base):
+    """One sentence operation of a stored diff; positions are the versions' sentence positions."""
+
+    __tablename__ = "diff_sentence_ops"
+
+    diff_id: Mapped[int] = mapped_column(
+        ForeignKey("version_diffs.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    op: Mapped[str] = mapped_column(String(8))
+    a_positions: Mapped[list[Any]]
+    b_positions: Mapped[list[Any]]
+    a_first: Mapped[int | None] = mapped_column(Integer)
+    b_first: Mapped[int | None] = mapped_column(Integer)
+    # NULL for an equal pair of identical text: the views read it from the version.
+    a_text: Mapped[str | None] = mapped_column(Text)
+    b_text: Mapped[str | None] = mapped_column(Text)
+    words: Mapped[list[Any] | None] = mapped_column(JSON(none_as_null=True))
+    similarity: Mapped[float] = mapped_column(Float)
+
+
+class DiffFactChange(Base):
+    """One fact change of a stored diff, every field in its own column."""
+
+    __tablename__ = "diff_fact_changes"
+
+    diff_id: Mapped[int] = mapped_column(
+        ForeignKey("version_diffs.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    change: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(Text)
+    slot: Mapped[str] = mapped_column(String(64), index=True)
+    significance: Mapped[str] = mapped_column(String(8))
+    salience: Mapped[float] = mapped_column(Float)
+    reason: Mapped[str | None] = mapped_column(Text)
+    before_value: Mapped[str | None] = mapped_column(Text)
+    after_value: Mapped[str | None] = mapped_column(Text)
+    before_number: Mapped[float | None] = mapped_column(Float)
+    after_number: Mapped[float | None] = mapped_column(Float)
+    unit: Mapped[str | None] = mapped_column(String(64))
+    source: Mapped[str | None] = mapped_column(Text)
+    certainty: Mapped[str | None] = mapped_column(String(32))
+    summary: Mapped[str] = mapped_column(Text)
+    evidence_a: Mapped[str | None] = mapped_column(Text)
+    evidence_b: Mapped[str | None] = mapped_column(Text)
+    # Evidence: the versions' sentence positions and the ids of those sentences' texts.
+    a_sentences: Mapped[list[Any]]
+    b_sentences: Mapped[list[Any]]
+    a_sentence_ids: Mapped[list[Any]]
+    b_sentence_ids: Mapped[list[Any]]
