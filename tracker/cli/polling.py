@@ -222,6 +222,9 @@ def run(
     stop_after: Annotated[
         str | None, typer.Option("--for", help="Stop after this long (default: until signalled).")
     ] = None,
+    keep_checks: Annotated[
+        str, typer.Option(help="Keep per-check log rows this long; older ones become daily counts.")
+    ] = "7d",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No line per check.")] = False,
     db: Db = None,
 ) -> None:
@@ -240,6 +243,7 @@ def run(
         tick=parse_duration(tick),
         facts_every=0.0 if facts_every.strip() in ("0", "off") else parse_duration(facts_every),
         grace=parse_duration(grace),
+        keep_checks=parse_duration(keep_checks),
     )
     limit = parse_duration(stop_after) if stop_after else None
     handler = logging.StreamHandler(sys.stderr)
