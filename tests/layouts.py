@@ -31,11 +31,30 @@ class Story:
 
 
 def story(n: int = 8, topic: str = "flood") -> Story:
-    subjects = ["The council", "Rescue crews", "The regional governor", "Local residents",
-                "Engineers", "The weather service", "Volunteers", "Hospital staff",
-                "The transport ministry", "Insurers", "Police", "School officials"]
-    places = ["the river valley", "the old harbour", "the northern suburbs", "the ring road",
-              "the market square", "the hill villages", "the rail depot", "the coast road"]
+    subjects = [
+        "The council",
+        "Rescue crews",
+        "The regional governor",
+        "Local residents",
+        "Engineers",
+        "The weather service",
+        "Volunteers",
+        "Hospital staff",
+        "The transport ministry",
+        "Insurers",
+        "Police",
+        "School officials",
+    ]
+    places = [
+        "the river valley",
+        "the old harbour",
+        "the northern suburbs",
+        "the ring road",
+        "the market square",
+        "the hill villages",
+        "the rail depot",
+        "the coast road",
+    ]
     paras = [
         f"{subjects[i % len(subjects)]} said on Tuesday that the {topic} near "
         f"{places[i % len(places)]} had displaced {120 + 17 * i} households, and that a "
@@ -159,8 +178,7 @@ def nyt_like(s: Story) -> str:
     third = max(1, len(s.paragraphs) // 3)
     groups = [s.paragraphs[i : i + third] for i in range(0, len(s.paragraphs), third)]
     columns = "".join(
-        f'<div class="StoryBodyCompanionColumn"><div class="css-53u6y8">{_ps(g, NYT_P)}'
-        f"</div></div>"
+        f'<div class="StoryBodyCompanionColumn"><div class="css-53u6y8">{_ps(g, NYT_P)}</div></div>'
         for g in groups
     )
     body = (
@@ -235,9 +253,7 @@ def atlantic_like(s: Story) -> str:
         f'<header class="c-article-header"><h1 class="c-article-header__hed">{s.title}</h1>'
         f'<p class="c-dek">{s.standfirst}</p></header>'
         f'<div class="l-article__container js-article-container">'
-        + "".join(
-            f'<section class="l-article__section"><p>{p}</p></section>' for p in s.paragraphs
-        )
+        + "".join(f'<section class="l-article__section"><p>{p}</p></section>' for p in s.paragraphs)
         + "</div>"
     )
     return _page(s, body, title_suffix=" - The Atlantic-ish")

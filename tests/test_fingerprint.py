@@ -47,10 +47,12 @@ def edits(s: Story) -> dict[str, Story]:
     )
     changes["a paragraph removed"] = s.with_paragraphs(paras[:3] + paras[4:])
     changes["a figure changed"] = s.with_paragraphs([paras[0].replace("120", "210"), *paras[1:]])
-    changes["the headline"] = Story(s.title.replace("Thousands", "Tens of thousands"),
-                                    s.standfirst, s.paragraphs, s.seed)
-    changes["the standfirst"] = Story(s.title, s.standfirst.replace("overnight", "by noon"),
-                                      s.paragraphs, s.seed)
+    changes["the headline"] = Story(
+        s.title.replace("Thousands", "Tens of thousands"), s.standfirst, s.paragraphs, s.seed
+    )
+    changes["the standfirst"] = Story(
+        s.title, s.standfirst.replace("overnight", "by noon"), s.paragraphs, s.seed
+    )
     return changes
 
 
@@ -86,8 +88,10 @@ def extracted(html: str) -> tuple[str | None, tuple[str, ...]]:
 def test_the_layouts_furniture_is_not_article_text(name: str) -> None:
     """The fixtures' own check: extraction gives one article whatever the furniture."""
     s = story()
-    texts = {extracted(LAYOUTS[name](Story(s.title, s.standfirst, s.paragraphs, seed)))
-             for seed in range(5)}
+    texts = {
+        extracted(LAYOUTS[name](Story(s.title, s.standfirst, s.paragraphs, seed)))
+        for seed in range(5)
+    }
     assert len(texts) == 1
 
 
@@ -121,8 +125,11 @@ def test_a_region_that_no_longer_holds_the_article_is_not_trusted() -> None:
     s = story()
     html = LAYOUTS["nyt"](s)
     region = located(html)
-    moved = html.replace("</section>", "</section><div class='more'><p>A new paragraph set "
-                         "outside the body section says the toll has risen to 40.</p></div>")
+    moved = html.replace(
+        "</section>",
+        "</section><div class='more'><p>A new paragraph set "
+        "outside the body section says the toll has risen to 40.</p></div>",
+    )
     new = "A new paragraph set outside the body section says the toll has risen to 40."
     assert covers(moved.encode(), region, s.paragraphs)
     assert not covers(moved.encode(), region, [*s.paragraphs, new])
@@ -138,8 +145,9 @@ def test_the_poller_skips_volatile_pages_and_stores_edits(
     def serve(_request: object) -> Reply:
         state["seed"] = int(state["seed"]) + 1  # type: ignore[call-overload]
         current: Story = state["story"]  # type: ignore[assignment]
-        html = LAYOUTS[name](Story(current.title, current.standfirst, current.paragraphs,
-                                   int(state["seed"])))  # type: ignore[call-overload]
+        html = LAYOUTS[name](
+            Story(current.title, current.standfirst, current.paragraphs, int(state["seed"]))
+        )  # type: ignore[call-overload]
         return Reply(200, (("Content-Type", "text/html; charset=utf-8"),), html.encode())
 
     http_server.route("/s", Custom(serve))
@@ -148,9 +156,7 @@ def test_the_poller_skips_volatile_pages_and_stores_edits(
     assert Region.loads(poll_story(store, url).article_region) is not None
     extractions: list[str] = []
     real = poll_module.article_of
-    monkeypatch.setattr(
-        poll_module, "article_of", lambda *a: extractions.append("x") or real(*a)
-    )
+    monkeypatch.setattr(poll_module, "article_of", lambda *a: extractions.append("x") or real(*a))
     run_poll(store, http_server, url)
     run_poll(store, http_server, url)
     assert extractions == []

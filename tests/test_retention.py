@@ -138,9 +138,7 @@ def test_a_retention_run_keeps_what_must_be_kept_on_postgresql(pg_store: Store) 
     check_retention_run(pg_store)
 
 
-def test_stats_and_prune_commands(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_stats_and_prune_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = f"sqlite:///{tmp_path / 't.db'}"
     with Store(db) as store:
         recent = (datetime.now(UTC) - timedelta(days=10)).replace(hour=12, minute=0)
@@ -148,8 +146,10 @@ def test_stats_and_prune_commands(
         add_checks(
             store,
             "https://news.example/a",
-            [{"checked_at": recent + timedelta(minutes=i), "outcome": "unchanged"}
-             for i in range(30)],
+            [
+                {"checked_at": recent + timedelta(minutes=i), "outcome": "unchanged"}
+                for i in range(30)
+            ],
         )
     with pytest.raises(SystemExit) as done:
         main(["prune", "--db", db])
@@ -162,8 +162,13 @@ def test_stats_and_prune_commands(
 
     doc = json.loads(capsys.readouterr().out)
     assert doc["days"] == [
-        {"day": recent.date().isoformat(), "outcome": "unchanged", "checks": 30,
-         "bytes": 30 * 80_000, "elapsed_ms": 30 * 12}
+        {
+            "day": recent.date().isoformat(),
+            "outcome": "unchanged",
+            "checks": 30,
+            "bytes": 30 * 80_000,
+            "elapsed_ms": 30 * 12,
+        }
     ]
     assert doc["check_rows"] == 0 and doc["rolled_up_rows"] == 1
     with pytest.raises(SystemExit) as done:

@@ -205,9 +205,7 @@ _INLINE = frozenset(
     b"a abbr b bdi bdo cite code data del dfn em font i ins kbd mark q s samp small span "
     b"strong sub sup time u var wbr br img".split()
 )
-_VOID = frozenset(
-    b"area base br col embed hr img input link meta param source track wbr".split()
-)
+_VOID = frozenset(b"area base br col embed hr img input link meta param source track wbr".split())
 _WORD = re.compile(r"\w+")
 _SEEN = 48  # normalised characters of a paragraph that must be found in a block
 _COVERED = 400  # normalised characters of a paragraph that must be in the region

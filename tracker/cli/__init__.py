@@ -23,7 +23,7 @@ app = typer.Typer(
 )
 
 # Importing the command modules registers their commands on ``app``.
-from tracker.cli import core, polling, queries, stats  # noqa: E402, F401
+from tracker.cli import core, listing, polling, queries, stats  # noqa: E402, F401
 
 
 def _click_classes(name: str) -> tuple[type[BaseException], ...]:

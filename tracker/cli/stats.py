@@ -82,9 +82,7 @@ def stats(
         out.print(table)
     else:
         out.print(f"no checks since {since.isoformat()}", markup=False)
-    out.print(
-        f"check log: {rows:,} per-check rows, {rolled:,} daily roll-up rows", markup=False
-    )
+    out.print(f"check log: {rows:,} per-check rows, {rolled:,} daily roll-up rows", markup=False)
 
 
 @app.command()

@@ -93,8 +93,7 @@ def roll_up(
     with store.session() as session:
         low, high = session.execute(select(func.min(Check.id), func.max(Check.id)).where(old)).one()
         kept_versions = (
-            session.scalar(select(func.count()).where(old, Check.version_number.is_not(None)))
-            or 0
+            session.scalar(select(func.count()).where(old, Check.version_number.is_not(None))) or 0
         )
         protected = sorted(current_error_checks(session)) if low is not None else []
     rolled = 0
