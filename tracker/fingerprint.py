@@ -142,40 +142,39 @@ def cut(page: bytes, region: Region) -> list[bytes] | None:
 def _hash_region(parts: Sequence[bytes], skip: tuple[bytes, ...]) -> str:
     digest = hashlib.sha256()  # with SHA extensions, twice blake2b's speed
     for part in parts:
-        pos = 0
-        for tag in skip:  # a region with no script or style is hashed in one pass
-            pos = _hash_around(digest, part, tag, pos)
-            if pos < 0:
-                break
-        if pos >= 0:
-            digest.update(part[pos:] if pos else part)
+        if skip:
+            _hash_around(digest, part, skip)
+        else:  # a region with no script or style is hashed in one pass
+            digest.update(part)
         digest.update(b"\x00")
     return REGION_PREFIX + digest.hexdigest()[:32]
 
 
-def _hash_around(digest: Any, part: bytes, tag: bytes, pos: int) -> int:
-    """Hash ``part`` up to its last ``tag`` element, leaving those elements out.
+def _hash_around(digest: Any, part: bytes, skip: tuple[bytes, ...]) -> None:
+    """Hash ``part`` without its ``skip`` elements (``<script>…</script>``, ``<style>…``).
 
-    Returns where the rest of ``part`` starts (the caller hashes it), or -1 when all
-    of ``part`` was hashed. CSP nonces and ad code inside an article body change on
-    every fetch; ``bytes.find`` is a fast scan, not a regex.
+    CSP nonces and ad code inside an article body change on every fetch. Each
+    tag's next position is found once with ``bytes.find`` (a fast scan, not a
+    regex) and looked for again only once the hash has passed it.
     """
-    opening, closing = b"<" + tag, b"</" + tag + b">"
-    at = part.find(opening, pos)
-    if at < 0:
-        return pos
-    digest.update(part[pos:at])
-    while at >= 0:
-        close = part.find(closing, at)
+    openings = [b"<" + tag for tag in skip]
+    closings = [b"</" + tag + b">" for tag in skip]
+    nxt = [part.find(opening) for opening in openings]
+    pos = 0
+    while True:
+        live = [(at, k) for k, at in enumerate(nxt) if at >= 0]
+        if not live:
+            break
+        at, k = min(live)
+        close = part.find(closings[k], at)
         if close < 0:
-            digest.update(part[at:])
-            return -1
-        pos = close + len(closing)
-        at = part.find(opening, pos)
-        if at >= 0:
-            digest.update(part[pos:at])
-    # The remainder may still hold the other skippable elements: return it unhashed.
-    return pos
+            break  # an element that never ends: hash the rest as it is
+        digest.update(part[pos:at])
+        pos = close + len(closings[k])
+        for j, found in enumerate(nxt):
+            if 0 <= found < pos:
+                nxt[j] = part.find(openings[j], pos)
+    digest.update(part[pos:] if pos else part)
 
 
 def fingerprint(page: bytes, *, region: Region | None = None, min_words: int = 0) -> str:

@@ -24,8 +24,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("stories") as batch:
-        batch.add_column(sa.Column("article_region", sa.Text(), nullable=True))
+    op.add_column("stories", sa.Column("article_region", sa.Text(), nullable=True))
     op.create_table(
         "check_days",
         sa.Column(
@@ -48,5 +47,6 @@ def downgrade() -> None:
     op.drop_index("ix_checks_checked_at", table_name="checks")
     op.drop_index("ix_check_days_day", table_name="check_days")
     op.drop_table("check_days")
-    with op.batch_alter_table("stories") as batch:
-        batch.drop_column("article_region")
+    # A plain ALTER TABLE … DROP COLUMN (SQLite ≥ 3.35): a batch copy of ``stories`` would
+    # drop the old table, and with foreign keys on that deletes every story's versions.
+    op.drop_column("stories", "article_region")
