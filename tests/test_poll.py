@@ -19,6 +19,7 @@ from sqlalchemy import func, select, text
 from tests.httpserver import Custom, GzipBomb, Huge, Page, Reply, TestHTTPServer, Trickle
 from tracker import poll as poll_module
 from tracker.fetch import Fetcher, FetchSettings
+from tracker.fingerprint import Region
 from tracker.poll import Gate, Poller, PollSettings, PollSummary, fingerprint
 from tracker.scheduler import SchedulePolicy
 from tracker.store import Store, utcnow
@@ -111,7 +112,10 @@ def test_first_check_stores_a_version(store: Store, http_server: TestHTTPServer)
     summary = run_poll(store, http_server)
     assert summary.counts == {"changed": 1}
     assert store.checks(url)[0]["version"] == 1
-    assert story(store, url).fingerprint == fingerprint(page(paragraphs(4)).encode())
+    row = story(store, url)
+    region = Region.loads(row.article_region)
+    assert region is not None  # located from the first extraction
+    assert row.fingerprint == fingerprint(page(paragraphs(4)).encode(), region=region)
 
 
 def test_unchanged_page_is_a_304_with_the_stored_etag(

@@ -116,6 +116,7 @@ def test_locked_database_is_a_one_line_error(tmp_path: Path, monkeypatch) -> Non
 
 def _upgrade_automatically_from_0001(url: str) -> None:
     from alembic import command
+    from alembic.script import ScriptDirectory
 
     engine = database_module.make_engine(url)
     config = database_module.alembic_config()
@@ -125,7 +126,7 @@ def _upgrade_automatically_from_0001(url: str) -> None:
     engine.dispose()
     with Store(url) as store:
         ingest_file(store, URL, SEED, facts=False)
-        head = database_module.ScriptDirectory.from_config(config).get_current_head()
+        head = ScriptDirectory.from_config(config).get_current_head()
         with store.engine.connect() as conn:
             assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == head
         assert store.history(URL)[0].number == 1

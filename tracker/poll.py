@@ -6,15 +6,17 @@ and writes outcomes in batches (one transaction for many check-log rows and
 reschedules).
 
 A fetched page is not extracted when nothing in it could be article text
-changed: :func:`fingerprint` hashes the text of its paragraphs, headings, list
-items and quotes with a regular-expression pass over the bytes (thousands of
-pages a second), and only a new fingerprint pays for trafilatura and
+changed: :func:`tracker.fingerprint.fingerprint` hashes only the story's located
+article region (a few ``bytes.find`` calls and a sha256 of the region, under
+the cost of a sha256 of the page), or, until the region is known, the text of
+the page's paragraphs; only a new fingerprint pays for trafilatura and
 :func:`tracker.ingest.ingest_article`, in a worker process (``extract_in="process"``,
 what ``tracker run`` uses: off this process's GIL, on another core) or a worker
 thread (the default for one-off polls; the poller then lowers the interpreter's
-GIL switch interval to 0.5 ms so that thread does not stall the event loop). Ad slots, view
-counters and timestamps outside those elements change the bytes, not the
-fingerprint.
+GIL switch interval to 0.5 ms so that thread does not stall the event loop).
+Each extraction checks that the region still holds the article and locates it
+again if not. Ad slots, view counters and timestamps outside the article change
+the bytes, not the fingerprint.
 
 The quality gate keeps failed extractions out of the history: a page with no
 article, a stub, a consent/paywall/error page, or a text that shrank
@@ -30,7 +32,6 @@ Check outcomes: ``changed`` (a version was stored), ``unchanged``,
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import math
 import os
 import re
@@ -49,6 +50,7 @@ from typing import Literal
 from tracker.errors import InputError, TrackerError
 from tracker.extract import parse_page
 from tracker.fetch import Fetcher, FetchResult
+from tracker.fingerprint import Region, covers, fingerprint, locate, text_fingerprint
 from tracker.ingest import ingest_article
 from tracker.model import Article, Split
 from tracker.scheduler import Plan, SchedulePolicy, StoryClock, reschedule, worker_processes
@@ -64,19 +66,8 @@ from tracker.store.polling import (
     story_ids,
 )
 
-# -- the cheap fingerprint ------------------------------------------------------------
+# -- the cheap fingerprint: tracker.fingerprint ------------------------------------------
 
-# Elements that hold article text, and the tags that end one (a block boundary).
-_TEXT_START = rb"<(?:title|p|h[1-6]|li|blockquote|dd|figcaption|td|th|pre)\b[^>]*>"
-_BLOCK = (
-    rb"(?:p|h[1-6]|li|ul|ol|dl|dd|dt|div|section|article|aside|header|footer|nav|main|table|"
-    rb"tr|td|th|pre|blockquote|figure|figcaption|form|script|style|noscript|template|svg|iframe|"
-    rb"title|head|body|html|meta|link)"
-)
-# From a text element's start tag up to the next block tag: linear, no backtracking.
-_TEXT_RUN = re.compile(_TEXT_START + rb"([^<]*(?:<(?!/?" + _BLOCK + rb"\b)[^<]*)*)", re.I)
-_TAGS = re.compile(rb"<[^>]*>")
-_NOT_TEXT_BYTES = re.compile(rb"<(script|style|svg)\b[^>]*>.*?</\1\s*>", re.I | re.S)
 COVERAGE = 0.5  # share of the last version's words the text elements must hold
 UNSCHEDULED = ("removed", "retired")  # statuses a named check does not re-schedule
 RECLAIM_EVERY = 0.5  # seconds: look for newly due stories while checks are in flight
@@ -84,25 +75,6 @@ CLAIM_RETRY = 0.05  # seconds before claiming again stories another worker had l
 SWITCH_INTERVAL = 0.0005  # seconds; see Poller.__init__
 SUSPECT = "s:"  # prefix of a fingerprint whose page failed the quality gate
 SHRUNK = "k"  # "k2:<fingerprint>": a shrunk text seen on 2 checks in a row
-
-
-def fingerprint(page: bytes, *, min_words: int = 0) -> str:
-    """A hash of the text in a page's title, paragraphs, headings, list items, quotes, cells.
-
-    The same article text gives the same fingerprint whatever else on the
-    page changes; it decides whether full extraction is worth running. About
-    0.2 ms for an 80 KB page: one ``findall``, one tag strip, one split.
-
-    When those elements hold fewer than ``min_words`` words (a site that sets
-    its article in ``<div>``s and ``<br>``s), they cannot vouch for the article:
-    the hash then covers all the page's text outside scripts and styles, which
-    is slower to settle on volatile pages but never misses a change.
-    """
-    runs = _TEXT_RUN.findall(page)
-    words = b" ".join(_TAGS.sub(b" ", b"\n".join(runs)).split()) if runs else b""
-    if not words or words.count(b" ") + 1 < min_words:
-        words = b"all:" + b" ".join(_TAGS.sub(b" ", _NOT_TEXT_BYTES.sub(b"", page)).split())
-    return hashlib.blake2b(words, digest_size=16).hexdigest()
 
 
 # -- the quality gate -----------------------------------------------------------------
@@ -223,6 +195,8 @@ class _Verdict:
     error: str | None = None
     version: int | None = None
     breaking: bool | None = None
+    region: str | None = None  # the article's located region (JSON), when it was located anew
+    new_region: bool = False
 
 
 def worker_id() -> str:
@@ -365,9 +339,13 @@ class Poller:
             return _Verdict(result.outcome, due.fingerprint, result.error)
         if result.body is None or result.text is None:
             return _Verdict("suspect", due.fingerprint, "not a text page")
-        mark = fingerprint(result.body, min_words=int((due.latest_words or 0) * COVERAGE))
-        if mark == due.fingerprint:
-            return _Verdict("unchanged", mark)
+        mark = fingerprint(
+            result.body,
+            region=Region.loads(due.article_region),
+            min_words=int((due.latest_words or 0) * COVERAGE),
+        )
+        if mark == due.fingerprint and due.article_region is not None:
+            return _Verdict("unchanged", mark)  # (no region yet: extract once to locate it)
         if SUSPECT + mark == due.fingerprint:
             return _Verdict("suspect", SUSPECT + mark, "the same suspect page as before")
         loop = asyncio.get_running_loop()
@@ -432,6 +410,7 @@ class Poller:
             moved_to=_moved_to(due, result) if answered else due.moved_to,
             fingerprint=verdict.fingerprint,
             last_changed_at=at if verdict.outcome == "changed" else due.last_changed_at,
+            article_region=verdict.region if verdict.new_region else due.article_region,
         )
 
 
@@ -500,7 +479,29 @@ def ingest_checked(
     except TrackerError as exc:
         return _Verdict("error", due.fingerprint, str(exc))
     outcome = "changed" if saved.stored else "unchanged"
-    return _Verdict(outcome, mark, None, saved.number, split.marker is not None)
+    region, mark, new_region = _relocated(result.body, due.article_region, article, mark)
+    verdict = _Verdict(outcome, mark, None, saved.number, split.marker is not None)
+    return replace(verdict, region=region, new_region=new_region)
+
+
+def _relocated(
+    page: bytes | None, stored: str | None, article: Article, mark: str
+) -> tuple[str | None, str, bool]:
+    """The story's article region after an extraction: kept while it holds every paragraph.
+
+    Returns (region JSON, fingerprint under it, whether it is new). A region that
+    no longer holds the extracted text (the template changed) is located again;
+    where none can be, the fingerprint stays the text fingerprint of the page.
+    """
+    if page is None:
+        return stored, mark, False
+    region = Region.loads(stored)
+    if region is not None and covers(page, region, article.paragraphs):
+        return stored, mark, False
+    found = locate(page, article.paragraphs, article.title)
+    if found is None:  # "": looked for, none found; the text fingerprint stays
+        return "", text_fingerprint(page, min_words=int(article.words * COVERAGE)), True
+    return found.dumps(), fingerprint(page, region=found), True
 
 
 def _shrink_sightings(stored: str | None, mark: str) -> int:

@@ -194,6 +194,8 @@ class DaemonSettings:
     facts_every: float = 30.0  # the facts job; 0 turns it off
     facts_batch: int = 20
     grace: float = 10.0  # seconds in-flight checks get after a stop signal
+    keep_checks: float = 7 * 86_400.0  # check-log retention window (tracker.store.retention)
+    retention_every: float = 3_600.0  # how often old checks are rolled up; 0 turns it off
 
 
 def _facts_job(db_url: str, limit: int, budget: float) -> int:
@@ -288,6 +290,16 @@ class Daemon:
                 misfire_grace_time=None,
                 id=job.name,
             )
+        if self.settings.retention_every > 0:
+            scheduler.add_job(
+                self._retention_tick,
+                "interval",
+                seconds=self.settings.retention_every,
+                next_run_time=datetime.now().astimezone(),
+                max_instances=1,
+                coalesce=True,
+                id="retention",
+            )
         scheduler.start()
         started = loop.time()
         try:
@@ -359,6 +371,21 @@ class Daemon:
             return
         if done:
             log.info("facts extracted for %d version(s)", done)
+
+    async def _retention_tick(self) -> None:
+        from tracker.store.retention import roll_up
+
+        if self.poller.stopping:
+            return
+        try:
+            report = await asyncio.to_thread(
+                roll_up, self.poller.store, keep_days=self.settings.keep_checks / 86_400
+            )
+        except Exception as exc:
+            log.warning("check-log retention failed: %s", exc)
+            return
+        if report.rolled_up:
+            log.info("check log: %d old checks rolled up into daily counts", report.rolled_up)
 
     def _close_facts(self) -> None:
         """Stop the facts process now: a job in progress loses only its open transaction."""

@@ -24,7 +24,7 @@ app = typer.Typer(
 
 # Importing the command modules registers their commands on ``app``.
 import tracker.cli.research  # noqa: E402, F401  (issue 11)
-from tracker.cli import core, follow, notify, polling, queries  # noqa: E402, F401
+from tracker.cli import core, follow, listing, notify, polling, queries, stats  # noqa: E402, F401
 
 
 def _click_classes(name: str) -> tuple[type[BaseException], ...]:

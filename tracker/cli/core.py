@@ -68,19 +68,6 @@ def split(
         terminal.render_split(console(no_color, width), result)
 
 
-@app.command("list")
-def list_stories(
-    db: Db = None, json: Json = False, no_color: NoColor = False, width: Width = None
-) -> None:
-    """The tracked stories: status, versions, last and next check."""
-    with open_store(db) as store:
-        stories = store.list_stories()
-    if json:
-        print_json(jsondoc.dumps(jsondoc.list_document(stories)))
-    else:
-        terminal.render_list(console(no_color, width), stories)
-
-
 @app.command()
 def history(
     url: str,

@@ -251,6 +251,18 @@ def run(
     stop_after: Annotated[
         str | None, typer.Option("--for", help="Stop after this long (default: until signalled).")
     ] = None,
+    extract_workers: Annotated[
+        int | None,
+        typer.Option(
+            "--extract-workers",
+            help="Processes extracting changed pages [default: one per core but one, at least 1].",
+            min=1,
+            show_default=False,
+        ),
+    ] = None,
+    keep_checks: Annotated[
+        str, typer.Option(help="Keep per-check log rows this long; older ones become daily counts.")
+    ] = "7d",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No line per check.")] = False,
     config: ConfigPath = None,
     feed_dir: FeedDir = None,
@@ -275,6 +287,7 @@ def run(
         tick=parse_duration(tick),
         facts_every=0.0 if facts_every.strip() in ("0", "off") else parse_duration(facts_every),
         grace=parse_duration(grace),
+        keep_checks=parse_duration(keep_checks),
     )
     limit = parse_duration(stop_after) if stop_after else None
     handler = logging.StreamHandler(sys.stderr)
@@ -290,13 +303,24 @@ def run(
                 policy,
                 daemon_settings,
                 _fetch_settings(allow_private, per_host),
-                PollSettings(concurrency=concurrency, extract_in="process"),
+                PollSettings(
+                    concurrency=concurrency,
+                    extract_in="process",
+                    extract_workers=extract_workers or _default_extract_workers(),
+                ),
                 None if quiet else _log_check,
                 limit,
                 side,
             )
         )
     print("tracker run: stopped", file=sys.stderr)
+
+
+def _default_extract_workers() -> int:
+    """One extraction process per core, leaving one core to the poller's event loop."""
+    import os
+
+    return max(1, (os.cpu_count() or 1) - 1)
 
 
 def _log_check(report: CheckReport) -> None:

@@ -9,20 +9,24 @@ one written by a newer tracker is refused.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy.exc
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from tracker.errors import DatabaseError
+
+# Alembic is imported only to migrate: a database already at the head revision (every
+# command but the first after an upgrade) is checked with one SELECT, and a command
+# starts ~0.3 s sooner.
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 ROOT = Path(__file__).resolve().parents[2]  # the checkout, when run from one
 SQLITE_BUSY_SECONDS = 10.0
@@ -85,6 +89,8 @@ def migrations_dir() -> Path:
 
 def alembic_config() -> Config:
     """The checkout's ``alembic.ini`` when there is one, pointed at :func:`migrations_dir`."""
+    from alembic.config import Config
+
     ini = ROOT / "alembic.ini"
     config = Config(str(ini)) if ini.is_file() else Config()
     config.set_main_option("script_location", str(migrations_dir()))
@@ -100,7 +106,50 @@ def open_database(url: str | None = None) -> Engine:
     return engine
 
 
+_REVISION = re.compile(r"""^(down_)?revision\b[^=]*=\s*["']([^"']+)["']""", re.M)
+
+
+@cache
+def head_revision() -> str | None:
+    """The head of ``db/versions`` read from the files' ``revision`` lines, without Alembic.
+
+    None when the files do not make one linear chain (Alembic then decides).
+    """
+    revisions: set[str] = set()
+    downs: set[str] = set()
+    for path in (migrations_dir() / "versions").glob("*.py"):
+        found = dict((bool(down), rev) for down, rev in _REVISION.findall(path.read_text()))
+        if False not in found:
+            return None
+        revisions.add(found[False])
+        if True in found:
+            downs.add(found[True])
+    heads = revisions - downs
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _current_revision(engine: Engine) -> str | None:
+    """The database's revision, or None when it has no version table (yet)."""
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT version_num FROM alembic_version")).all()
+    except sqlalchemy.exc.ProgrammingError:
+        return None
+    except sqlalchemy.exc.OperationalError as exc:
+        if "no such table" in str(exc):
+            return None
+        raise
+    return rows[0][0] if len(rows) == 1 else None
+
+
 def migrate(engine: Engine) -> None:
+    head = head_revision()
+    if head is not None and _current_revision(engine) == head:
+        return
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
     config = alembic_config()
     script = ScriptDirectory.from_config(config)
     head = script.get_current_head()

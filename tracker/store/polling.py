@@ -49,6 +49,7 @@ class DueStory:
     latest_number: int | None = None
     latest_words: int | None = None
     latest_marker: str | None = None
+    article_region: str | None = None  # tracker.fingerprint.Region as JSON
 
 
 @dataclass
@@ -73,6 +74,7 @@ class CheckRecord:
     moved_to: str | None = None
     fingerprint: str | None = None
     last_changed_at: datetime | None = None
+    article_region: str | None = None
 
 
 _CLAIMED_COLUMNS = (
@@ -89,6 +91,7 @@ _CLAIMED_COLUMNS = (
     Story.last_changed_at,
     Story.final_url,
     Story.moved_to,
+    Story.article_region,
 )
 
 
@@ -220,6 +223,7 @@ def _due_story(row: Any, latest: tuple[int, int, str | None] | None) -> DueStory
         latest_number=number,
         latest_words=words,
         latest_marker=marker,
+        article_region=row.article_region,
     )
 
 
@@ -242,6 +246,7 @@ _STORY_FIELDS = (
     "moved_to",
     "fingerprint",
     "last_changed_at",
+    "article_region",
 )
 
 

@@ -229,7 +229,7 @@ class Store:
                 published=article.published,
                 final_url=final_url,
                 reverts_to=reverts_to,
-                raw_html=zlib.compress(raw_html, 6) if raw_html else None,
+                raw_html=zlib.compress(raw_html, 1) if raw_html else None,  # 3x faster than 6
                 facts=facts,
                 meta=article_meta(article),
                 notes=notes_json(split_notes(split)),

@@ -6,11 +6,13 @@ position, so a story's storage grows with what changed, not with how often.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -74,6 +76,8 @@ class Story(Base):
     final_url: Mapped[str | None] = mapped_column(String(2048))
     moved_to: Mapped[str | None] = mapped_column(String(2048))
     fingerprint: Mapped[str | None] = mapped_column(String(64))
+    # Where the article sits in the page (tracker.fingerprint.Region as JSON).
+    article_region: Mapped[str | None] = mapped_column(Text)
     lease_owner: Mapped[str | None] = mapped_column(String(128))
     lease_until: Mapped[datetime | None]
 
@@ -148,7 +152,10 @@ class Check(Base):
     """The check log: one row per fetch or ingest attempt, whatever its outcome."""
 
     __tablename__ = "checks"
-    __table_args__ = (Index("ix_checks_story_time", "story_id", "checked_at"),)
+    __table_args__ = (
+        Index("ix_checks_story_time", "story_id", "checked_at"),
+        Index("ix_checks_checked_at", "checked_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"))
@@ -234,3 +241,18 @@ class DiffFactChange(Base):
     b_sentences: Mapped[list[Any]]
     a_sentence_ids: Mapped[list[Any]]
     b_sentence_ids: Mapped[list[Any]]
+
+
+class CheckDay(Base):
+    """The check log rolled up: one story's checks of one UTC day with one outcome."""
+
+    __tablename__ = "check_days"
+
+    story_id: Mapped[int] = mapped_column(
+        ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(Date, primary_key=True, index=True)
+    outcome: Mapped[str] = mapped_column(String(24), primary_key=True)
+    checks: Mapped[int] = mapped_column(Integer)
+    bytes: Mapped[int] = mapped_column(BigInteger)
+    elapsed_ms: Mapped[int] = mapped_column(BigInteger)
