@@ -73,7 +73,7 @@ def test_a_count_change_sends_one_message_to_each_target(
     deliver_all(store, targets, base_url="https://desk.example/tracker")
     deliver_all(store, targets)  # nothing owed twice
     [mail] = box.texts()
-    assert "Killed: At least 32 → At least 60" in mail
+    assert "Killed: At least 32 people → At least 60" in mail
     assert "Ferry desk" in mail and URL in mail and "v1 " in mail and "→ v2 " in mail
     assert "Diff: https://desk.example/tracker/diffs/story-1-v2.html" in mail
     [(body, signature, _)] = hook.hook.posts
@@ -81,7 +81,7 @@ def test_a_count_change_sends_one_message_to_each_target(
     document = json.loads(body)
     assert document["event"] == "fact_change" and document["version"] == 2
     assert document["story"] == {"url": URL, "label": "Ferry desk", "sources": []}
-    assert any("32 → At least 60" in line for line in document["facts"])
+    assert any("32 people → At least 60" in line for line in document["facts"])
     assert document["fetched_at"] and document["previous_fetched_at"]
 
 

@@ -47,8 +47,8 @@ def test_feed_prints_atom_with_one_entry_per_version(two_versions: str) -> None:
     assert not parsed.bozo and parsed.version == "atom10"
     assert [e.id.rsplit(":", 1)[-1] for e in parsed.entries] == ["story-1-v2", "story-1-v1"]
     newest = parsed.entries[0]
-    assert "Killed: At least 32 → At least 60" in newest.title
-    assert "Killed: At least 32 → At least 60" in newest.content[0].value
+    assert "Killed: At least 32 people → At least 60" in newest.title
+    assert "Killed: At least 32 people → At least 60" in newest.content[0].value
     assert newest.link == URL
     assert "first version stored" in parsed.entries[1].content[0].value
 

@@ -112,7 +112,7 @@ def test_run_reads_sources_alerts_on_facts_and_keeps_the_feed(
         room.update(path, story_paragraphs(0, 60))  # the count changes
         wait_for(lambda: box.texts() and hook.hook.posts, 60, "an alert on each target")
         [mail] = box.texts()
-        assert "Killed: At least 32 → At least 60" in mail and url in mail and "Outlet" in mail
+        assert "Killed: At least 32 people → At least 60" in mail and url in mail and "Outlet" in mail
         assert "Diff: https://desk.example/tracker/diffs/story-1-v2.html" in mail
         [(body, signature, _)] = hook.hook.posts
         assert verify(SECRET, body, signature)
@@ -147,7 +147,7 @@ def test_run_reads_sources_alerts_on_facts_and_keeps_the_feed(
     assert not parsed.bozo, parsed.bozo_exception
     assert len(parsed.entries) == 5
     v2 = next(e for e in parsed.entries if e.id.endswith("story-1-v2"))
-    assert "Killed: At least 32 → At least 60" in v2.content[0].value
+    assert "Killed: At least 32 people → At least 60" in v2.content[0].value
     assert any(link.href.endswith("/diffs/story-1-v2.html") for link in v2.links)
     per_source = feedparser.parse((tmp_path / "feeds" / "source-1.atom").read_bytes())
     assert len(per_source.entries) == 5 and "Outlet" in per_source.feed.title
