@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from tracker.cli import app
-from tracker.cli.options import Db, Json, NoColor, console, open_store, print_json
+from tracker.cli.options import Db, Json, NoColor, Width, console, open_store, print_json
 
 PAGE = 50
 
@@ -38,6 +38,7 @@ def list_stories(
     json: Json = False,
     db: Db = None,
     no_color: NoColor = False,
+    width: Width = None,
 ) -> None:
     """The tracked stories: status, versions, last and next check (a page at a time)."""
     from tracker.render import json as jsondoc
@@ -62,7 +63,7 @@ def list_stories(
         doc.update(total=result.total, offset=query.offset, limit=query.limit)
         print_json(jsondoc.dumps(doc))
         return
-    out = console(no_color)
+    out = console(no_color, width)
     filtered = bool(statuses or source or label or errors)
     if not result.stories and (filtered or result.total):
         out.print(

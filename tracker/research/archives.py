@@ -18,6 +18,7 @@ bytes themselves, so a large archive is read one story at a time:
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,6 +27,8 @@ from typing import Literal
 
 from tracker.errors import InputError
 from tracker.selectors import parse_time
+
+_CAPTURE_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}[:\d.]*)?(?:Z|[+-]\d{2}:?\d{2})?$")
 
 ArchiveKind = Literal["sqlite", "warc", "snapshots"]
 SNAPSHOT_SUFFIXES = (".html", ".htm", ".txt")
@@ -232,6 +235,8 @@ def _scan_snapshots(path: Path) -> Scan:
                 bad.append(f"{name}: not an .html or .txt snapshot")
                 continue
             try:
+                if not _CAPTURE_NAME.match(file.stem):  # "yesterday" is a time, not a capture's
+                    raise InputError(file.stem)
                 at = parse_time(file.stem)
             except InputError:
                 bad.append(f"{name}: the name is not a capture time (2020-11-09T14:00:00Z)")
