@@ -134,7 +134,7 @@ def test_run_reads_sources_alerts_on_facts_and_keeps_the_feed(
         assert len(hook.hook.posts) == 1
         hook.up()
         wait_for(lambda: len(hook.hook.posts) == 2, 60, "the retried webhook")
-        assert "At least 60 → At least 75" in hook.hook.documents()[1]["facts"][0]
+        assert "At least 60 people → At least 75" in hook.hook.documents()[1]["facts"][0]
         assert len(box.texts()) == 2  # exactly one message per version and target
 
         wait_for(lambda: _feed_entries(tmp_path) == 5, 30, "the feed with 5 entries")
