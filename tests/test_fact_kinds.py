@@ -95,6 +95,14 @@ def test_quantity_keeps_its_unit_and_counted_noun() -> None:
     assert any("corn" in (c.before or "") and "corn" in (c.after or "") for c in found)
 
 
+def test_an_edited_figure_is_told_by_what_it_counts() -> None:
+    diff = story_edit("closed for several hours", "closed for six hours")
+    found = find_change(diff, "several hours", "six hours")
+    assert found, [c.summary for c in all_changes(diff)]
+    # the subject is the counted noun from the text, not the kind of edit ("Figure")
+    assert any(c.summary.lower().startswith("hour") for c in found), [c.summary for c in found]
+
+
 def test_quantity_numbers_are_parsed() -> None:
     diff = story_edit("within eight minutes", "within 15 minutes")
     found = [c for c in find_change(diff, "eight minutes", "15 minutes") if c.kind == "quantity"]

@@ -89,7 +89,7 @@ def score_candidates(
     typed = _typed(candidates, max(len(b_sentences), 1), _sentence_cap(cover), a)
     told = [s.change for s in typed]
     edits = [
-        _hunk_candidate(h, a, max(len(b_sentences), 1), b_sentences)
+        _hunk_candidate(h, a, b, max(len(b_sentences), 1))
         for h in hunks(ops, a_sentences, b_sentences)
         if not _already_told(h, told)
     ]
@@ -334,20 +334,19 @@ def _news_features(text: str, known: tuple[set[str], set[str]]) -> dict[str, flo
     }
 
 
-def _hunk_candidate(
-    hunk: Hunk, a: Side, length: int, b_sentences: Sequence[Sentence]
-) -> salience.Scored:
+def _hunk_candidate(hunk: Hunk, a: Side, b: Side, length: int) -> salience.Scored:
     before_number, after_number = hunk.numbers()
+    subject = _counted_thing(hunk, a, b)
     change = FactChange(
         change=_HUNK_CHANGE.get(hunk.category, "changed"),
         kind=hunk.category,
-        subject=hunk.label,
+        subject=subject or hunk.label,
         slot=hunk.category,
         before=hunk.before or None,
         after=hunk.after or None,
-        summary=describe(hunk),
+        summary=describe(hunk, subject),
         evidence_a=a.text(hunk.a_sentence),
-        evidence_b=b_sentences[hunk.b_sentence].text,
+        evidence_b=b.sentences[hunk.b_sentence].text,
         reason=hunk.style,
         before_number=before_number if hunk.category == "quantity" else None,
         after_number=after_number if hunk.category == "quantity" else None,
@@ -377,6 +376,31 @@ def _hunk_candidate(
         change = replace(change, reason="a name respelled: a correction")
         fixed = "fact"
     return salience.Scored(change, features, fixed)
+
+
+def _counted_thing(hunk: Hunk, a: Side, b: Side) -> str | None:
+    """What an edited figure counts, as the parse named it ("Killed", "Missing"), when
+    exactly one figure of the edit's own words is a quantity the parse found."""
+    if hunk.category != "quantity" or hunk.whole:
+        return None
+    if max(len(hunk.removed.split()), len(hunk.added.split())) > lx.FIGURE_EDIT_WORDS:
+        return None  # a clause rewritten around a figure is about more than the figure
+    keys = set()
+    edited = ((b, hunk.b_sentence, hunk.added), (a, hunk.a_sentence, hunk.removed))
+    for side, index, words in edited:
+        for fact in side.facts:
+            if (
+                fact.sentence == index
+                and fact.kind == "quantity"
+                and fact.key
+                and fact.number
+                and fact.number in words
+            ):
+                keys.add(fact.key)
+    if len(keys) != 1:
+        return None
+    key = keys.pop()
+    return key[:1].upper() + key[1:]
 
 
 _HUNK_CHANGE: dict[str, FactChangeKind] = {

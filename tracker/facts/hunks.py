@@ -444,10 +444,18 @@ def _same_word(word: str, target: str) -> bool:
     return target.isalpha() and len(target) >= 2 and word.lower().startswith(target.lower())
 
 
-def describe(hunk: Hunk) -> str:
-    """The reader's line: ``Label: before → after`` (a pure addition or cut says so)."""
+def describe(hunk: Hunk, subject: str | None = None) -> str:
+    """The reader's line: ``Subject: before → after`` (a pure addition or cut says so;
+    a rewrite too large for a phrase reads ``Now: … (was: …)``).
+
+    ``subject`` is what the edit is about when the parse knows it ("Killed"); the
+    hunk's kind ("Figure") stands in for it otherwise.
+    """
+    label = subject or hunk.label
+    if hunk.whole and hunk.removed and hunk.added:
+        return f"Now: {hunk.after} (was: {hunk.before})"
     if not hunk.removed:
-        return f"{hunk.label} added: {hunk.after}"
+        return f"{label} added: {hunk.after}"
     if not hunk.added:
-        return f"{hunk.label} dropped: {hunk.before}"
-    return f"{hunk.label}: {hunk.before} → {hunk.after}"
+        return f"{label} dropped: {hunk.before}"
+    return f"{label}: {hunk.before} → {hunk.after}"
