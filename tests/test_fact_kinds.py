@@ -320,3 +320,48 @@ def test_summaries_are_whole_sentences_not_lemma_lists(old: str, new: str) -> No
         assert "…" not in change.summary and "..." not in change.summary, change.summary
         assert not LEMMA_LIST.search(change.summary), change.summary
         assert change.summary.strip(), change
+
+
+# A rewrite that moves an event to another day, in a sentence the alignment cannot pair.
+RETOLD_A = """LAKETON, Maine (AP) — The collapse late Tuesday of a footbridge over the Pine River \
+injured four hikers, the fire department said.
+
+Rescuers used ropes to reach the hikers on the rocks below. The bridge was built in 1962."""
+RETOLD_B = """LAKETON, Maine (AP) — Four hikers were hurt when a footbridge gave way, in a \
+collapse early Wednesday that rescuers said came without warning.
+
+Rescuers used ropes to reach the hikers on the rocks below. The bridge was built in 1962."""
+
+
+def test_the_day_of_an_event_retold_in_a_new_sentence() -> None:
+    diff = diff_of(RETOLD_A, RETOLD_B)
+    found = [c for c in diff.facts if c.kind == "time"]
+    assert found, [c.summary for c in all_changes(diff)]
+    assert "Tuesday" in (found[0].before or "") and "Wednesday" in (found[0].after or "")
+
+
+MILL = "The old mill in Laketon {when}. No one was inside, officials {said}."
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (  # when it was said, not when it happened
+            MILL.format(when="collapsed", said="said Tuesday"),
+            MILL.format(when="collapsed", said="said Wednesday"),
+        ),
+        (  # the same day told less precisely
+            MILL.format(when="collapsed late Tuesday", said="said"),
+            MILL.format(when="collapsed Tuesday", said="said"),
+        ),
+        (  # a relative day
+            MILL.format(when="collapsed Tuesday", said="said"),
+            MILL.format(when="collapsed today", said="said"),
+        ),
+    ],
+)
+def test_report_days_relative_days_and_precision_are_not_event_times(
+    before: str, after: str
+) -> None:
+    diff = diff_of(before, after)
+    assert not [c for c in diff.facts if c.summary.startswith("When")], diff.facts

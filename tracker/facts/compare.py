@@ -38,6 +38,7 @@ from tracker.facts.novelty import (
 )
 from tracker.facts.quantities import measured_distances, quantity_changes
 from tracker.facts.style import fold_marks
+from tracker.facts.times import time_changes
 from tracker.model import FactChange, FactChangeKind, Sentence, SentenceOp, Significance
 
 
@@ -76,6 +77,7 @@ def score_candidates(
         *scope_changes(a, b, ops),
         *measured_distances(a, b),
         *destination_change(a, b),
+        *time_changes(a, b),
     ]
     explained = {
         c.b_sentence for c in candidates if c.b_sentence is not None and c.change.kind != "status"
