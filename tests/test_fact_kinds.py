@@ -365,3 +365,18 @@ def test_report_days_relative_days_and_precision_are_not_event_times(
 ) -> None:
     diff = diff_of(before, after)
     assert not [c for c in diff.facts if c.summary.startswith("When")], diff.facts
+
+
+def test_a_figure_edited_inside_a_longer_rewrite_is_told_once() -> None:
+    owner = "The warehouse owner is presumed dead, according to the county sheriff."
+    before = edited(
+        owner,
+        "The fire killed three workers and the warehouse owner, according to the county sheriff.",
+    )
+    after = edited(
+        owner,
+        "The fire killed at least five workers as it swept through the "
+        "building, according to the county sheriff.",
+    )
+    told = [c.summary for c in diff_of(before, after).facts if "five" in (c.after or "")]
+    assert len(told) == 1, told

@@ -413,6 +413,7 @@ _HUNK_CHANGE: dict[str, FactChangeKind] = {
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*")
 _FIGURE = re.compile(r"\d[\d,.]*")
 _QUOTE = re.compile(r"[\"“”]")
+_PARENTHESIS = re.compile(r"\([^)]*\)")
 _SAYS = re.compile(r"\b(?:said|says|told|according to)\b")
 _SENTENCE_START = frozenset(["The", "A", "An", "He", "She", "They", "It", "In", "On", "At"])
 
@@ -439,7 +440,23 @@ def _already_told(hunk: Hunk, told: Sequence[FactChange]) -> bool:
             folded = fold_marks(words)
             if folded and folded in text:
                 return True
+        if change.kind == "quantity" and _told_inside(change, hunk):
+            return True
     return False
+
+
+def _told_inside(change: FactChange, hunk: Hunk) -> bool:
+    """A figure's typed change whose before and after both stand inside a longer edit,
+    and the edit changes no other figure: the edit is that change, told at length."""
+    before, after = (_PARENTHESIS.sub("", v or "").strip() for v in (change.before, change.after))
+    if not before or not after:
+        return False
+    if fold_marks(before) not in fold_marks(hunk.before):
+        return False
+    if fold_marks(after) not in fold_marks(hunk.after):
+        return False
+    others = set(_FIGURE.findall(hunk.removed + " " + hunk.added))
+    return others <= set(_FIGURE.findall(before + " " + after))
 
 
 def _budget(cap: int, fact_items: int) -> int:

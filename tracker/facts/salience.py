@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from tracker.facts import lexicon as lx
 from tracker.model import FactChange, Significance
 
 MODEL_FILE = Path(__file__).with_name("salience.toml")
@@ -27,8 +28,10 @@ MODEL_FILE = Path(__file__).with_name("salience.toml")
 RECALL_WEIGHT = 1.5
 L2 = 0.3  # ridge strength: small data, many features; keeps weights from memorising stories
 # An editor lists a handful of whole new or dropped sentences per update, however many
-# the rewrite brings: past this many (by score) they are minor.
+# a rewrite brings: past this many (by score) they are minor. A revision that keeps the
+# story word for word adds each sentence on purpose, and lists a few more.
 MAX_LISTED_SENTENCES = 3
+MAX_LISTED_REVISION_SENTENCES = 5
 _SENTENCE_FEATURES = ("sentence", "added_sentence", "removed_sentence")
 
 
@@ -104,7 +107,9 @@ def select(candidates: Sequence[Scored], model: Model) -> list[Scored]:
     ]
     sentences = [c for c in above if c.fixed is None and _whole_sentence(c)]
     ranked = sorted(sentences, key=lambda c: -model.score(c.features))
-    past_cap = {id(c) for c in ranked[MAX_LISTED_SENTENCES:]}
+    revision = any(c.features.get("kept", 0.0) >= lx.REVISION_KEPT_SHARE for c in sentences)
+    cap = MAX_LISTED_REVISION_SENTENCES if revision else MAX_LISTED_SENTENCES
+    past_cap = {id(c) for c in ranked[cap:]}
     return [c for c in above if id(c) not in past_cap]
 
 
