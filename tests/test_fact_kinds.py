@@ -380,3 +380,21 @@ def test_a_figure_edited_inside_a_longer_rewrite_is_told_once() -> None:
     )
     told = [c.summary for c in diff_of(before, after).facts if "five" in (c.after or "")]
     assert len(told) == 1, told
+
+
+def test_the_one_edit_of_an_update_is_listed_even_when_it_keeps_a_word() -> None:
+    # "storage rules" → "the county fire service …": what the inquiry is into changed
+    diff = story_edit(
+        "called for an inquiry into storage rules",
+        "called for an inquiry into the county fire service that answered the call",
+    )
+    assert find_change(diff, "storage rules", "county fire service"), diff
+    assert [c for c in diff.facts if "county fire service" in (c.after or "")], [
+        (c.significance, c.summary) for c in all_changes(diff)
+    ]
+
+
+def test_a_correction_note_is_not_a_new_fact() -> None:
+    note = "Correction: An earlier version of this story misstated the size of the warehouse."
+    diff = diff_of(STORY, STORY + "\n\n" + note)
+    assert not [c for c in diff.facts if "misstated" in (c.after or "")], diff.facts

@@ -40,6 +40,7 @@ from tracker.facts.quantities import measured_distances, quantity_changes
 from tracker.facts.style import fold_marks
 from tracker.facts.times import time_changes
 from tracker.model import FactChange, FactChangeKind, Sentence, SentenceOp, Significance
+from tracker.notes import find_notes
 
 
 def compare_facts(
@@ -113,9 +114,24 @@ def score_candidates(
         )
         for change, features, fixed in sentence_candidates(a, b, cover, told_a, told_b)
     ]
-    scored = _with_sentence_facts(typed + edits + whole, a, b)
+    scored = _notes_apart(_with_sentence_facts(typed + edits + whole, a, b))
     scored = _in_story_order(scored, ops, len(a_sentences), len(b_sentences))
     return _with_story_features(scored, cover, ops)
+
+
+def _notes_apart(candidates: list[salience.Scored]) -> list[salience.Scored]:
+    """A correction or editor's note is its own event (``tracker.notes``), not a new fact."""
+    out = []
+    for c in candidates:
+        text = c.change.after if c.change.change == "added" else c.change.before
+        if c.change.change in ("added", "removed") and text and find_notes([text]):
+            c = replace(
+                c,
+                change=replace(c.change, reason="a correction or editor's note"),
+                fixed="minor",
+            )
+        out.append(c)
+    return out
 
 
 def _in_story_order(
@@ -201,9 +217,11 @@ def _with_story_features(
 
     added = sorted((c for c in listed if c.features.get("added_sentence")), key=lambda c: -news(c))
     rank = {id(c): i for i, c in enumerate(added)}
+    # an update that changes one thing: that thing is its news
+    alone = float(len([c for c in candidates if c.fixed != "style"]) == 1)
     out = []
     for c in candidates:
-        features = {**c.features, "kept": kept_share, "crowd": crowd}
+        features = {**c.features, "kept": kept_share, "crowd": crowd, "alone": alone}
         if id(c) in rank:
             features["added_rank"] = min(rank[id(c)], 6) / 3
             features["revision_added"] = kept_share
@@ -426,8 +444,10 @@ def _reworded(hunk: Hunk) -> bool:
     if sorted(_FIGURE.findall(old)) != sorted(_FIGURE.findall(new)) and hunk.category != "name":
         return False
     old_stems, new_stems = stems(hunk.removed), stems(hunk.added)
-    smaller = min(len(old_stems), len(new_stems))
-    return smaller > 0 and len(old_stems & new_stems) * 2 >= smaller
+    larger = max(len(old_stems), len(new_stems))
+    # most words of both sides kept: "its clients" → "countries that buy its equipment"
+    # keeps one word of six, and says something else
+    return larger > 0 and len(old_stems & new_stems) * 2 >= larger
 
 
 def _already_told(hunk: Hunk, told: Sequence[FactChange]) -> bool:
