@@ -84,7 +84,11 @@ def test_new_figure_from_one_new_source_is_one_item_with_both_sources() -> None:
         edited(),
     )
     assert [(c.change, c.before, c.after) for c in found] == [
-        ("quantity", "At least 14 (regional governor said)", "At least 20 (national police said)"),
+        (
+            "quantity",
+            "At least 14 people (regional governor said)",
+            "At least 20 people (national police said)",
+        ),
     ]
 
 

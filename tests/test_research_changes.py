@@ -57,7 +57,7 @@ def _check_revised_toll(store: Store, tmp_path: Path) -> None:
     assert done.versions == 3
     assert _revised_down(store) == [(URL, 2, 3, 60.0, 45.0, "health ministry", "said")]
     up = _rows(store, "SELECT before_value, after_value FROM fact_changes WHERE b_version = 2")
-    assert ("At least 32 people", "At least 60") in up
+    assert ("At least 32 people", "At least 60 people") in up
 
 
 def test_a_revised_toll_is_found_with_sql_on_sqlite(store: Store, tmp_path: Path) -> None:

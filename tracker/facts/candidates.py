@@ -69,6 +69,11 @@ def past_tense(verb: str | None) -> str:
     return f"{past} {particle}".strip()
 
 
+def past_participle(verb: str) -> str:
+    """ "take" → "taken", "force" → "forced", "send" → "sent"."""
+    return lx.IRREGULAR_PARTICIPLE.get(verb) or lx.IRREGULAR_PAST.get(verb) or _regular_past(verb)
+
+
 def _regular_past(verb: str) -> str:
     """ "carry" → "carried", "stop" → "stopped", "confirm" → "confirmed"."""
     if verb.endswith("e"):

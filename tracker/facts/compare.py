@@ -326,9 +326,10 @@ def _with_evidence(candidate: Candidate) -> FactChange:
 def _figure(value: str | None, sentence: str | None) -> str | None:
     if not value or not sentence:
         return value
-    if parse_number(value) is None and not any(c.isdigit() for c in value):
+    figure, said = _SAID_SUFFIX.match(value).groups()  # "2,000 (police said)"
+    if parse_number(figure) is None and not any(c.isdigit() for c in figure):
         return value
-    return number_phrase(sentence, value)
+    return number_phrase(sentence, figure) + said
 
 
 def _place_features(position: int, length: int) -> dict[str, float]:
@@ -431,6 +432,7 @@ _HUNK_CHANGE: dict[str, FactChangeKind] = {
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*")
 _FIGURE = re.compile(r"\d[\d,.]*")
 _QUOTE = re.compile(r"[\"“”]")
+_SAID_SUFFIX = re.compile(r"(.*?)((?: \([^()]*\))?)$", re.S)
 _PARENTHESIS = re.compile(r"\([^)]*\)")
 _SAYS = re.compile(r"\b(?:said|says|told|according to)\b")
 _SENTENCE_START = frozenset(["The", "A", "An", "He", "She", "They", "It", "In", "On", "At"])

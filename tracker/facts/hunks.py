@@ -35,6 +35,7 @@ LABELS: dict[str, str] = {
     "information": "Detail",
     "style": "Style",
 }
+CONJUNCTIONS = frozenset({"and", "or", "but", "nor", "that", "which", "who", "while"})
 QUANTIFIER_EDIT_WORDS = 8  # a vague count made precise is a short edit
 CONTEXT_WORDS = 4  # unchanged words kept on each side of a hunk, up to a clause boundary
 MAX_PHRASE_WORDS = 40  # a longer rewrite is told as its whole sentence
@@ -449,7 +450,12 @@ def number_phrase(sentence: str, value: str) -> str:
         start = i
         stops = CLAUSE_MARKS | {"."}
         bare = target[0][:1].isdigit()  # no modifier given: take the one before the figure
-        while bare and start > max(0, i - 2) and words[start - 1][-1:] not in stops:
+        while (
+            bare
+            and start > max(0, i - 2)
+            and words[start - 1][-1:] not in stops
+            and words[start - 1].lower() not in CONJUNCTIONS
+        ):
             start -= 1
         end = i + len(target)
         while end < min(len(words), i + len(target) + 3):

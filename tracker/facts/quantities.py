@@ -13,6 +13,7 @@ from tracker.facts.candidates import (
     Side,
     by_key,
     change_between,
+    past_participle,
     said_suffix,
     same_source,
     stem_of,
@@ -292,7 +293,11 @@ def _unit_only(key: str) -> bool:
 
 
 def _counted_label(key: str) -> str:
+    """ "people force" → "People forced": a counted noun and what was done to it."""
     counted = key.split("/")[0]
+    words = counted.split()
+    if len(words) == 2 and words[1].isalpha() and words[1] not in lx.UNITS:
+        counted = f"{words[0]} {past_participle(words[1])}"
     return counted[:1].upper() + counted[1:]
 
 
