@@ -133,8 +133,11 @@ def diff_version_sections(
     """One stored version's breaking update against its earlier story."""
     from tracker import semdiff
 
-    number = pick_version(version_or_at(version, at) or "-1", store.history(url), url)
-    return _sections_diff(semdiff.stored_side(store, url, number))
+    versions = store.history(url)
+    number = pick_version(version_or_at(version, at) or "-1", versions, url)
+    info = next(v for v in versions if v.number == number)
+    view = _sections_diff(semdiff.stored_side(store, url, number))
+    return replace(view, story=url, a_info=info, b_info=info)
 
 
 def diff_files(path_a: str | Path, path_b: str | Path) -> LabelledDiff:
