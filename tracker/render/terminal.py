@@ -8,6 +8,7 @@ changes inside a sentence are marked ``[-old-]{+new+}`` so they still show.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime
 
 from rich.console import Console
@@ -19,6 +20,7 @@ from tracker.notes import KIND_LABELS, STEALTH_EVENT
 from tracker.queries import (
     Blame,
     ChangeCounts,
+    FactPoint,
     FactTimelines,
     LabelledDiff,
     SearchHit,
@@ -383,18 +385,31 @@ def render_facts(console: Console, timelines: FactTimelines) -> None:
     table.add_column("values by version", ratio=1)
     for fact in timelines.facts:
         line = Text()
-        for k, point in enumerate(fact.points):
+        runs = value_runs(fact.points)
+        for k, (first, last, value) in enumerate(runs):
             if k:
                 line.append(" · ", style="dim")
-            line.append(f"v{point.version} ", style="dim")
-            last = k == len(fact.points) - 1
-            line.append(point.value, style="bold green" if last and k else "")
+            line.append(f"v{first}{f'–v{last}' if last != first else ''} ", style="dim")
+            line.append(value, style="bold green" if k and k == len(runs) - 1 else "")
         table.add_row(fact.label, line)
     if timelines.facts:
         console.print(table)
     if timelines.pending:
         pending = ", ".join(f"v{n}" for n in timelines.pending)
         console.print(Text(f"Facts not extracted yet for {pending}.", style="dim"))
+
+
+def value_runs(points: Sequence[FactPoint]) -> list[tuple[int, int, str]]:
+    """(first version, last version, value): consecutive versions stating one value."""
+    runs: list[tuple[int, int, str]] = []
+    for point in points:
+        if runs:
+            first, last, value = runs[-1]
+            if point.version == last + 1 and point.value.casefold() == value.casefold():
+                runs[-1] = (first, point.version, value)
+                continue
+        runs.append((point.version, point.version, point.value))
+    return runs
 
 
 def render_blame(console: Console, blame: Blame) -> None:
