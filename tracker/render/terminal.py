@@ -396,7 +396,8 @@ def render_facts(console: Console, timelines: FactTimelines) -> None:
         console.print(table)
     if timelines.pending:
         pending = ", ".join(f"v{n}" for n in timelines.pending)
-        console.print(Text(f"Facts not extracted yet for {pending}.", style="dim"))
+        note = f"Facts not extracted yet for {pending} (tracker derive extracts them)."
+        console.print(Text(note, style="dim"))
 
 
 def value_runs(points: Sequence[FactPoint]) -> list[tuple[int, int, str]]:
