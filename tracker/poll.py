@@ -216,9 +216,12 @@ class Poller:
         settings: PollSettings | None = None,
         owner: str | None = None,
         on_check: Callable[[CheckReport], None] | None = None,
+        private_fetcher: Fetcher | None = None,
     ) -> None:
         self.store = store
         self.fetcher = fetcher
+        # Fetches the stories added with --allow-private (None: they use ``fetcher`` too).
+        self.private_fetcher = private_fetcher
         self.policy = policy or SchedulePolicy()
         self.settings = settings or PollSettings()
         self.owner = owner or worker_id()
@@ -325,8 +328,9 @@ class Poller:
         """Fetch one claimed story and decide what its answer means; never raises."""
         checked_at = utcnow()
         result: FetchResult | None = None
+        fetcher = self.private_fetcher if due.allow_private and self.private_fetcher else None
         try:
-            result = await self.fetcher.fetch(
+            result = await (fetcher or self.fetcher).fetch(
                 due.url, etag=due.etag, last_modified=due.last_modified
             )
             verdict = await self._verdict(due, result, checked_at)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import sys
 from collections.abc import Callable
+from contextlib import AsyncExitStack
+from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -31,7 +34,7 @@ from tracker.render.json import iso
 # The fetcher (httpx, aiohttp), the poller and the scheduler are imported by the
 # commands that use them: every other command starts without them.
 if TYPE_CHECKING:
-    from tracker.fetch import FetchSettings
+    from tracker.fetch import Fetcher, FetchSettings
     from tracker.jobs import SideSettings
     from tracker.poll import CheckReport, PollSettings, PollSummary
     from tracker.scheduler import DaemonSettings, SchedulePolicy
@@ -77,28 +80,84 @@ def add(
     url: str,
     every: Annotated[
         str | None,
-        typer.Option(help="Check at this fixed interval (30s, 5m, 1h); default: adaptive."),
+        typer.Option(
+            help="Check at this fixed interval, with a unit (90s, 5m, 1h; at least 1m); "
+            "default: adaptive."
+        ),
     ] = None,
     label: Annotated[str | None, typer.Option(help="A name for the story in lists.")] = None,
     allow_private: AllowPrivate = False,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check/--no-check", help="Fetch the page once now to say whether it answers."
+        ),
+    ] = True,
     db: Db = None,
 ) -> None:
-    """Track a story: it is checked at the next poll."""
+    """Track a story: it is checked at the next poll (and once now, to see that it answers)."""
     from tracker.fetch import UnsafeURLError, check_url_allowed
-    from tracker.scheduler import parse_duration
     from tracker.store.polling import add_story
 
     url = check_story_url(url)
-    seconds = round(parse_duration(every)) if every else None
+    seconds = parse_every(every) if every else None
+    unresolved = None
     try:
         check_url_allowed(url, allow_private=allow_private)
     except UnsafeURLError as exc:
-        hint = " (use --allow-private for a local server)" if "address" in str(exc) else ""
-        raise InputError(f"{exc}{hint}") from None
+        if str(exc).startswith("cannot resolve"):
+            unresolved = str(exc)  # unreachable now, not unsafe: kept, and said so below
+        else:
+            hint = " (use --allow-private for a local server)" if "address" in str(exc) else ""
+            raise InputError(f"{exc}{hint}") from None
     with open_store(db) as store:
-        created = add_story(store, url, every=seconds, label=label)
+        created = add_story(
+            store, url, every=seconds, label=label, allow_private=allow_private or None
+        )
     how = f"every {every}" if every else "adaptive interval"
     typer.echo(f"{url}: {'tracking' if created else 'tracking again'} ({how})")
+    problem = unresolved or (_first_look(url, allow_private) if check else None)
+    if problem:
+        typer.echo(
+            f"tracker: warning: {url} is not reachable now ({problem}); "
+            "kept: it is checked again at every poll",
+            err=True,
+        )
+
+
+EVERY_FLOOR = 60  # seconds: `add --every` checks one story no more often than this
+_EVERY = re.compile(r"(?:\d+(?:\.\d+)?\s*[smhdw]\s*)+", re.I)
+
+
+def parse_every(text: str) -> int:
+    """Seconds of a fixed interval: a unit is required, and 1 minute is the least."""
+    from tracker.scheduler import parse_duration
+
+    spec = text.strip()
+    if not _EVERY.fullmatch(spec):
+        if spec.replace(".", "", 1).isdigit():
+            raise InputError(f"--every {text}: give a unit ({spec}s, {spec}m, {spec}h)")
+        raise InputError(f"--every {text!r} is not a duration (e.g. 90s, 5m, 1h30m, 2d)")
+    seconds = round(parse_duration(spec))
+    if seconds < EVERY_FLOOR:
+        raise InputError(
+            f"--every {text} is too often: at least 1m between checks of one story "
+            "(be polite to the site)"
+        )
+    return seconds
+
+
+def _first_look(url: str, allow_private: bool) -> str | None:
+    """One fetch of the page: None when it answers, else why it did not (a 404 is an answer,
+    but one worth saying)."""
+    from tracker.fetch import fetch_once
+
+    settings = _fetch_settings(allow_private, 4)
+    result = fetch_once(url, settings=replace(settings, total_timeout=10.0))
+    if result.outcome in FAILED_OUTCOMES or result.outcome == "gone":
+        status = f"HTTP {result.status}: " if result.status else ""
+        return f"{status}{result.error or result.outcome.replace('_', ' ')}"
+    return None
 
 
 @app.command()
@@ -171,15 +230,31 @@ async def _poll_once(
     on_check: Callable[[CheckReport], None],
     settings: PollSettings,
 ) -> PollSummary:
-    from tracker.fetch import Fetcher
     from tracker.poll import Poller
 
-    async with Fetcher(fetch_settings) as fetcher:
-        poller = Poller(store, fetcher, settings=settings, on_check=on_check)
+    async with AsyncExitStack() as stack:
+        fetcher, private = await _fetchers(stack, fetch_settings)
+        poller = Poller(
+            store, fetcher, settings=settings, on_check=on_check, private_fetcher=private
+        )
         try:
             return await poller.poll(urls)
         finally:
             poller.close()
+
+
+async def _fetchers(
+    stack: AsyncExitStack, settings: FetchSettings
+) -> tuple[Fetcher, Fetcher | None]:
+    """The fetcher, and one that may reach private addresses for the stories added with
+    --allow-private (None when every fetch may already)."""
+    from tracker.fetch import Fetcher
+
+    fetcher = await stack.enter_async_context(Fetcher(settings))
+    if settings.allow_private:
+        return fetcher, None
+    private = await stack.enter_async_context(Fetcher(replace(settings, allow_private=True)))
+    return fetcher, private
 
 
 class _progress:
@@ -337,13 +412,20 @@ async def _run(
     limit: float | None,
     side: SideSettings | None = None,
 ) -> None:
-    from tracker.fetch import Fetcher
     from tracker.jobs import side_jobs
     from tracker.poll import Poller
     from tracker.scheduler import Daemon
 
-    async with Fetcher(fetch_settings) as fetcher:
-        poller = Poller(store, fetcher, policy=policy, settings=settings, on_check=on_check)
+    async with AsyncExitStack() as stack:
+        fetcher, private = await _fetchers(stack, fetch_settings)
+        poller = Poller(
+            store,
+            fetcher,
+            policy=policy,
+            settings=settings,
+            on_check=on_check,
+            private_fetcher=private,
+        )
         jobs = side_jobs(store, fetcher, side, log_source) if side else []
         try:
             await Daemon(poller, daemon_settings, jobs).run(limit=limit)

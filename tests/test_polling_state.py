@@ -1,0 +1,110 @@
+"""Polling state that behaves as people expect: --allow-private remembered, add checks once,
+--every takes units and a floor. Against the local HTTP server and a closed loopback port."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.httpserver import TestHTTPServer
+from tests.test_cli_diff import run
+from tests.test_poll import page, paragraphs
+from tests.test_poll_exit import closed_port
+
+
+@pytest.fixture(autouse=True)
+def _no_global_allowance(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TRACKER_ALLOW_PRIVATE", raising=False)
+
+
+def test_allow_private_given_to_add_is_remembered_by_poll(
+    capsys, db_url: str, http_server: TestHTTPServer
+) -> None:
+    http_server.page("/s", page(paragraphs(4)))
+    url = http_server.url("/s")
+    code, _, err = run(capsys, "add", url, "--allow-private", "--db", db_url)
+    assert code == 0, err
+    code, out, err = run(capsys, "poll", url, "--db", db_url)  # no --allow-private this time
+    assert code == 0, out + err
+    assert f"{url}: HTTP 200 changed: stored v1" in out
+
+
+def test_a_story_added_without_allow_private_is_still_refused(
+    capsys, db_url: str, http_server: TestHTTPServer
+) -> None:
+    http_server.page("/s", page(paragraphs(4)))
+    http_server.page("/t", page(paragraphs(4), title="Other"))
+    allowed, other = http_server.url("/s"), http_server.url("/t")
+    assert run(capsys, "add", allowed, "--allow-private", "--db", db_url)[0] == 0
+    from tracker.store import Store
+    from tracker.store.polling import add_story
+
+    with Store(db_url) as store:
+        add_story(store, other)  # (the CLI refuses it at once; stored here by the library)
+    code, out, _ = run(capsys, "poll", "--db", db_url)
+    assert code == 0, out
+    assert "1 changed" in out and "1 refused" in out
+
+
+def test_add_of_an_unreachable_url_says_so_and_keeps_the_story(capsys, db_url: str) -> None:
+    url = f"http://127.0.0.1:{closed_port()}/story"
+    code, out, err = run(capsys, "add", url, "--allow-private", "--db", db_url)
+    assert code == 0
+    assert out.strip() == f"{url}: tracking (adaptive interval)"
+    assert err.count("\n") == 1
+    assert err.startswith(f"tracker: warning: {url} is not reachable now (")
+    assert "kept" in err
+    code, out, _ = run(capsys, "list", "--json", "--db", db_url)
+    assert url in out
+
+
+def test_add_of_a_reachable_url_says_nothing_more(
+    capsys, db_url: str, http_server: TestHTTPServer
+) -> None:
+    http_server.page("/s", page(paragraphs(4)))
+    code, out, err = run(capsys, "add", http_server.url("/s"), "--allow-private", "--db", db_url)
+    assert (code, err) == (0, "")
+    assert out.strip().endswith("tracking (adaptive interval)")
+
+
+def test_add_says_when_the_page_is_gone(capsys, db_url: str, http_server: TestHTTPServer) -> None:
+    http_server.status("/s", 404)
+    code, _, err = run(capsys, "add", http_server.url("/s"), "--allow-private", "--db", db_url)
+    assert code == 0
+    assert "HTTP 404" in err
+
+
+def test_add_no_check_does_not_fetch(capsys, db_url: str) -> None:
+    url = f"http://127.0.0.1:{closed_port()}/story"
+    code, _, err = run(capsys, "add", url, "--allow-private", "--no-check", "--db", db_url)
+    assert (code, err) == (0, "")
+
+
+@pytest.mark.parametrize(
+    ("every", "message"),
+    [
+        ("90", "--every 90: give a unit (90s, 90m, 90h)"),
+        ("10s", "--every 10s is too often: at least 1m between checks of one story"),
+        ("soon", "--every 'soon' is not a duration"),
+        ("5 minutes", "not a duration"),
+    ],
+)
+def test_every_takes_units_only_and_has_a_floor(
+    capsys, db_url: str, every: str, message: str
+) -> None:
+    args = ("add", "https://news.example.com/a", "--every", every, "--db", db_url)
+    code, _, err = run(capsys, *args)
+    assert code == 2
+    assert err.count("\n") == 1 and message in err
+    code, out, _ = run(capsys, "list", "--json", "--db", db_url)
+    assert "news.example.com" not in out  # nothing stored
+
+
+@pytest.mark.parametrize(("every", "seconds"), [("1m", 60), ("90s", 90), ("1h30m", 5400)])
+def test_every_with_a_unit_is_taken(capsys, db_url: str, every: str, seconds: int) -> None:
+    url = f"http://127.0.0.1:{closed_port()}/story"
+    args = ("add", url, "--every", every, "--allow-private", "--no-check", "--db", db_url)
+    assert run(capsys, *args)[0] == 0
+    import json
+
+    (row,) = json.loads(run(capsys, "list", "--json", "--db", db_url)[1])["stories"]
+    assert row["every_seconds"] == seconds
