@@ -108,3 +108,56 @@ def test_every_with_a_unit_is_taken(capsys, db_url: str, every: str, seconds: in
 
     (row,) = json.loads(run(capsys, "list", "--json", "--db", db_url)[1])["stories"]
     assert row["every_seconds"] == seconds
+
+
+def test_the_daemon_logs_one_line_per_version_with_its_label_and_top_fact_change(
+    db_url: str, http_server: TestHTTPServer
+) -> None:
+    """`tracker run`: "Levee v2: … → …" once the facts job parsed v2; every line one format."""
+    import itertools
+    import os
+    import re
+    import subprocess
+    import sys
+    import time
+
+    from tests.httpserver import Custom, Reply
+    from tests.research_fixtures import story_html
+    from tracker.store import Store
+    from tracker.store.polling import add_story
+
+    served = itertools.count()
+
+    def respond(_request) -> Reply:  # the first check sees a toll of 4, later ones 11
+        body = story_html(4 if next(served) < 1 else 11).encode()
+        return Reply(200, (("Content-Type", "text/html; charset=utf-8"),), body)
+
+    http_server.route("/s", Custom(respond))
+    url = http_server.url("/s")
+    with Store(db_url) as store:
+        add_story(store, url, every=1, label="Levee", allow_private=True)
+    command = [sys.executable, "-m", "tracker", "run", "--db", db_url, "--tick", "0.2s"]
+    command += ["--facts-every", "0.5s", "--for", "60s"]  # no --allow-private: remembered
+    env = {k: v for k, v in os.environ.items() if k != "TRACKER_ALLOW_PRIVATE"}
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env)
+    lines: list[str] = []
+    try:
+        deadline = time.monotonic() + 60
+        assert process.stderr is not None
+        while time.monotonic() < deadline:
+            line = process.stderr.readline()
+            if not line:
+                break
+            lines.append(line.rstrip("\n"))
+            if "Levee v2: " in line:
+                break
+    finally:
+        process.terminate()
+        rest, _ = process.communicate(timeout=30)
+    lines += rest.splitlines() if rest else []
+    (v2,) = [line for line in lines if "Levee v2: " in line]
+    assert re.search(r"Levee v2: \w[^:]*: .*4.* → .*11", v2), v2
+    assert [line for line in lines if "Levee v1: " in line]
+    stamp = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ ")
+    assert all(stamp.match(line) for line in lines), lines
+    assert any(f"{url}: HTTP 200 changed: stored v2" in line for line in lines)

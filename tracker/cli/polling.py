@@ -295,7 +295,8 @@ def _line(report: CheckReport) -> str:
     if r.error:
         what += f" ({r.error})"
     status = f"HTTP {r.http_status} " if r.http_status else ""
-    next_at = iso(r.next_check_at) or "never (retired)"
+    when = r.next_check_at
+    next_at = iso(when.replace(microsecond=0)) if when else "never (retired)"
     return f"{report.url}: {status}{what}; next check {next_at}"
 
 
@@ -365,13 +366,10 @@ def run(
         keep_checks=parse_duration(keep_checks),
     )
     limit = parse_duration(stop_after) if stop_after else None
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
-    logging.getLogger("tracker").addHandler(handler)
-    logging.getLogger("tracker").setLevel(logging.INFO)
+    log_to_stderr()
     with open_store(db) as store:
         side = side_settings(store, config, feed_dir, base_url, alert, webhook, webhook_secret)
-        print(f"tracker run: polling {store.engine.url!r}; Ctrl-C to stop", file=sys.stderr)
+        run_log.info("tracker run: polling %r; Ctrl-C to stop", store.engine.url)
         asyncio.run(
             _run(
                 store,
@@ -388,7 +386,7 @@ def run(
                 side,
             )
         )
-    print("tracker run: stopped", file=sys.stderr)
+    run_log.info("tracker run: stopped")
 
 
 def _default_extract_workers() -> int:
@@ -398,8 +396,31 @@ def _default_extract_workers() -> int:
     return max(1, (os.cpu_count() or 1) - 1)
 
 
+run_log = logging.getLogger("tracker.run")
+checks_log = logging.getLogger("tracker.checks")
+
+
+class _UTCFormatter(logging.Formatter):
+    """Every daemon line alike: ``2026-12-02T21:05:09Z message``."""
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        from datetime import UTC, datetime
+
+        return datetime.fromtimestamp(record.created, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def log_to_stderr() -> None:
+    """The daemon's one log format on stderr: the checks, the versions with their top fact
+    changes, the sources, the jobs, start and stop."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_UTCFormatter("%(asctime)s %(message)s"))
+    logger = logging.getLogger("tracker")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+
+
 def _log_check(report: CheckReport) -> None:
-    print(f"{iso(report.record.checked_at)} {_line(report)}", file=sys.stderr, flush=False)
+    checks_log.info("%s", _line(report))
 
 
 async def _run(

@@ -152,6 +152,57 @@ def derive_on_connection(session: Session, *, limit: int = 50) -> Derived:
             return total
 
 
+TOP_CHANGES = 2  # fact changes named in a version's log line
+
+
+def version_lines(store: Store, version_ids: Sequence[int]) -> list[str]:
+    """One human line per version, from its stored diff: the story's label (else its URL),
+    the version and its top fact changes, e.g. "Japan quake v5: Killed: at least 60 → 151".
+    """
+    if not version_ids:
+        return []
+    with store.session() as session:
+        heads = session.execute(
+            select(Version.id, Version.number, Version.title, Story.label, Story.url)
+            .join(Story, Story.id == Version.story_id)
+            .where(Version.id.in_(list(version_ids)))
+            .order_by(Version.id)
+        ).all()
+        diffs = dict(
+            session.execute(
+                select(VersionDiff.version_id, VersionDiff.id).where(
+                    VersionDiff.version_id.in_(list(version_ids)), VersionDiff.kind == "versions"
+                )
+            ).all()
+        )
+        summaries: dict[int, list[str]] = {}
+        if diffs:
+            rows = session.execute(
+                select(DiffFactChange.diff_id, DiffFactChange.summary)
+                .where(
+                    DiffFactChange.diff_id.in_(list(diffs.values())),
+                    DiffFactChange.significance == "fact",
+                )
+                .order_by(DiffFactChange.diff_id, DiffFactChange.position)
+            )
+            for diff_id, summary in rows:
+                summaries.setdefault(diff_id, []).append(summary)
+    lines = []
+    for version_id, number, title, label, url in heads:
+        name = f"{label or url} v{number}"
+        if version_id not in diffs:
+            what = "facts extracted"
+        elif number == 1:
+            what = f"first version{f' ({title})' if title else ''}"
+        else:
+            top = summaries.get(diffs[version_id], [])
+            what = " · ".join(top[:TOP_CHANGES]) if top else "no fact changes"
+            if len(top) > TOP_CHANGES:
+                what += f" (+{len(top) - TOP_CHANGES} more)"
+        lines.append(f"{name}: {what}")
+    return lines
+
+
 def derive_version(store: Store, url: str, number: int) -> Derived:
     """Derive (again) the diffs of one version, whatever engine made the stored ones."""
     with store.session() as session:
@@ -356,4 +407,5 @@ __all__ = [
     "forget",
     "forget_facts",
     "stale_count",
+    "version_lines",
 ]
