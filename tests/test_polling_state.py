@@ -161,3 +161,123 @@ def test_the_daemon_logs_one_line_per_version_with_its_label_and_top_fact_change
     stamp = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ ")
     assert all(stamp.match(line) for line in lines), lines
     assert any(f"{url}: HTTP 200 changed: stored v2" in line for line in lines)
+
+
+# -- a suspect text is kept as a flagged version ------------------------------------------
+
+BULLETIN = (
+    "BREAKING: A strong earthquake struck the coast of Portville on Tuesday. "
+    "Police said several buildings collapsed. More to follow."
+)
+
+
+def _flagged_story(store, http_server: TestHTTPServer, *, bulletin_checks: int = 1) -> str:
+    from tests.test_poll import run_poll, track
+
+    http_server.page("/s", page(paragraphs(8)))
+    url = track(store, http_server, "/s")
+    run_poll(store, http_server)  # v1: the whole story
+    http_server.page("/s", page([BULLETIN], title="Quake: breaking"))
+    for _ in range(bulletin_checks):
+        run_poll(store, http_server, url)  # a short bulletin replaces it
+    http_server.page("/s", page(paragraphs(9, "tsunami")))
+    run_poll(store, http_server, url)  # then a new full text, before any third sighting
+    return url
+
+
+def test_a_short_bulletin_replaced_before_its_third_sighting_is_kept_flagged(
+    store, http_server: TestHTTPServer
+) -> None:
+    from tests.test_poll import outcomes
+
+    url = _flagged_story(store, http_server)
+    assert outcomes(store, url) == ["changed", "suspect", "changed"]
+    assert "kept as flagged v2" in (store.checks(url)[1]["error"] or "")
+    everything = store.history(url, suspect=True)
+    assert [(v.number, v.suspect is not None) for v in everything] == [
+        (1, False),
+        (2, True),
+        (3, False),
+    ]
+    assert BULLETIN.split(". ")[0] in " ".join(
+        s.text for s in store.version(url, 2).sentences
+    )
+    assert [v.number for v in store.history(url)] == [1, 3]  # hidden by default
+
+
+def test_history_hides_a_flagged_version_and_all_shows_it(
+    capsys, store, db_url: str, http_server: TestHTTPServer
+) -> None:
+    import json
+
+    url = _flagged_story(store, http_server)
+    code, out, err = run(capsys, "history", url, "--db", db_url)
+    assert code == 0, err
+    assert "v2 " not in out and "1 flagged version" in out and "--all" in out
+    code, out, err = run(capsys, "history", url, "--all", "--db", db_url)
+    assert code == 0, err
+    assert "[flagged: stub:" in " ".join(out.split())
+    document = json.loads(run(capsys, "history", url, "--all", "--json", "--db", db_url)[1])
+    assert [v["number"] for v in document["versions"]] == [1, 2, 3]
+    assert document["versions"][1]["suspect"].startswith("stub:")
+    assert document["versions"][2]["changes"] is not None
+
+
+def test_a_diff_by_default_skips_the_flagged_version(
+    capsys, store, db_url: str, http_server: TestHTTPServer
+) -> None:
+    import json
+
+    url = _flagged_story(store, http_server)
+    document = json.loads(run(capsys, "diff", url, "--json", "--db", db_url)[1])
+    assert (document["a"]["version"], document["b"]["version"]) == (1, 3)
+    code, out, _ = run(capsys, "show", url, "--version", "2", "--db", db_url)
+    assert code == 0 and "More to follow" in out
+
+
+def test_a_shrunk_text_kept_flagged_is_unflagged_on_its_third_sighting(
+    store, http_server: TestHTTPServer
+) -> None:
+    from tests.test_poll import outcomes, run_poll, track
+
+    http_server.page("/s", page(paragraphs(8)))
+    url = track(store, http_server, "/s")
+    run_poll(store, http_server)
+    http_server.page("/s", page(paragraphs(2)))
+    run_poll(store, http_server, url)
+    assert [v.suspect is not None for v in store.history(url, suspect=True)] == [False, True]
+    for _ in range(2):
+        run_poll(store, http_server, url)
+    assert outcomes(store, url) == ["changed", "suspect", "suspect", "changed"]
+    assert [(v.number, v.suspect) for v in store.history(url, suspect=True)] == [
+        (1, None),
+        (2, None),
+    ]
+
+
+def test_a_consent_page_is_not_kept_as_a_version(store, http_server: TestHTTPServer) -> None:
+    from tests.test_poll import run_poll, track
+
+    http_server.page("/s", page(["We use cookies. Accept all cookies to continue."]))
+    url = track(store, http_server, "/s")
+    run_poll(store, http_server)
+    assert store.history(url, suspect=True) == []
+
+
+def test_research_rows_skip_the_flagged_version(store, http_server: TestHTTPServer) -> None:
+    from sqlalchemy import text
+
+    from tracker.research import changes
+
+    url = _flagged_story(store, http_server)
+    for number in (1, 2, 3):
+        store.set_facts(url, number, [])
+    changes.derive_pending(store)
+    with store.engine.connect() as conn:
+        pairs = conn.execute(
+            text(
+                "SELECT a_number, b_number FROM version_diffs WHERE kind = 'versions' "
+                "ORDER BY b_number"
+            )
+        ).all()
+    assert [tuple(p) for p in pairs] == [(None, 1), (None, 2), (1, 3)]

@@ -308,21 +308,24 @@ class VersionSummary:
     stealth_edit: bool = False  # fact changes with no such note
 
 
-def extract_missing_facts(store: Store, url: str) -> int:
+def extract_missing_facts(store: Store, url: str, *, suspect: bool = False) -> int:
     """Extract and store the facts of the story's versions that have none yet (the daemon's
     facts job does this in the background); returns how many versions it did."""
     from tracker import semdiff
 
-    missing = [v.number for v in store.history(url) if not v.has_facts]
+    missing = [v.number for v in store.history(url, suspect=suspect) if not v.has_facts]
     for number in missing:
         semdiff.stored_side(store, url, number)  # extracts the facts and keeps them
     return len(missing)
 
 
-def history(store: Store, url: str, *, since: str | None = None) -> list[VersionSummary]:
-    """Every version (or those at or after ``since``) with its change summary."""
+def history(
+    store: Store, url: str, *, since: str | None = None, suspect: bool = False
+) -> list[VersionSummary]:
+    """Every version (or those at or after ``since``) with its change summary; the flagged
+    (suspect) versions the quality gate kept only with ``suspect``."""
     moment = parse_time(since) if since else None
-    rows = load_story(store, url, since=moment)
+    rows = load_story(store, url, since=moment, suspect=suspect)
     out = []
     for k, version in enumerate(rows.versions):
         if moment is not None and version.info.fetched_at < moment:
@@ -399,6 +402,11 @@ def _structural_events(rows: StoryRows, k: int) -> tuple[str, ...]:
 
     before, after = rows.versions[k - 1], rows.versions[k]
     return describe(event_kinds(shape(before), shape(after)), after.info.marker, short=True)
+
+
+def flagged_count(store: Store, url: str) -> int:
+    """How many versions of the story are flagged (hidden unless asked for)."""
+    return sum(v.suspect is not None for v in store.history(url, suspect=True))
 
 
 # ---------------------------------------------------------------- fact timeline
@@ -772,6 +780,7 @@ __all__ = [
     "diff_versions",
     "extract_missing_facts",
     "fact_timeline",
+    "flagged_count",
     "history",
     "pick_pair",
     "search",

@@ -75,6 +75,7 @@ def version_document(v: VersionInfo) -> dict[str, Any]:
         "title": v.title,
         "meta": dict(v.meta),
         "notes": notes_json(v.notes) if v.notes is not None else None,
+        "suspect": v.suspect,
     }
 
 

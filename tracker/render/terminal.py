@@ -325,9 +325,12 @@ def side_by_side_table(view: LabelledDiff, rows: list[Row], is_plain: bool) -> T
 # ---------------------------------------------------------------- history, facts, blame, search
 
 
-def render_history(console: Console, url: str, versions: list[VersionSummary]) -> None:
+def render_history(
+    console: Console, url: str, versions: list[VersionSummary], *, hidden: int = 0
+) -> None:
     """One line per version: number, time, words, sentence changes, and what changed: headline
-    and metadata first, notes and the stealth-edit flag, then the headline fact change."""
+    and metadata first, notes and the stealth-edit flag, then the headline fact change.
+    ``hidden``: how many flagged versions are left out (said below the table)."""
     table = Table(title=url, title_justify="left", box=None, header_style="bold", pad_edge=False)
     for column, justify, width in (
         ("v", "right", 4),
@@ -349,12 +352,19 @@ def render_history(console: Console, url: str, versions: list[VersionSummary]) -
             _what_changed(summary, cut),
         )
     console.print(table)
+    if hidden:
+        some = "1 flagged version" if hidden == 1 else f"{hidden} flagged versions"
+        them = "it" if hidden == 1 else "them"
+        note = f"{some} (texts the quality gate doubted) hidden; --all shows {them}"
+        console.print(Text(note, style="dim"))
 
 
 def _what_changed(summary: VersionSummary, cut: bool = True) -> Text:
     """Metadata changes and notes, structural events, then the headline fact change, else the
     first changed sentence."""
     parts: list[Text] = []
+    if summary.info.suspect:
+        parts.append(Text(f"[flagged: {summary.info.suspect}]", style="bold yellow"))
     if summary.info.reverts_to:
         parts.append(Text(f"reverts to v{summary.info.reverts_to}", style="bold magenta"))
     for change in summary.metadata:

@@ -254,18 +254,30 @@ def _plan(store: Store, version_id: int, url: str, number: int) -> _Plan:
     """Diff version ``number`` against the one before it (and its sections); nothing written."""
     b = semdiff.stored_side(store, url, number)
     with store.session() as session:
-        story_id = session.scalar(select(Version.story_id).where(Version.id == version_id))
-        a_id = None
-        if number > 1:
-            a_id = session.scalar(
-                select(Version.id).where(Version.story_id == story_id, Version.number == number - 1)
-            )
+        story_id, flagged = session.execute(
+            select(Version.story_id, Version.suspect).where(Version.id == version_id)
+        ).one()
+        a_id = a_number = None
+        if number > 1 and flagged is None:  # a flagged version is diffed against nothing
+            # the version before that is not flagged (a flagged text is not a step)
+            before = session.execute(
+                select(Version.id, Version.number)
+                .where(
+                    Version.story_id == story_id,
+                    Version.number < number,
+                    Version.suspect.is_(None),
+                )
+                .order_by(Version.number.desc())
+                .limit(1)
+            ).first()
+            if before is not None:
+                a_id, a_number = before
         ids = _sentence_ids(session, [i for i in (a_id, version_id) if i is not None])
     found: list[tuple[str, int | None, Diff | None, list[int], list[int]]] = []
-    if a_id is None:
+    if a_id is None or a_number is None:
         found.append(("versions", None, None, [], []))
     else:
-        a = semdiff.stored_side(store, url, number - 1)
+        a = semdiff.stored_side(store, url, a_number)
         every_a = [s.index for s in a.sentences]
         every_b = [s.index for s in b.sentences]
         found.append(("versions", a_id, semdiff.diff(a, b), every_a, every_b))
@@ -280,7 +292,7 @@ def _plan(store: Store, version_id: int, url: str, number: int) -> _Plan:
             version_id=version_id,
             a_version_id=a_version,
             kind=kind,
-            a_number=(number - 1 if kind == "versions" else number) if a_version else None,
+            a_number=(a_number if kind == "versions" else number) if a_version else None,
             b_number=number,
             engine=ENGINE,
             derived_at=now,

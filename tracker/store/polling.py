@@ -197,10 +197,11 @@ def claim_due(
 
 
 def _latest_versions(session: Session, ids: list[int]) -> dict[int, tuple[int, int, str | None]]:
-    """Story id → (number, words, marker) of its latest version, for the claimed batch only."""
+    """Story id → (number, words, marker) of its latest version not flagged (the one the
+    quality gate compares with), for the claimed batch only."""
     newest = (
         select(Version.story_id, func.max(Version.number).label("number"))
-        .where(Version.story_id.in_(ids))
+        .where(Version.story_id.in_(ids), Version.suspect.is_(None))
         .group_by(Version.story_id)
         .subquery()
     )
