@@ -199,9 +199,7 @@ def test_a_short_bulletin_replaced_before_its_third_sighting_is_kept_flagged(
         (2, True),
         (3, False),
     ]
-    assert BULLETIN.split(". ")[0] in " ".join(
-        s.text for s in store.version(url, 2).sentences
-    )
+    assert BULLETIN.split(". ")[0] in " ".join(s.text for s in store.version(url, 2).sentences)
     assert [v.number for v in store.history(url)] == [1, 3]  # hidden by default
 
 
