@@ -279,3 +279,37 @@ def test_research_rows_skip_the_flagged_version(store, http_server: TestHTTPServ
             )
         ).all()
     assert [tuple(p) for p in pairs] == [(None, 1), (None, 2), (1, 3)]
+
+
+def test_the_story_versions_view_names_the_flagged_version(
+    store, http_server: TestHTTPServer
+) -> None:
+    from sqlalchemy import text
+
+    url = _flagged_story(store, http_server)
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT version, suspect FROM story_versions WHERE url = :u ORDER BY version"),
+            {"u": url},
+        ).all()
+    assert [(n, s is not None) for n, s in rows] == [(1, False), (2, True), (3, False)]
+
+
+def test_migration_0007_goes_down_and_up_again(tmp_path) -> None:
+    from alembic import command
+
+    from tracker.store import Store
+    from tracker.store import database as database_module
+
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    Store(url).close()
+    engine = database_module.make_engine(url)
+    config = database_module.alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0006")
+    engine.dispose()
+    with Store(url) as store, store.engine.connect() as conn:
+        from sqlalchemy import text
+
+        assert conn.execute(text("SELECT COUNT(*) FROM story_versions")).scalar() == 0

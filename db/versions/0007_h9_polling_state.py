@@ -24,15 +24,35 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+# The researchers' view of versions (0005), with the flag as its last column.
+_STORY_VERSIONS = """
+CREATE VIEW story_versions AS
+SELECT s.id AS story_id, s.url AS url, v.id AS version_id, v.number AS version,
+       v.fetched_at AS fetched_at, v.title AS title, v.byline AS byline,
+       v.published AS published, v.words AS words, v.marker AS marker,
+       v.reverts_to AS reverts_to, v.final_url AS final_url,
+       (SELECT COUNT(*) FROM version_sentences vs WHERE vs.version_id = v.id) AS sentences,
+       (v.facts IS NOT NULL) AS facts_extracted,
+       (SELECT COUNT(*) FROM diff_fact_changes c JOIN version_diffs d ON d.id = c.diff_id
+         WHERE d.version_id = v.id AND d.kind = 'versions' AND c.significance = 'fact')
+         AS fact_changes{suspect}
+FROM versions v JOIN stories s ON s.id = v.story_id
+"""
+
+
 def upgrade() -> None:
     op.add_column(
         "stories",
         sa.Column("allow_private", sa.Boolean(), nullable=False, server_default=sa.false()),
     )
     op.add_column("versions", sa.Column("suspect", sa.Text(), nullable=True))
+    op.execute("DROP VIEW IF EXISTS story_versions")
+    op.execute(_STORY_VERSIONS.format(suspect=",\n       v.suspect AS suspect"))
 
 
 def downgrade() -> None:
+    op.execute("DROP VIEW IF EXISTS story_versions")
+    op.execute(_STORY_VERSIONS.format(suspect=""))
     # Plain ALTER TABLE … DROP COLUMN (SQLite ≥ 3.35): a batch copy of ``stories`` would
     # drop the old table, and with foreign keys on that deletes every story's versions.
     op.drop_column("versions", "suspect")
