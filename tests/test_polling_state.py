@@ -296,20 +296,14 @@ def test_the_story_versions_view_names_the_flagged_version(
 
 
 def test_migration_0007_goes_down_and_up_again(tmp_path) -> None:
-    from alembic import command
+    from sqlalchemy import text
 
+    from tests.test_research_changes import downgrade
     from tracker.store import Store
-    from tracker.store import database as database_module
 
     url = f"sqlite:///{tmp_path / 'm.db'}"
     Store(url).close()
-    engine = database_module.make_engine(url)
-    config = database_module.alembic_config()
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.downgrade(config, "0006")
-    engine.dispose()
+    downgrade(url, "0006")
     with Store(url) as store, store.engine.connect() as conn:
-        from sqlalchemy import text
-
         assert conn.execute(text("SELECT COUNT(*) FROM story_versions")).scalar() == 0
+        assert conn.execute(text("SELECT COUNT(*) FROM stories WHERE allow_private")).scalar() == 0

@@ -152,15 +152,20 @@ def test_a_version_waits_for_the_facts_of_the_one_before(store: Store, tmp_path:
     assert changes.stale_count(store) == 0
 
 
-def _check_backfill_on_upgrade(url: str, tmp_path: Path) -> None:
-    with Store(url) as store:
-        _ingest(store, _versions(tmp_path, 32, 60))
+def downgrade(url: str, revision: str) -> None:
+    """Take the database at ``url`` down to ``revision`` (the next Store upgrades it again)."""
     engine = database_module.make_engine(url)
     config = database_module.alembic_config()
     with engine.begin() as conn:
         config.attributes["connection"] = conn
-        command.downgrade(config, "0004")  # the revision before 0005
+        command.downgrade(config, revision)
     engine.dispose()
+
+
+def _check_backfill_on_upgrade(url: str, tmp_path: Path) -> None:
+    with Store(url) as store:
+        _ingest(store, _versions(tmp_path, 32, 60))
+    downgrade(url, "0004")  # the revision before 0005
     with Store(url) as store:
         assert len(_rows(store, "SELECT * FROM fact_changes WHERE slot = 'count'")) == 1
         assert changes.stale_count(store) == 0
@@ -298,12 +303,7 @@ def test_alembic_upgrade_head_run_by_hand_backfills_too(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'old.db'}"
     with Store(url) as store:
         _ingest(store, _versions(tmp_path, 32, 60))
-    engine = database_module.make_engine(url)
-    config = database_module.alembic_config()
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.downgrade(config, "0004")
-    engine.dispose()
+    downgrade(url, "0004")
     by_hand = database_module.alembic_config()
     by_hand.cmd_opts = argparse.Namespace(x=[f"db={url}"])
     command.upgrade(by_hand, "head")

@@ -55,7 +55,7 @@ from tracker.ingest import ingest_article
 from tracker.model import Article, Split
 from tracker.scheduler import Plan, SchedulePolicy, StoryClock, reschedule, worker_processes
 from tracker.sections import split_article
-from tracker.store import Store, utcnow
+from tracker.store import SaveResult, Store, utcnow
 from tracker.store.polling import (
     CheckRecord,
     DueStory,
@@ -484,15 +484,7 @@ def ingest_checked(
         flagged = _keep_flagged(store, due, result, article, at, note)
         return _Verdict("suspect", f"{SHRUNK}{seen}:{mark}", flagged)
     try:
-        saved = ingest_article(
-            store,
-            due.url,
-            article,
-            fetched_at=at,
-            raw_html=result.body,
-            final_url=result.final_url if result.final_url != due.url else None,
-            facts=False,
-        )
+        saved = _store_text(store, due, result, article, at)
     except TrackerError as exc:
         return _Verdict("error", due.fingerprint, str(exc))
     outcome = "changed" if saved.stored else "unchanged"
@@ -507,19 +499,32 @@ def _keep_flagged(
     """Store a text the gate doubts as a flagged version (a bulletin replaced before it is
     confirmed is not lost); returns the check's note."""
     try:
-        saved = ingest_article(
-            store,
-            due.url,
-            article,
-            fetched_at=at,
-            raw_html=result.body,
-            final_url=result.final_url if result.final_url != due.url else None,
-            facts=False,
-            suspect=why,
-        )
+        saved = _store_text(store, due, result, article, at, suspect=why)
     except TrackerError as exc:
         return f"{why} (not kept: {exc})"
     return f"{why}; kept as flagged v{saved.number}" if saved.stored else why
+
+
+def _store_text(
+    store: Store,
+    due: DueStory,
+    result: FetchResult,
+    article: Article,
+    at: datetime,
+    *,
+    suspect: str | None = None,
+) -> SaveResult:
+    """The fetched text as a version (facts left to the facts job)."""
+    return ingest_article(
+        store,
+        due.url,
+        article,
+        fetched_at=at,
+        raw_html=result.body,
+        final_url=result.final_url if result.final_url != due.url else None,
+        facts=False,
+        suspect=suspect,
+    )
 
 
 def _relocated(
