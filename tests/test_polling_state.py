@@ -307,3 +307,13 @@ def test_migration_0007_goes_down_and_up_again(tmp_path) -> None:
     with Store(url) as store, store.engine.connect() as conn:
         assert conn.execute(text("SELECT COUNT(*) FROM story_versions")).scalar() == 0
         assert conn.execute(text("SELECT COUNT(*) FROM stories WHERE allow_private")).scalar() == 0
+
+
+def test_naming_a_flagged_version_says_what_it_is(
+    capsys, store, db_url: str, http_server: TestHTTPServer
+) -> None:
+    url = _flagged_story(store, http_server)
+    for args in (("diff", url, "1", "2"), ("blame", url, "--version", "2")):
+        code, _, err = run(capsys, *args, "--db", db_url)
+        assert code == 3
+        assert err.count("\n") == 1 and "v2 of" in err and "flagged version" in err

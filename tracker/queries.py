@@ -10,7 +10,8 @@ comparison and only the changed ones are aligned.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from difflib import SequenceMatcher
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tracker.annotate import annotate
-from tracker.errors import InputError
+from tracker.errors import InputError, NotFoundError
 from tracker.events import Shape, describe, event_kinds, split_events
 from tracker.extract import read_article
 from tracker.metadata import article_meta, meta_changes
@@ -71,7 +72,8 @@ def diff_versions(
     from tracker import semdiff
 
     versions = store.history(url)
-    a_number, b_number = pick_pair(versions, url, a, b, at=at)
+    with _flagged_named(store, url, a, b):
+        a_number, b_number = pick_pair(versions, url, a, b, at=at)
     left = semdiff.stored_side(store, url, a_number)
     right = semdiff.stored_side(store, url, b_number)
     info = {v.number: v for v in versions}
@@ -86,6 +88,23 @@ def diff_versions(
         structure=split_events(left.split, right.split),
     )
     return _labelled(diff, left, right, story=url, a_info=a_info, b_info=b_info)
+
+
+@contextmanager
+def _flagged_named(store: Store, url: str, *specs: str | None) -> Iterator[None]:
+    """A version named by number that is flagged is not "missing": say what it is."""
+    try:
+        yield
+    except NotFoundError:
+        named = {int(spec) for spec in specs if spec and spec.isdigit()}
+        for info in store.history(url, suspect=True):
+            if info.number in named and info.suspect is not None:
+                raise NotFoundError(
+                    f"v{info.number} of {url} is a flagged version (a text the quality gate "
+                    f"doubted: {info.suspect}); tracker show --version {info.number} reads it, "
+                    "tracker history --all lists it"
+                ) from None
+        raise
 
 
 def pick_pair(
@@ -605,7 +624,8 @@ def blame(store: Store, url: str, version: str | None = None, *, at: str | None 
     spec = version_or_at(version, at) or "-1"
     rows = load_story(store, url, texts=False)
     infos = [v.info for v in rows.versions]
-    number = pick_version(spec, infos, url)
+    with _flagged_named(store, url, spec):
+        number = pick_version(spec, infos, url)
     last = next(k for k, v in enumerate(rows.versions) if v.info.number == number)
     walked = rows.versions[: last + 1]
     target = walked[-1]
