@@ -6,7 +6,7 @@ from __future__ import annotations
 from alembic import context
 
 from tracker.store import sources_schema  # noqa: F401  (its tables join Base.metadata)
-from tracker.store.database import default_url, make_engine
+from tracker.store.database import default_url, make_engine, run_after_upgrade
 from tracker.store.schema import Base
 
 config = context.config
@@ -23,6 +23,7 @@ def run_migrations() -> None:
     with engine.connect() as conn:
         _run(conn)
         conn.commit()
+    run_after_upgrade(config, engine)
     engine.dispose()
 
 

@@ -48,6 +48,30 @@ def test_diff_json_keeps_the_documented_fields(capsys, db: str) -> None:
     assert {"op", "a", "b", "a_text", "b_text", "words"} <= set(document["sentences"][0])
 
 
+def test_diff_json_names_the_story_and_both_versions(capsys, db: str) -> None:
+    document = run_json(capsys, "diff", URL, "1", "3", "--db", db)
+    assert document["story"] == URL
+    assert (document["a"]["version"], document["b"]["version"]) == (1, 3)
+    assert document["a"]["fetched_at"].startswith("2020-03-03T")
+    assert document["b"]["fetched_at"] == "2020-03-04T15:00:00Z"
+    assert document["a"]["label"] == "v1"  # the keys a reader had are kept
+
+
+def test_diff_json_of_one_versions_sections_names_it(capsys, db: str) -> None:
+    document = run_json(capsys, "diff", URL, "--sections", "--version", "2", "--db", db)
+    assert document["story"] == URL
+    assert document["a"]["version"] == document["b"]["version"] == 2
+
+
+def test_diff_json_of_files_has_no_story(capsys, tmp_path: Path) -> None:
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("Nobody was hurt.", encoding="utf-8")
+    b.write_text("Nobody was hurt.\n\nThe road reopened at noon.", encoding="utf-8")
+    document = run_json(capsys, "diff", str(a), str(b))
+    assert document["story"] is None
+    assert document["a"]["version"] is None and document["a"]["label"] == str(a)
+
+
 def test_diff_json_gives_each_sentence_its_section(capsys, db: str) -> None:
     document = run_json(capsys, "diff", URL, "1", "2", "--db", db)
     assert {s["section"] for s in document["sentences"]} == {"update", "earlier"}
@@ -163,13 +187,15 @@ def test_facts_json_has_a_timeline(capsys, db: str) -> None:
     assert [(v["version"], v["value"]) for v in killed["values"]] == [
         (1, "At least 32 people"),
         (2, "At least 60 people"),
+        (3, "at least 60 people"),  # every version that states it, not only where it changed
+        (4, "at least 60 people"),
     ]
 
 
 def test_facts_prints_the_timeline_on_one_line(capsys, db: str) -> None:
     _, out, _ = run(capsys, "facts", URL, "--db", db)
     assert any(
-        " ".join(line.split()) == "Killed v1 At least 32 people · v2 At least 60 people"
+        " ".join(line.split()) == "Killed v1 At least 32 people · v2–v4 At least 60 people"
         for line in out.splitlines()
     )
 

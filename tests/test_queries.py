@@ -179,6 +179,8 @@ def test_fact_timeline_shows_a_count_across_versions(story: Store) -> None:
     assert [(p.version, p.value) for p in count.points] == [
         (1, "At least 32 people"),
         (2, "At least 60 people"),
+        (3, "at least 60 people"),
+        (4, "at least 60 people"),
     ]
 
 

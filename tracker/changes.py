@@ -72,6 +72,7 @@ def record_changes(store: Store, *, limit: int = 50) -> list[int]:
             .where(
                 ChangeEntry.id.is_(None),
                 Version.facts.is_not(None),
+                Version.suspect.is_(None),  # a flagged text (kept, hidden) is not a change
                 or_(Version.number == 1, previous.facts.is_not(None)),
             )
             .order_by(Version.id)
@@ -80,17 +81,19 @@ def record_changes(store: Store, *, limit: int = 50) -> list[int]:
     made: list[int] = []
     for version_id, number, fetched_at, story_id, url in pending:
         previous_at = None
-        if number == 1:
+        # the version before that is not flagged
+        earlier = [v.number for v in store.history(url) if v.number < number]
+        if not earlier:
             significance, facts, others, events = "none", [], [], ["first version"]
         else:
-            view = queries.diff_versions(store, url, str(number - 1), str(number))
+            view = queries.diff_versions(store, url, str(earlier[-1]), str(number))
             d = view.diff
             facts = [c.summary for c in d.facts]
             others = [f"{c.significance}: {c.summary}" for c in d.other_changes]
             events = list(d.events)
             levels = [c.significance for c in (*d.facts, *d.other_changes)]
             significance = max(levels, key=SIGNIFICANCE_RANK.__getitem__, default="none")
-            previous_at = _fetched_at(store, story_id, number - 1)
+            previous_at = _fetched_at(store, story_id, earlier[-1])
         entry = ChangeEntry(
             kind="version",
             version_id=version_id,

@@ -51,8 +51,10 @@ def ingest_article(
     raw_html: bytes | None = None,
     final_url: str | None = None,
     facts: bool = True,
+    suspect: str | None = None,
 ) -> SaveResult:
     """Split, segment and store ``article``; facts are extracted only for a new text.
+    ``suspect``: why the quality gate doubts it (stored as a flagged version).
 
     With ``facts=False`` (the poller) the facts are left for the background job
     (:func:`tracker.semdiff.fill_missing_facts`) so a check is never held up by parsing.
@@ -73,4 +75,5 @@ def ingest_article(
         facts=fact_rows,
         raw_html=raw_html,
         final_url=final_url,
+        suspect=suspect,
     )

@@ -55,7 +55,7 @@ from tracker.ingest import ingest_article
 from tracker.model import Article, Split
 from tracker.scheduler import Plan, SchedulePolicy, StoryClock, reschedule, worker_processes
 from tracker.sections import split_article
-from tracker.store import Store, utcnow
+from tracker.store import SaveResult, Store, utcnow
 from tracker.store.polling import (
     CheckRecord,
     DueStory,
@@ -110,17 +110,26 @@ NOT_AN_ARTICLE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 
+STUB = "stub:"  # how page_problem names a text that is too short (kept, flagged)
+
+
 def page_problem(article: Article, gate: Gate) -> str | None:
     """A stub, or a consent / paywall / error page instead of the article."""
     words = article.words
     if words < gate.min_words:
-        return f"stub: {words} words (fewer than {gate.min_words})"
+        return f"{STUB} {words} words (fewer than {gate.min_words})"
     if words < gate.furniture_words:
         text = f"{article.title or ''}\n{article.text}"
         for kind, pattern in NOT_AN_ARTICLE:
             if pattern.search(text):
                 return f"{kind}, not the article"
     return None
+
+
+def _furniture(article: Article) -> str | None:
+    """What page furniture (consent, paywall, error page) a short text is, if it is one."""
+    text = f"{article.title or ''}\n{article.text}"
+    return next((kind for kind, pattern in NOT_AN_ARTICLE if pattern.search(text)), None)
 
 
 def shrink_problem(
@@ -216,9 +225,12 @@ class Poller:
         settings: PollSettings | None = None,
         owner: str | None = None,
         on_check: Callable[[CheckReport], None] | None = None,
+        private_fetcher: Fetcher | None = None,
     ) -> None:
         self.store = store
         self.fetcher = fetcher
+        # Fetches the stories added with --allow-private (None: they use ``fetcher`` too).
+        self.private_fetcher = private_fetcher
         self.policy = policy or SchedulePolicy()
         self.settings = settings or PollSettings()
         self.owner = owner or worker_id()
@@ -325,8 +337,9 @@ class Poller:
         """Fetch one claimed story and decide what its answer means; never raises."""
         checked_at = utcnow()
         result: FetchResult | None = None
+        fetcher = self.private_fetcher if due.allow_private and self.private_fetcher else None
         try:
-            result = await self.fetcher.fetch(
+            result = await (fetcher or self.fetcher).fetch(
                 due.url, etag=due.etag, last_modified=due.last_modified
             )
             verdict = await self._verdict(due, result, checked_at)
@@ -459,29 +472,59 @@ def ingest_checked(
         return _Verdict("suspect", SUSPECT + mark, "no article text found on the page")
     split = split_article(article)
     problem = page_problem(article, gate)
-    if problem is not None:
-        return _Verdict("suspect", SUSPECT + mark, problem)
+    if problem is not None and (not problem.startswith(STUB) or _furniture(article)):
+        return _Verdict("suspect", SUSPECT + mark, problem)  # not the story's text at all
+    if problem is not None:  # a short bulletin, maybe: kept, flagged, hidden by default
+        flagged = _keep_flagged(store, due, result, article, at, problem)
+        return _Verdict("suspect", SUSPECT + mark, flagged)
     shrunk = shrink_problem(article, split, due.latest_words, due.latest_marker, gate)
     seen = _shrink_sightings(due.fingerprint, mark) + 1
     if shrunk is not None and seen < gate.confirm_shrink:
         note = f"{shrunk}; seen {seen}x, kept as a version when seen {gate.confirm_shrink}x"
-        return _Verdict("suspect", f"{SHRUNK}{seen}:{mark}", note)
+        flagged = _keep_flagged(store, due, result, article, at, note)
+        return _Verdict("suspect", f"{SHRUNK}{seen}:{mark}", flagged)
     try:
-        saved = ingest_article(
-            store,
-            due.url,
-            article,
-            fetched_at=at,
-            raw_html=result.body,
-            final_url=result.final_url if result.final_url != due.url else None,
-            facts=False,
-        )
+        saved = _store_text(store, due, result, article, at)
     except TrackerError as exc:
         return _Verdict("error", due.fingerprint, str(exc))
     outcome = "changed" if saved.stored else "unchanged"
     region, mark, new_region = _relocated(result.body, due.article_region, article, mark)
     verdict = _Verdict(outcome, mark, None, saved.number, split.marker is not None)
     return replace(verdict, region=region, new_region=new_region)
+
+
+def _keep_flagged(
+    store: Store, due: DueStory, result: FetchResult, article: Article, at: datetime, why: str
+) -> str:
+    """Store a text the gate doubts as a flagged version (a bulletin replaced before it is
+    confirmed is not lost); returns the check's note."""
+    try:
+        saved = _store_text(store, due, result, article, at, suspect=why)
+    except TrackerError as exc:
+        return f"{why} (not kept: {exc})"
+    return f"{why}; kept as flagged v{saved.number}" if saved.stored else why
+
+
+def _store_text(
+    store: Store,
+    due: DueStory,
+    result: FetchResult,
+    article: Article,
+    at: datetime,
+    *,
+    suspect: str | None = None,
+) -> SaveResult:
+    """The fetched text as a version (facts left to the facts job)."""
+    return ingest_article(
+        store,
+        due.url,
+        article,
+        fetched_at=at,
+        raw_html=result.body,
+        final_url=result.final_url if result.final_url != due.url else None,
+        facts=False,
+        suspect=suspect,
+    )
 
 
 def _relocated(

@@ -10,15 +10,16 @@ comparison and only the changed ones are aligned.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from difflib import SequenceMatcher
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tracker.annotate import annotate
-from tracker.errors import InputError
+from tracker.errors import InputError, NotFoundError
 from tracker.events import Shape, describe, event_kinds, split_events
 from tracker.extract import read_article
 from tracker.metadata import article_meta, meta_changes
@@ -71,7 +72,8 @@ def diff_versions(
     from tracker import semdiff
 
     versions = store.history(url)
-    a_number, b_number = pick_pair(versions, url, a, b, at=at)
+    with _flagged_named(store, url, a, b):
+        a_number, b_number = pick_pair(versions, url, a, b, at=at)
     left = semdiff.stored_side(store, url, a_number)
     right = semdiff.stored_side(store, url, b_number)
     info = {v.number: v for v in versions}
@@ -86,6 +88,23 @@ def diff_versions(
         structure=split_events(left.split, right.split),
     )
     return _labelled(diff, left, right, story=url, a_info=a_info, b_info=b_info)
+
+
+@contextmanager
+def _flagged_named(store: Store, url: str, *specs: str | None) -> Iterator[None]:
+    """A version named by number that is flagged is not "missing": say what it is."""
+    try:
+        yield
+    except NotFoundError:
+        named = {int(spec) for spec in specs if spec and spec.isdigit()}
+        for info in store.history(url, suspect=True):
+            if info.number in named and info.suspect is not None:
+                raise NotFoundError(
+                    f"v{info.number} of {url} is a flagged version (a text the quality gate "
+                    f"doubted: {info.suspect}); tracker show --version {info.number} reads it, "
+                    "tracker history --all lists it"
+                ) from None
+        raise
 
 
 def pick_pair(
@@ -133,8 +152,11 @@ def diff_version_sections(
     """One stored version's breaking update against its earlier story."""
     from tracker import semdiff
 
-    number = pick_version(version_or_at(version, at) or "-1", store.history(url), url)
-    return _sections_diff(semdiff.stored_side(store, url, number))
+    versions = store.history(url)
+    number = pick_version(version_or_at(version, at) or "-1", versions, url)
+    info = next(v for v in versions if v.number == number)
+    view = _sections_diff(semdiff.stored_side(store, url, number))
+    return replace(view, story=url, a_info=info, b_info=info)
 
 
 def diff_files(path_a: str | Path, path_b: str | Path) -> LabelledDiff:
@@ -305,21 +327,24 @@ class VersionSummary:
     stealth_edit: bool = False  # fact changes with no such note
 
 
-def extract_missing_facts(store: Store, url: str) -> int:
+def extract_missing_facts(store: Store, url: str, *, suspect: bool = False) -> int:
     """Extract and store the facts of the story's versions that have none yet (the daemon's
     facts job does this in the background); returns how many versions it did."""
     from tracker import semdiff
 
-    missing = [v.number for v in store.history(url) if not v.has_facts]
+    missing = [v.number for v in store.history(url, suspect=suspect) if not v.has_facts]
     for number in missing:
         semdiff.stored_side(store, url, number)  # extracts the facts and keeps them
     return len(missing)
 
 
-def history(store: Store, url: str, *, since: str | None = None) -> list[VersionSummary]:
-    """Every version (or those at or after ``since``) with its change summary."""
+def history(
+    store: Store, url: str, *, since: str | None = None, suspect: bool = False
+) -> list[VersionSummary]:
+    """Every version (or those at or after ``since``) with its change summary; the flagged
+    (suspect) versions the quality gate kept only with ``suspect``."""
     moment = parse_time(since) if since else None
-    rows = load_story(store, url, since=moment)
+    rows = load_story(store, url, since=moment, suspect=suspect)
     out = []
     for k, version in enumerate(rows.versions):
         if moment is not None and version.info.fetched_at < moment:
@@ -398,6 +423,11 @@ def _structural_events(rows: StoryRows, k: int) -> tuple[str, ...]:
     return describe(event_kinds(shape(before), shape(after)), after.info.marker, short=True)
 
 
+def flagged_count(store: Store, url: str) -> int:
+    """How many versions of the story are flagged (hidden unless asked for)."""
+    return sum(v.suspect is not None for v in store.history(url, suspect=True))
+
+
 # ---------------------------------------------------------------- fact timeline
 
 
@@ -431,59 +461,131 @@ class FactTimelines:
 _NO_VALUE = {"not given", "not stated", ""}
 # Changes whose values are whole sentences (new, dropped, reworded claims): not a timeline.
 _SENTENCE_SLOTS = {"event_added", "event_removed", "statement"}
+_EVIDENCE_CHARS = 20  # a sentence this long found in a point's evidence still says it
 
 
 def fact_timeline(store: Store, url: str) -> FactTimelines:
-    """Each fact's value across versions, from compare_facts between consecutive versions."""
+    """Each fact's value in every version that states it, one row per fact.
+
+    A row is a fact as people read it, named by its label ("Killed") and the slot that
+    changes (a count, its source): every change between consecutive versions and every
+    count a version states lands on the row of its label and slot, so two spellings of
+    one fact's key never make two rows, and a second slot of one label is named apart
+    ("Killed (source)"). A version's value is, in this order: what the comparison with the version
+    before says it became; the count the version itself states; what the comparison
+    with the version after says it was; or, when nothing changed it, the value of the
+    version before while the sentence that said so is still in the text.
+    """
     rows = load_story(store, url)
     pending = tuple(v.info.number for v in rows.versions if v.facts is None)
     ready = [k for k, v in enumerate(rows.versions) if v.facts is not None]
-    series: dict[tuple[str, str, str], list[FactPoint]] = {}
-    labels: dict[tuple[str, str, str], str] = {}
-    if ready:
-        _add_points(series, labels, _first_facts(rows, ready[0]), None, rows, ready[0])
+    table: dict[tuple[str, str], _FactRow] = {}
+    for k in ready:
+        for change in _first_facts(rows, k):
+            row, point = _row(table, change), _point(rows, k, change, after=True)
+            if row is not None and point is not None:
+                row.stated.setdefault(k, point)
     for i, j in itertools.pairwise(ready):
-        _add_points(series, labels, _fact_changes(rows, i, j) or [], i, rows, j)
-    timelines = tuple(
-        FactTimeline(labels[key], key[0], key[1], key[2], tuple(points))
-        for key, points in series.items()
-        if len(points) > 1 or key[0] == "quantity"
-    )
-    return FactTimelines(url, timelines, pending)
+        for change in _fact_changes(rows, i, j) or []:
+            if change.slot in _SENTENCE_SLOTS or change.significance != "fact":
+                continue  # whole sentences, not a value that changes; or not listed at all
+            row = _row(table, change)
+            if row is None:
+                continue
+            row.changed.add(j)
+            after = _point(rows, j, change, after=True)
+            if after is not None:
+                row.after.setdefault(j, after)
+            before = _point(rows, i, change, after=False)
+            if before is not None:
+                row.before.setdefault(i, before)
+    timelines = []
+    for row in table.values():
+        points = row.points(rows, ready)
+        if len({p.value.casefold() for p in points}) > 1 or row.kind == "quantity":
+            timelines.append(
+                FactTimeline(row.label, row.kind, row.subject, row.slot, tuple(points))
+            )
+    return FactTimelines(url, tuple(_named_apart([t for t in timelines if t.points])), pending)
+
+
+@dataclass
+class _FactRow:
+    """One fact's values as the comparisons and the versions' own counts give them."""
+
+    label: str
+    kind: str
+    subject: str
+    slot: str
+    after: dict[int, FactPoint] = field(default_factory=dict)  # by version index
+    stated: dict[int, FactPoint] = field(default_factory=dict)
+    before: dict[int, FactPoint] = field(default_factory=dict)
+    changed: set[int] = field(default_factory=set)  # versions a comparison changed it in
+
+    def points(self, rows: StoryRows, ready: Sequence[int]) -> list[FactPoint]:
+        out: list[FactPoint] = []
+        last: FactPoint | None = None
+        for k in ready:
+            point = self.after.get(k) or self.stated.get(k) or self.before.get(k)
+            if point is None and last is not None and k not in self.changed:
+                point = _carried(rows, k, last)
+            if point is not None:
+                out.append(point)
+            last = point
+        return out
+
+
+def _row(table: dict[tuple[str, str], _FactRow], change: FactChange) -> _FactRow | None:
+    """The row of the change's fact: its label (however the key is spelt) and its slot."""
+    label = _summary_parts(change)[0]
+    if not label:
+        return None
+    key = (" ".join(label.casefold().split()), change.slot)
+    if key not in table:
+        table[key] = _FactRow(label, change.kind, change.subject, change.slot)
+    return table[key]
+
+
+def _named_apart(rows: list[FactTimeline]) -> list[FactTimeline]:
+    """Rows of one label but other slots (a toll and its source) get the slot in the label:
+    "Killed" and "Killed (source)", never two rows both called "Killed"."""
+    groups: dict[str, list[FactTimeline]] = {}
+    for row in rows:  # a label's rows side by side, in the order the labels first appear
+        groups.setdefault(" ".join(row.label.casefold().split()), []).append(row)
+    out = []
+    for group in groups.values():
+        out.append(group[0])
+        out += [replace(r, label=f"{r.label} ({r.slot.replace('_', ' ')})") for r in group[1:]]
+    return out
+
+
+def _point(rows: StoryRows, k: int, change: FactChange, *, after: bool) -> FactPoint | None:
+    _, before_value, after_value = _summary_parts(change)
+    value = after_value if after else before_value
+    if value in _NO_VALUE:
+        return None
+    evidence = change.evidence_b if after else change.evidence_a
+    return FactPoint(rows.versions[k].info.number, value, evidence)
+
+
+def _carried(rows: StoryRows, k: int, last: FactPoint) -> FactPoint | None:
+    """The value of the version before, if version ``k`` still has the sentence saying it."""
+    if not last.evidence:
+        return None
+    evidence = last.evidence
+    for sid in rows.versions[k].sentence_ids:
+        text = rows.texts.get(sid) or ""
+        if text == evidence or (len(text) >= _EVIDENCE_CHARS and text in evidence):
+            return FactPoint(rows.versions[k].info.number, last.value, last.evidence)
+    return None
 
 
 def _first_facts(rows: StoryRows, k: int) -> list[FactChange]:
-    """The counts the first version states (compared against an empty story)."""
+    """The counts the version states (compared against an empty story)."""
     from tracker.facts import compare_facts, facts_from_json
 
     facts = facts_from_json(rows.versions[k].facts or [])
     return [c for c in compare_facts([], [], rows.sentences(k), facts, []) if c.kind == "quantity"]
-
-
-def _add_points(
-    series: dict[tuple[str, str, str], list[FactPoint]],
-    labels: dict[tuple[str, str, str], str],
-    changes: list[FactChange],
-    before_index: int | None,
-    rows: StoryRows,
-    after_index: int,
-) -> None:
-    for change in changes:
-        if change.slot in _SENTENCE_SLOTS or change.significance != "fact":
-            continue  # whole sentences, not a value that changes; or not listed at all
-        label, before, after = _summary_parts(change)
-        if not label:
-            continue
-        key = (change.kind, change.subject, change.slot)
-        labels.setdefault(key, label)
-        points = series.setdefault(key, [])
-        if before_index is not None and before not in _NO_VALUE:
-            number = rows.versions[before_index].info.number
-            if not points or (points[-1].value != before and points[-1].version < number):
-                points.append(FactPoint(number, before, change.evidence_a))
-        number = rows.versions[after_index].info.number
-        if not points or points[-1].value != after:
-            points.append(FactPoint(number, after, change.evidence_b))
 
 
 def _summary_parts(change: FactChange) -> tuple[str, str, str]:
@@ -522,7 +624,8 @@ def blame(store: Store, url: str, version: str | None = None, *, at: str | None 
     spec = version_or_at(version, at) or "-1"
     rows = load_story(store, url, texts=False)
     infos = [v.info for v in rows.versions]
-    number = pick_version(spec, infos, url)
+    with _flagged_named(store, url, spec):
+        number = pick_version(spec, infos, url)
     last = next(k for k, v in enumerate(rows.versions) if v.info.number == number)
     walked = rows.versions[: last + 1]
     target = walked[-1]
@@ -534,11 +637,13 @@ def blame(store: Store, url: str, version: str | None = None, *, at: str | None 
     for sid, where in zip(walked[0].sentence_ids, origin, strict=True):
         seen.setdefault(sid, where)
     for before, after in itertools.pairwise(walked):
-        origin = _carry(origin, before.sentence_ids, after.sentence_ids, texts, after.info.number)
+        number = after.info.number
+        origin = _carry(origin, before.sentence_ids, after.sentence_ids, texts, number)
         origin = [
-            seen[sid] if sid in seen and where == (after.info.number, after.info.number) else where
+            seen[sid] if sid in seen and where == (number, number) else where
             for sid, where in zip(after.sentence_ids, origin, strict=True)
         ]
+        origin = _from_dropped(origin, before.sentence_ids, after.sentence_ids, seen, texts, number)
         for sid, where in zip(after.sentence_ids, origin, strict=True):
             seen.setdefault(sid, where)
     lines = tuple(
@@ -548,6 +653,32 @@ def blame(store: Store, url: str, version: str | None = None, *, at: str | None 
         )
     )
     return Blame(url, target.info, lines)
+
+
+def _from_dropped(
+    origin: list[tuple[int, int]],
+    a_ids: Sequence[int],
+    b_ids: Sequence[int],
+    seen: dict[int, tuple[int, int]],
+    texts: dict[int, str],
+    number: int,
+) -> list[tuple[int, int]]:
+    """A sentence new to B that is an edit of one an earlier version dropped (not in A) is
+    credited to where that text came from, edited in B."""
+    fresh = [j for j, where in enumerate(origin) if where == (number, number)]
+    present = set(a_ids) | set(b_ids)
+    dropped = [sid for sid in seen if sid not in present]
+    if not fresh or not dropped:
+        return origin
+    from tracker.align import align
+
+    out = list(origin)
+    for op in align([texts[sid] for sid in dropped], [texts[b_ids[j]] for j in fresh]):
+        if op.a and op.b and op.op not in ("added", "removed"):
+            introduced = min(seen[dropped[i]][0] for i in op.a)
+            for j in op.b:
+                out[fresh[j]] = (introduced, number)
+    return out
 
 
 def _changed_ids(versions: Sequence[Any]) -> set[int]:
@@ -669,6 +800,7 @@ __all__ = [
     "diff_versions",
     "extract_missing_facts",
     "fact_timeline",
+    "flagged_count",
     "history",
     "pick_pair",
     "search",

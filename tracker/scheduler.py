@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from tracker.poll import Poller
 
 log = logging.getLogger("tracker.scheduler")
+versions_log = logging.getLogger("tracker.versions")
 
 StoryStatus = Literal["active", "gone", "retired", "error", "removed"]
 
@@ -198,18 +199,20 @@ class DaemonSettings:
     retention_every: float = 3_600.0  # how often old checks are rolled up; 0 turns it off
 
 
-def _facts_job(db_url: str, limit: int, budget: float) -> int:
+def _facts_job(db_url: str, limit: int, budget: float) -> list[str]:
     """Runs in the facts process: extract facts for versions the poller stored without them.
 
     Batches of ``limit`` (:func:`tracker.research.worker.work`, which also stores each
     version's diffs as rows) until none is left or ``budget`` seconds have passed.
+    Returns one log line per version parsed, with its top fact changes.
     """
+    from tracker.research.changes import version_lines
     from tracker.research.worker import work
     from tracker.store import Store
 
     # Claims its versions (FOR UPDATE SKIP LOCKED on PostgreSQL) and stores their diffs.
     with Store(db_url) as store:
-        return len(work(store, batch=limit, budget=budget).parsed)
+        return version_lines(store, work(store, batch=limit, budget=budget).parsed)
 
 
 @dataclass(frozen=True)
@@ -236,7 +239,7 @@ class Daemon:
         self.stopped = asyncio.Event()
         self._poll_task: asyncio.Task[object] | None = None
         self._facts_pool: ProcessPoolExecutor | None = None
-        self._facts_future: asyncio.Future[int] | None = None
+        self._facts_future: asyncio.Future[list[str]] | None = None
 
     def stop(self) -> None:
         """Ask the daemon to stop: no new checks; in-flight ones get the grace period."""
@@ -369,8 +372,8 @@ class Daemon:
         except Exception as exc:
             log.warning("facts job failed: %s", exc)
             return
-        if done:
-            log.info("facts extracted for %d version(s)", done)
+        for line in done:  # one line per stored version, with its top fact changes
+            versions_log.info("%s", line)
 
     async def _retention_tick(self) -> None:
         from tracker.store.retention import roll_up

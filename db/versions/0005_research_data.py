@@ -8,11 +8,11 @@ texts for datasette, DuckDB or plain SQL (docs/research-data.md).
 Backfill: the rows are derived by the facts job, which finds every version without
 rows of the current engine, so an upgraded database is filled by the next
 ``tracker run``, ``tracker facts-worker`` or ``tracker derive``. Versions whose facts
-are already extracted are derived here, in this migration, unless the environment
+are already extracted are derived right after the upgrade commits, unless the environment
 sets ``TRACKER_MIGRATION_BACKFILL=0`` (a large archive: let the workers do it).
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0004
 Create Date: 2026-12-02 16:30:00
 """
 
@@ -152,20 +152,29 @@ def upgrade() -> None:
 
 
 def _backfill() -> None:
-    """Derive the rows of versions already parsed, on the migration's own connection."""
+    """Derive the rows of versions already parsed, once the whole upgrade has committed.
+
+    The derivation reads versions through the ORM, which describes the head schema: run
+    here, between revisions, it would ask for columns a later revision adds (0006's
+    ``stories.article_region``). So it is left to run after the upgrade (see
+    ``tracker.store.database.run_after_upgrade``), on the migrated database.
+    """
     bind = op.get_bind()
     has_facts = bind.execute(sa.text("SELECT 1 FROM versions WHERE facts IS NOT NULL LIMIT 1"))
     if has_facts.first() is None:
         return  # a new or unparsed database: nothing to derive now
-    from sqlalchemy.orm import Session
+    from alembic import context
 
-    from tracker.research.changes import derive_on_connection
+    context.config.attributes.setdefault("after_upgrade", []).append(_derive_parsed)
 
-    session = Session(bind=bind)
+
+def _derive_parsed(engine: sa.Engine) -> None:
+    from tracker.research.changes import derive_pending
+    from tracker.store import Store
+
     try:
-        with session.begin_nested():  # a failure leaves the rows to the workers, not the upgrade
-            derive_on_connection(session)
-    except Exception as exc:
+        derive_pending(Store(engine=engine))  # (not closed: the engine is the caller's)
+    except Exception as exc:  # the rows are left to the facts job, never a failed upgrade
         print(f"tracker: backfill of fact changes left to the facts job ({exc})")
 
 

@@ -77,6 +77,12 @@ def history(
             help="Only versions at or after this time (yesterday, 2h ago, 2026-11-09 14:00)."
         ),
     ] = None,
+    show_all: Annotated[
+        bool,
+        typer.Option(
+            "--all", help="Also the flagged versions (texts the quality gate doubted), marked."
+        ),
+    ] = False,
     db: Db = None,
     json: Json = False,
     no_color: NoColor = False,
@@ -85,12 +91,13 @@ def history(
     """The versions of a story: time, words, sentences changed and the headline fact change."""
     with open_store(db) as store:
         url = store.resolve(url)
-        queries.extract_missing_facts(store, url)  # never "facts not extracted yet"
-        summaries = queries.history(store, url, since=since)
+        queries.extract_missing_facts(store, url, suspect=show_all)  # never "not extracted yet"
+        summaries = queries.history(store, url, since=since, suspect=show_all)
+        hidden = 0 if show_all else queries.flagged_count(store, url)
     if json:
         print_json(jsondoc.dumps(jsondoc.history_summary_document(url, summaries)))
     else:
-        terminal.render_history(console(no_color, width), url, summaries)
+        terminal.render_history(console(no_color, width), url, summaries, hidden=hidden)
 
 
 @app.command()
@@ -110,7 +117,7 @@ def show(
     spec = version_or_at(version, at)
     with open_store(db) as store:
         url = store.resolve(url)
-        number = pick_version(spec, store.history(url), url) if spec else None
+        number = pick_version(spec, store.history(url, suspect=True), url) if spec else None
         stored = store.version(url, number)
     if section and section not in stored.split.kinds:
         raise InputError(f"v{stored.info.number} has no {section} section ({stored.split.kinds})")

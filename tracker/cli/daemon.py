@@ -7,15 +7,13 @@ override its ``base_url`` and ``feed_dir``.
 
 from __future__ import annotations
 
+import logging
 import os
-import sys
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-
-from tracker.render.json import iso
 
 if TYPE_CHECKING:
     from tracker.config import Config
@@ -122,12 +120,10 @@ def side_settings(
 
 
 def log_source(report: SourceReport) -> None:
-    from tracker.store import utcnow
-
     if report.outcome == "not_modified":
         return
     if report.outcome == "error":
         what = f"error: {report.error}"
     else:
         what = f"{report.listed} listed, {report.matched} matched, {len(report.added)} new"
-    print(f"{iso(utcnow())} source {report.url}: {what}", file=sys.stderr)
+    logging.getLogger("tracker.sources").info("source %s: %s", report.url, what)

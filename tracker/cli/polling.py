@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import sys
 from collections.abc import Callable
+from contextlib import AsyncExitStack
+from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -31,7 +34,7 @@ from tracker.render.json import iso
 # The fetcher (httpx, aiohttp), the poller and the scheduler are imported by the
 # commands that use them: every other command starts without them.
 if TYPE_CHECKING:
-    from tracker.fetch import FetchSettings
+    from tracker.fetch import Fetcher, FetchSettings
     from tracker.jobs import SideSettings
     from tracker.poll import CheckReport, PollSettings, PollSummary
     from tracker.scheduler import DaemonSettings, SchedulePolicy
@@ -77,28 +80,84 @@ def add(
     url: str,
     every: Annotated[
         str | None,
-        typer.Option(help="Check at this fixed interval (30s, 5m, 1h); default: adaptive."),
+        typer.Option(
+            help="Check at this fixed interval, with a unit (90s, 5m, 1h; at least 1m); "
+            "default: adaptive."
+        ),
     ] = None,
     label: Annotated[str | None, typer.Option(help="A name for the story in lists.")] = None,
     allow_private: AllowPrivate = False,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check/--no-check", help="Fetch the page once now to say whether it answers."
+        ),
+    ] = True,
     db: Db = None,
 ) -> None:
-    """Track a story: it is checked at the next poll."""
+    """Track a story: it is checked at the next poll (and once now, to see that it answers)."""
     from tracker.fetch import UnsafeURLError, check_url_allowed
-    from tracker.scheduler import parse_duration
     from tracker.store.polling import add_story
 
     url = check_story_url(url)
-    seconds = round(parse_duration(every)) if every else None
+    seconds = parse_every(every) if every else None
+    unresolved = None
     try:
         check_url_allowed(url, allow_private=allow_private)
     except UnsafeURLError as exc:
-        hint = " (use --allow-private for a local server)" if "address" in str(exc) else ""
-        raise InputError(f"{exc}{hint}") from None
+        if str(exc).startswith("cannot resolve"):
+            unresolved = str(exc)  # unreachable now, not unsafe: kept, and said so below
+        else:
+            hint = " (use --allow-private for a local server)" if "address" in str(exc) else ""
+            raise InputError(f"{exc}{hint}") from None
     with open_store(db) as store:
-        created = add_story(store, url, every=seconds, label=label)
+        created = add_story(
+            store, url, every=seconds, label=label, allow_private=allow_private or None
+        )
     how = f"every {every}" if every else "adaptive interval"
     typer.echo(f"{url}: {'tracking' if created else 'tracking again'} ({how})")
+    problem = unresolved or (_first_look(url, allow_private) if check else None)
+    if problem:
+        typer.echo(
+            f"tracker: warning: {url} is not reachable now ({problem}); "
+            "kept: it is checked again at every poll",
+            err=True,
+        )
+
+
+EVERY_FLOOR = 60  # seconds: `add --every` checks one story no more often than this
+_EVERY = re.compile(r"(?:\d+(?:\.\d+)?\s*[smhdw]\s*)+", re.I)
+
+
+def parse_every(text: str) -> int:
+    """Seconds of a fixed interval: a unit is required, and 1 minute is the least."""
+    from tracker.scheduler import parse_duration
+
+    spec = text.strip()
+    if not _EVERY.fullmatch(spec):
+        if spec.replace(".", "", 1).isdigit():
+            raise InputError(f"--every {text}: give a unit ({spec}s, {spec}m, {spec}h)")
+        raise InputError(f"--every {text!r} is not a duration (e.g. 90s, 5m, 1h30m, 2d)")
+    seconds = round(parse_duration(spec))
+    if seconds < EVERY_FLOOR:
+        raise InputError(
+            f"--every {text} is too often: at least 1m between checks of one story "
+            "(be polite to the site)"
+        )
+    return seconds
+
+
+def _first_look(url: str, allow_private: bool) -> str | None:
+    """One fetch of the page: None when it answers, else why it did not (a 404 is an answer,
+    but one worth saying)."""
+    from tracker.fetch import fetch_once
+
+    settings = _fetch_settings(allow_private, 4)
+    result = fetch_once(url, settings=replace(settings, total_timeout=10.0))
+    if result.outcome in FAILED_OUTCOMES or result.outcome == "gone":
+        status = f"HTTP {result.status}: " if result.status else ""
+        return f"{status}{result.error or result.outcome.replace('_', ' ')}"
+    return None
 
 
 @app.command()
@@ -171,15 +230,31 @@ async def _poll_once(
     on_check: Callable[[CheckReport], None],
     settings: PollSettings,
 ) -> PollSummary:
-    from tracker.fetch import Fetcher
     from tracker.poll import Poller
 
-    async with Fetcher(fetch_settings) as fetcher:
-        poller = Poller(store, fetcher, settings=settings, on_check=on_check)
+    async with AsyncExitStack() as stack:
+        fetcher, private = await _fetchers(stack, fetch_settings)
+        poller = Poller(
+            store, fetcher, settings=settings, on_check=on_check, private_fetcher=private
+        )
         try:
             return await poller.poll(urls)
         finally:
             poller.close()
+
+
+async def _fetchers(
+    stack: AsyncExitStack, settings: FetchSettings
+) -> tuple[Fetcher, Fetcher | None]:
+    """The fetcher, and one that may reach private addresses for the stories added with
+    --allow-private (None when every fetch may already)."""
+    from tracker.fetch import Fetcher
+
+    fetcher = await stack.enter_async_context(Fetcher(settings))
+    if settings.allow_private:
+        return fetcher, None
+    private = await stack.enter_async_context(Fetcher(replace(settings, allow_private=True)))
+    return fetcher, private
 
 
 class _progress:
@@ -220,7 +295,8 @@ def _line(report: CheckReport) -> str:
     if r.error:
         what += f" ({r.error})"
     status = f"HTTP {r.http_status} " if r.http_status else ""
-    next_at = iso(r.next_check_at) or "never (retired)"
+    when = r.next_check_at
+    next_at = iso(when.replace(microsecond=0)) if when else "never (retired)"
     return f"{report.url}: {status}{what}; next check {next_at}"
 
 
@@ -290,13 +366,10 @@ def run(
         keep_checks=parse_duration(keep_checks),
     )
     limit = parse_duration(stop_after) if stop_after else None
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
-    logging.getLogger("tracker").addHandler(handler)
-    logging.getLogger("tracker").setLevel(logging.INFO)
+    log_to_stderr()
     with open_store(db) as store:
         side = side_settings(store, config, feed_dir, base_url, alert, webhook, webhook_secret)
-        print(f"tracker run: polling {store.engine.url!r}; Ctrl-C to stop", file=sys.stderr)
+        run_log.info("tracker run: polling %r; Ctrl-C to stop", store.engine.url)
         asyncio.run(
             _run(
                 store,
@@ -313,7 +386,7 @@ def run(
                 side,
             )
         )
-    print("tracker run: stopped", file=sys.stderr)
+    run_log.info("tracker run: stopped")
 
 
 def _default_extract_workers() -> int:
@@ -323,8 +396,31 @@ def _default_extract_workers() -> int:
     return max(1, (os.cpu_count() or 1) - 1)
 
 
+run_log = logging.getLogger("tracker.run")
+checks_log = logging.getLogger("tracker.checks")
+
+
+class _UTCFormatter(logging.Formatter):
+    """Every daemon line alike: ``2026-12-02T21:05:09Z message``."""
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        from datetime import UTC, datetime
+
+        return datetime.fromtimestamp(record.created, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def log_to_stderr() -> None:
+    """The daemon's one log format on stderr: the checks, the versions with their top fact
+    changes, the sources, the jobs, start and stop."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_UTCFormatter("%(asctime)s %(message)s"))
+    logger = logging.getLogger("tracker")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+
+
 def _log_check(report: CheckReport) -> None:
-    print(f"{iso(report.record.checked_at)} {_line(report)}", file=sys.stderr, flush=False)
+    checks_log.info("%s", _line(report))
 
 
 async def _run(
@@ -337,13 +433,20 @@ async def _run(
     limit: float | None,
     side: SideSettings | None = None,
 ) -> None:
-    from tracker.fetch import Fetcher
     from tracker.jobs import side_jobs
     from tracker.poll import Poller
     from tracker.scheduler import Daemon
 
-    async with Fetcher(fetch_settings) as fetcher:
-        poller = Poller(store, fetcher, policy=policy, settings=settings, on_check=on_check)
+    async with AsyncExitStack() as stack:
+        fetcher, private = await _fetchers(stack, fetch_settings)
+        poller = Poller(
+            store,
+            fetcher,
+            policy=policy,
+            settings=settings,
+            on_check=on_check,
+            private_fetcher=private,
+        )
         jobs = side_jobs(store, fetcher, side, log_source) if side else []
         try:
             await Daemon(poller, daemon_settings, jobs).run(limit=limit)

@@ -75,6 +75,7 @@ def version_document(v: VersionInfo) -> dict[str, Any]:
         "title": v.title,
         "meta": dict(v.meta),
         "notes": notes_json(v.notes) if v.notes is not None else None,
+        "suspect": v.suspect,
     }
 
 
@@ -115,6 +116,11 @@ def labelled_diff_document(view: LabelledDiff) -> dict[str, Any]:
         side, index = (view.b_sections, op.b[0]) if op.b else (view.a_sections, op.a[0])
         entry["section"] = side[index] if index < len(side) else None
     document["within_version"] = view.within_version
+    # Stored versions: the story and each side's version number and time (null for files).
+    document["story"] = view.story
+    for key, info in (("a", view.a_info), ("b", view.b_info)):
+        document[key]["version"] = info.number if info else None
+        document[key]["title"] = info.title if info else None
     return document
 
 

@@ -8,6 +8,7 @@ changes inside a sentence are marked ``[-old-]{+new+}`` so they still show.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime
 
 from rich.console import Console
@@ -19,6 +20,7 @@ from tracker.notes import KIND_LABELS, STEALTH_EVENT
 from tracker.queries import (
     Blame,
     ChangeCounts,
+    FactPoint,
     FactTimelines,
     LabelledDiff,
     SearchHit,
@@ -323,9 +325,12 @@ def side_by_side_table(view: LabelledDiff, rows: list[Row], is_plain: bool) -> T
 # ---------------------------------------------------------------- history, facts, blame, search
 
 
-def render_history(console: Console, url: str, versions: list[VersionSummary]) -> None:
+def render_history(
+    console: Console, url: str, versions: list[VersionSummary], *, hidden: int = 0
+) -> None:
     """One line per version: number, time, words, sentence changes, and what changed: headline
-    and metadata first, notes and the stealth-edit flag, then the headline fact change."""
+    and metadata first, notes and the stealth-edit flag, then the headline fact change.
+    ``hidden``: how many flagged versions are left out (said below the table)."""
     table = Table(title=url, title_justify="left", box=None, header_style="bold", pad_edge=False)
     for column, justify, width in (
         ("v", "right", 4),
@@ -347,12 +352,19 @@ def render_history(console: Console, url: str, versions: list[VersionSummary]) -
             _what_changed(summary, cut),
         )
     console.print(table)
+    if hidden:
+        some = "1 flagged version" if hidden == 1 else f"{hidden} flagged versions"
+        them = "it" if hidden == 1 else "them"
+        note = f"{some} (texts the quality gate doubted) hidden; --all shows {them}"
+        console.print(Text(note, style="dim"))
 
 
 def _what_changed(summary: VersionSummary, cut: bool = True) -> Text:
     """Metadata changes and notes, structural events, then the headline fact change, else the
     first changed sentence."""
     parts: list[Text] = []
+    if summary.info.suspect:
+        parts.append(Text(f"[flagged: {summary.info.suspect}]", style="bold yellow"))
     if summary.info.reverts_to:
         parts.append(Text(f"reverts to v{summary.info.reverts_to}", style="bold magenta"))
     for change in summary.metadata:
@@ -383,18 +395,32 @@ def render_facts(console: Console, timelines: FactTimelines) -> None:
     table.add_column("values by version", ratio=1)
     for fact in timelines.facts:
         line = Text()
-        for k, point in enumerate(fact.points):
+        runs = value_runs(fact.points)
+        for k, (first, last, value) in enumerate(runs):
             if k:
                 line.append(" · ", style="dim")
-            line.append(f"v{point.version} ", style="dim")
-            last = k == len(fact.points) - 1
-            line.append(point.value, style="bold green" if last and k else "")
+            line.append(f"v{first}{f'–v{last}' if last != first else ''} ", style="dim")
+            line.append(value, style="bold green" if k and k == len(runs) - 1 else "")
         table.add_row(fact.label, line)
     if timelines.facts:
         console.print(table)
     if timelines.pending:
         pending = ", ".join(f"v{n}" for n in timelines.pending)
-        console.print(Text(f"Facts not extracted yet for {pending}.", style="dim"))
+        note = f"Facts not extracted yet for {pending} (tracker derive extracts them)."
+        console.print(Text(note, style="dim"))
+
+
+def value_runs(points: Sequence[FactPoint]) -> list[tuple[int, int, str]]:
+    """(first version, last version, value): consecutive versions stating one value."""
+    runs: list[tuple[int, int, str]] = []
+    for point in points:
+        if runs:
+            first, last, value = runs[-1]
+            if point.version == last + 1 and point.value.casefold() == value.casefold():
+                runs[-1] = (first, point.version, value)
+                continue
+        runs.append((point.version, point.version, point.value))
+    return runs
 
 
 def render_blame(console: Console, blame: Blame) -> None:

@@ -152,6 +152,57 @@ def derive_on_connection(session: Session, *, limit: int = 50) -> Derived:
             return total
 
 
+TOP_CHANGES = 2  # fact changes named in a version's log line
+
+
+def version_lines(store: Store, version_ids: Sequence[int]) -> list[str]:
+    """One human line per version, from its stored diff: the story's label (else its URL),
+    the version and its top fact changes, e.g. "Japan quake v5: Killed: at least 60 → 151".
+    """
+    if not version_ids:
+        return []
+    with store.session() as session:
+        heads = session.execute(
+            select(Version.id, Version.number, Version.title, Story.label, Story.url)
+            .join(Story, Story.id == Version.story_id)
+            .where(Version.id.in_(list(version_ids)))
+            .order_by(Version.id)
+        ).all()
+        diffs = dict(
+            session.execute(
+                select(VersionDiff.version_id, VersionDiff.id).where(
+                    VersionDiff.version_id.in_(list(version_ids)), VersionDiff.kind == "versions"
+                )
+            ).all()
+        )
+        summaries: dict[int, list[str]] = {}
+        if diffs:
+            rows = session.execute(
+                select(DiffFactChange.diff_id, DiffFactChange.summary)
+                .where(
+                    DiffFactChange.diff_id.in_(list(diffs.values())),
+                    DiffFactChange.significance == "fact",
+                )
+                .order_by(DiffFactChange.diff_id, DiffFactChange.position)
+            )
+            for diff_id, summary in rows:
+                summaries.setdefault(diff_id, []).append(summary)
+    lines = []
+    for version_id, number, title, label, url in heads:
+        name = f"{label or url} v{number}"
+        if version_id not in diffs:
+            what = "facts extracted"
+        elif number == 1:
+            what = f"first version{f' ({title})' if title else ''}"
+        else:
+            top = summaries.get(diffs[version_id], [])
+            what = " · ".join(top[:TOP_CHANGES]) if top else "no fact changes"
+            if len(top) > TOP_CHANGES:
+                what += f" (+{len(top) - TOP_CHANGES} more)"
+        lines.append(f"{name}: {what}")
+    return lines
+
+
 def derive_version(store: Store, url: str, number: int) -> Derived:
     """Derive (again) the diffs of one version, whatever engine made the stored ones."""
     with store.session() as session:
@@ -203,18 +254,30 @@ def _plan(store: Store, version_id: int, url: str, number: int) -> _Plan:
     """Diff version ``number`` against the one before it (and its sections); nothing written."""
     b = semdiff.stored_side(store, url, number)
     with store.session() as session:
-        story_id = session.scalar(select(Version.story_id).where(Version.id == version_id))
-        a_id = None
-        if number > 1:
-            a_id = session.scalar(
-                select(Version.id).where(Version.story_id == story_id, Version.number == number - 1)
-            )
+        story_id, flagged = session.execute(
+            select(Version.story_id, Version.suspect).where(Version.id == version_id)
+        ).one()
+        a_id = a_number = None
+        if number > 1 and flagged is None:  # a flagged version is diffed against nothing
+            # the version before that is not flagged (a flagged text is not a step)
+            before = session.execute(
+                select(Version.id, Version.number)
+                .where(
+                    Version.story_id == story_id,
+                    Version.number < number,
+                    Version.suspect.is_(None),
+                )
+                .order_by(Version.number.desc())
+                .limit(1)
+            ).first()
+            if before is not None:
+                a_id, a_number = before
         ids = _sentence_ids(session, [i for i in (a_id, version_id) if i is not None])
     found: list[tuple[str, int | None, Diff | None, list[int], list[int]]] = []
-    if a_id is None:
+    if a_id is None or a_number is None:
         found.append(("versions", None, None, [], []))
     else:
-        a = semdiff.stored_side(store, url, number - 1)
+        a = semdiff.stored_side(store, url, a_number)
         every_a = [s.index for s in a.sentences]
         every_b = [s.index for s in b.sentences]
         found.append(("versions", a_id, semdiff.diff(a, b), every_a, every_b))
@@ -229,7 +292,7 @@ def _plan(store: Store, version_id: int, url: str, number: int) -> _Plan:
             version_id=version_id,
             a_version_id=a_version,
             kind=kind,
-            a_number=(number - 1 if kind == "versions" else number) if a_version else None,
+            a_number=(a_number if kind == "versions" else number) if a_version else None,
             b_number=number,
             engine=ENGINE,
             derived_at=now,
@@ -356,4 +419,5 @@ __all__ = [
     "forget",
     "forget_facts",
     "stale_count",
+    "version_lines",
 ]

@@ -75,6 +75,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("marker", "str", "the breaking-update marker line, if any"),
         _c("reverts_to", "int", "the earlier version whose text this one restores"),
         _c("final_url", "str", "the URL after redirects"),
+        _c("suspect", "str", "why the poller's quality gate doubted this text (else null)"),
         _c("text", "str", "the text: paragraphs separated by a blank line"),
     ),
     "sentences": (
@@ -311,6 +312,7 @@ def _tables(where: ExportFilter) -> Iterable[tuple[str, RowSource]]:
                 Version.marker,
                 Version.reverts_to,
                 Version.final_url,
+                Version.suspect,
             )
             .join(Story, Story.id == Version.story_id)
             .where(story_ok, version_ok)

@@ -166,6 +166,17 @@ def migrate(engine: Engine) -> None:
             )
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
+    run_after_upgrade(config, engine)
+
+
+AFTER_UPGRADE = "after_upgrade"  # config.attributes key: callables a migration leaves to run
+
+
+def run_after_upgrade(config: Config, engine: Engine) -> None:
+    """Run what migrations left for after their transaction committed (a data backfill
+    through the ORM, which describes the head schema, not the one of a revision between)."""
+    for hook in config.attributes.pop(AFTER_UPGRADE, ()):
+        hook(engine)
 
 
 @contextmanager

@@ -50,6 +50,7 @@ class DueStory:
     latest_words: int | None = None
     latest_marker: str | None = None
     article_region: str | None = None  # tracker.fingerprint.Region as JSON
+    allow_private: bool = False  # `tracker add --allow-private`, remembered
 
 
 @dataclass
@@ -92,6 +93,7 @@ _CLAIMED_COLUMNS = (
     Story.final_url,
     Story.moved_to,
     Story.article_region,
+    Story.allow_private,
 )
 
 
@@ -105,8 +107,13 @@ def add_story(
     every: int | None = None,
     label: str | None = None,
     first_check: datetime | None = None,
+    allow_private: bool | None = None,
 ) -> bool:
-    """Track ``url`` (due at once); re-activates a removed or retired story. True if new."""
+    """Track ``url`` (due at once); re-activates a removed or retired story. True if new.
+
+    ``allow_private`` (when given) is remembered: the story may be fetched from a
+    loopback or private address by every later poll.
+    """
     now = utcnow()
     with store.session() as session:
         story = session.scalar(select(Story).where(Story.url == url))
@@ -120,6 +127,8 @@ def add_story(
         story.lease_owner = story.lease_until = None
         if label is not None:
             story.label = label
+        if allow_private is not None:
+            story.allow_private = allow_private
         return created
 
 
@@ -188,10 +197,11 @@ def claim_due(
 
 
 def _latest_versions(session: Session, ids: list[int]) -> dict[int, tuple[int, int, str | None]]:
-    """Story id → (number, words, marker) of its latest version, for the claimed batch only."""
+    """Story id → (number, words, marker) of its latest version not flagged (the one the
+    quality gate compares with), for the claimed batch only."""
     newest = (
         select(Version.story_id, func.max(Version.number).label("number"))
-        .where(Version.story_id.in_(ids))
+        .where(Version.story_id.in_(ids), Version.suspect.is_(None))
         .group_by(Version.story_id)
         .subquery()
     )
@@ -224,6 +234,7 @@ def _due_story(row: Any, latest: tuple[int, int, str | None] | None) -> DueStory
         latest_words=words,
         latest_marker=marker,
         article_region=row.article_region,
+        allow_private=bool(row.allow_private),
     )
 
 

@@ -25,7 +25,14 @@ from tracker.metadata import article_meta, meta_text
 from tracker.model import Article, Note, Section, Sentence, Split
 from tracker.notes import notes_from_json, notes_json, split_notes
 from tracker.store.database import open_database, translate_errors
-from tracker.store.schema import Check, SentenceText, Story, Version, VersionSentence
+from tracker.store.schema import (
+    Check,
+    SentenceText,
+    Story,
+    Version,
+    VersionDiff,
+    VersionSentence,
+)
 from tracker.urls import looks_like_url, normalise_story_url, url_part
 
 # Values per IN (…) list or multi-row INSERT: far below every backend's parameter limit.
@@ -72,6 +79,8 @@ class VersionInfo:
     meta: dict[str, str] = field(default_factory=dict)
     # Correction / editor's notes found at ingest; None on versions stored before 0003.
     notes: tuple[Note, ...] | None = None
+    # Why the quality gate doubted this text (a flagged version, hidden unless asked for).
+    suspect: str | None = None
 
 
 @dataclass(frozen=True)
@@ -186,24 +195,38 @@ class Store:
         raw_html: bytes | None = None,
         final_url: str | None = None,
         session: Session | None = None,
+        suspect: str | None = None,
     ) -> SaveResult:
         """Store a new version unless its text equals the latest one. One transaction
-        (or a part of the caller's ``session``: an import writes a whole story in one)."""
+        (or a part of the caller's ``session``: an import writes a whole story in one).
+
+        ``suspect`` (why the quality gate doubts the text) stores it as a flagged version,
+        hidden unless asked for. The same text stored again without it clears the flag;
+        a text equal to the last unflagged version after a flagged one is not new.
+        """
         digest = text_hash(canonical_text(article, split))
         with self.session() if session is None else nullcontext(session) as session:
             story = self.ensure_story(session, url)
             latest = session.scalar(
                 select(Version).where(Version.story_id == story.id).order_by(Version.number.desc())
             )
-            if latest is not None and (
-                latest.text_hash == digest
-                # stored before 0003: the same text is unchanged, whatever metadata it had
-                or (
-                    latest.meta is None
-                    and latest.text_hash == text_hash(legacy_canonical_text(article, split))
-                )
-            ):
+            if latest is not None and _same_text(latest, digest, article, split):
+                if latest.suspect is not None and suspect is None:
+                    latest.suspect = None  # confirmed: a version like any other from now on
+                    # its stored diff (against nothing, as a flagged text) is derived again
+                    session.execute(delete(VersionDiff).where(VersionDiff.version_id == latest.id))
+                    story.last_changed_at = latest.fetched_at
+                    return SaveResult(url=url, stored=True, number=latest.number)
                 return SaveResult(url=url, stored=False, number=latest.number)
+            if latest is not None and latest.suspect is not None and suspect is None:
+                shown = session.scalar(
+                    select(Version)
+                    .where(Version.story_id == story.id, Version.suspect.is_(None))
+                    .order_by(Version.number.desc())
+                    .limit(1)
+                )
+                if shown is not None and _same_text(shown, digest, article, split):
+                    return SaveResult(url=url, stored=False, number=shown.number)
             fetched_at = fetched_at or utcnow()
             if latest is not None and fetched_at < latest.fetched_at:
                 raise InputError(
@@ -233,6 +256,7 @@ class Store:
                 facts=facts,
                 meta=article_meta(article),
                 notes=notes_json(split_notes(split)),
+                suspect=suspect,
             )
             session.add(version)
             session.flush()
@@ -247,7 +271,8 @@ class Store:
                 )
                 for s in sentences
             )
-            story.last_changed_at = fetched_at
+            if suspect is None:
+                story.last_changed_at = fetched_at
             return SaveResult(url=url, stored=True, number=version.number, reverts_to=reverts_to)
 
     def latest_hash(self, url: str) -> str | None:
@@ -261,20 +286,23 @@ class Store:
                 .limit(1)
             )
 
-    def history(self, url: str) -> list[VersionInfo]:
+    def history(self, url: str, *, suspect: bool = False) -> list[VersionInfo]:
+        """The story's versions, oldest first; flagged (suspect) ones only with ``suspect``."""
         with self.session() as session:
             story = self.story(session, url)
-            rows = session.scalars(
-                select(Version).where(Version.story_id == story.id).order_by(Version.number)
-            )
-            return [_version_info(v) for v in rows]
+            query = select(Version).where(Version.story_id == story.id)
+            if not suspect:
+                query = query.where(Version.suspect.is_(None))
+            return [_version_info(v) for v in session.scalars(query.order_by(Version.number))]
 
     def version(self, url: str, number: int | None = None) -> StoredVersion:
-        """One version (default: the latest) with its sentences rebuilt into sections."""
+        """One version (default: the latest not flagged) with its sentences rebuilt into
+        sections. A flagged version is returned when its number is given."""
         with self.session() as session:
             story = self.story(session, url)
             query = select(Version).where(Version.story_id == story.id)
             if number is None:
+                query = query.where(Version.suspect.is_(None))
                 query = query.order_by(Version.number.desc()).limit(1)
             else:
                 query = query.where(Version.number == number)
@@ -493,6 +521,15 @@ def _version_info(v: Version) -> VersionInfo:
         has_facts=v.facts is not None,
         meta=_meta(v),
         notes=notes_from_json(v.notes) if v.notes is not None else None,
+        suspect=v.suspect,
+    )
+
+
+def _same_text(version: Version, digest: str, article: Article, split: Split) -> bool:
+    """The stored version has this text (for one stored before 0003: whatever its metadata)."""
+    return version.text_hash == digest or (
+        version.meta is None
+        and version.text_hash == text_hash(legacy_canonical_text(article, split))
     )
 
 

@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Date,
     DateTime,
     Float,
@@ -23,6 +24,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -80,6 +82,8 @@ class Story(Base):
     article_region: Mapped[str | None] = mapped_column(Text)
     lease_owner: Mapped[str | None] = mapped_column(String(128))
     lease_until: Mapped[datetime | None]
+    # `tracker add --allow-private`, remembered: this story may be fetched from a private address.
+    allow_private: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     versions: Mapped[list[Version]] = relationship(
         back_populates="story", cascade="all, delete-orphan", order_by="Version.number"
@@ -115,6 +119,9 @@ class Version(Base):
     # (tracker.notes); NULL on versions stored before revision 0003.
     meta: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     notes: Mapped[list[Any] | None] = mapped_column(JSON(none_as_null=True))
+    # Why the quality gate doubted this text (a stub, a shrunk text): a flagged version,
+    # hidden unless asked for (--all). NULL for an ordinary version.
+    suspect: Mapped[str | None] = mapped_column(Text)
 
     story: Mapped[Story] = relationship(back_populates="versions")
     sentences: Mapped[list[VersionSentence]] = relationship(

@@ -50,16 +50,21 @@ class StoryRows:
 
 
 def load_story(
-    store: Store, url: str, *, since: datetime | None = None, texts: bool = True
+    store: Store,
+    url: str,
+    *,
+    since: datetime | None = None,
+    texts: bool = True,
+    suspect: bool = False,
 ) -> StoryRows:
-    """A story's versions (all, or those from the last one before ``since``) in three queries."""
+    """A story's versions (all, or those from the last one before ``since``) in three queries;
+    flagged (suspect) versions only with ``suspect``."""
     with store.session() as session:
         story = store.story(session, url)
-        versions = list(
-            session.scalars(
-                select(Version).where(Version.story_id == story.id).order_by(Version.number)
-            )
-        )
+        query = select(Version).where(Version.story_id == story.id)
+        if not suspect:
+            query = query.where(Version.suspect.is_(None))
+        versions = list(session.scalars(query.order_by(Version.number)))
         if since is not None:
             first = max((i for i, v in enumerate(versions) if v.fetched_at < since), default=0)
             versions = versions[first:]
