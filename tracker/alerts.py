@@ -26,6 +26,7 @@ from sqlalchemy import select
 
 from tracker.changes import SIGNIFICANCE_RANK, Change
 from tracker.errors import InputError
+from tracker.notes import KIND_LABELS, notes_json
 from tracker.render.json import iso
 from tracker.store import Store, utcnow
 from tracker.store.sources_schema import AlertDelivery
@@ -63,7 +64,10 @@ class Target:
         """Whether this change passes the target's filters."""
         if change.first:
             return False
-        if SIGNIFICANCE_RANK.get(change.significance, 0) < SIGNIFICANCE_RANK[self.min_significance]:
+        rank = SIGNIFICANCE_RANK.get(change.significance, 0)
+        # A note that arrived (a correction, a retraction…) and a story gone are news at any
+        # significance; other changes must reach the target's minimum.
+        if not (change.gone or change.notes) and rank < SIGNIFICANCE_RANK[self.min_significance]:
             return False
         if self.labels and change.label not in self.labels:
             return False
@@ -212,6 +216,7 @@ def diff_file_name(change: Change) -> str:
 
 def change_document(change: Change, base_url: str | None) -> dict[str, Any]:
     return {
+        "alert": change.alert_kind,
         "kind": change.kind,
         "story": {"url": change.url, "label": change.label, "sources": list(change.sources)},
         "version": change.number,
@@ -222,6 +227,8 @@ def change_document(change: Change, base_url: str | None) -> dict[str, Any]:
         "facts": list(change.fact_lines),
         "other_changes": list(change.other_lines),
         "events": list(change.events),
+        "notes": notes_json(change.notes),
+        "stealth_edit": change.stealth_edit,
         "diff_url": diff_link(change, base_url),
     }
 
@@ -230,7 +237,7 @@ def message_for(change: Change, base_url: str | None = None) -> Message:
     """The message about one version: label, URL, top fact lines, times, the diff link."""
     name = change.label or change.url
     lines = list(change.fact_lines) or [line.split(": ", 1)[-1] for line in change.other_lines]
-    title = f"{name}: {lines[0]}" if lines else f"{name}: v{change.number} stored"
+    title = f"{name}: {_headline(change, lines)}"
     body = [_story_line(change), _times_line(change)]
     body += [f"• {line}" for line in lines[:TOP_LINES]]
     if len(lines) > TOP_LINES:
@@ -239,7 +246,7 @@ def message_for(change: Change, base_url: str | None = None) -> Message:
     link = diff_link(change, base_url)
     if link:
         body.append(f"Diff: {link}")
-    event = "story_gone" if change.gone else "fact_change"
+    event = "story_gone" if change.gone else "fact_change"  # `alert` says which kind
     document = {"event": event, **change_document(change, base_url)}
     return Message(title=_clip(title, 200), body="\n".join(body), document=document)
 
@@ -280,6 +287,18 @@ def sample_message(base_url: str | None = None) -> Message:
         body=message.body,
         document={**message.document, "event": "test"},
     )
+
+
+def _headline(change: Change, lines: Sequence[str]) -> str:
+    """The subject: what kind of alert it is (a note, a stealth edit), then the top line."""
+    top = lines[0] if lines else f"v{change.number} stored"
+    notes = change.notes
+    if notes:
+        label = KIND_LABELS.get(notes[0].kind, notes[0].kind)
+        return f"{label} note · {top}" if lines else f"{label} note: {notes[0].text}"
+    if change.stealth_edit:
+        return f"stealth edit · {top}"
+    return top
 
 
 def _story_line(change: Change) -> str:

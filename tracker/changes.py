@@ -20,6 +20,8 @@ import sqlalchemy.exc
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import aliased
 
+from tracker.model import Note
+from tracker.notes import STEALTH_EVENT, event_note
 from tracker.store import Store, utcnow
 from tracker.store.schema import Story, Version
 from tracker.store.sources_schema import ChangeEntry, SourceItem
@@ -52,6 +54,28 @@ class Change:
     @property
     def gone(self) -> bool:
         return self.kind == "gone"
+
+    @property
+    def notes(self) -> tuple[Note, ...]:
+        """The correction, editor's or retraction notes that arrived with this version."""
+        return tuple(n for e in self.events if (n := event_note(e)) is not None)
+
+    @property
+    def stealth_edit(self) -> bool:
+        """Fact changes with no note and no breaking-update marker (:mod:`tracker.notes`)."""
+        return STEALTH_EVENT in self.events
+
+    @property
+    def alert_kind(self) -> str:
+        """What an alert calls it: story_gone, retraction, correction, stealth_edit, fact_change."""
+        if self.gone:
+            return "story_gone"
+        kinds = {n.kind for n in self.notes}
+        if "retraction" in kinds:
+            return "retraction"
+        if kinds:
+            return "correction"
+        return "stealth_edit" if self.stealth_edit else "fact_change"
 
 
 def record_changes(store: Store, *, limit: int = 50) -> list[int]:

@@ -56,6 +56,7 @@ from typing import Any
 from tracker.alerts import Target, default_name
 from tracker.archive import ArchiveSettings
 from tracker.errors import InputError
+from tracker.sites import SiteBook, SiteRules
 from tracker.store.sources import SourceSettings
 
 TOP_KEYS = {"base_url", "feed_dir", "sources", "sites", "alerts", "archive"}
@@ -76,17 +77,6 @@ ARCHIVE_KEYS = {"endpoint", "access_key", "secret_key"}
 
 
 @dataclass(frozen=True)
-class SiteRules:
-    """Rules for one site (host name): extra markers, correction notes, a selector, intervals."""
-
-    host: str
-    markers: tuple[str, ...] = ()
-    corrections: tuple[str, ...] = ()
-    selector: str | None = None
-    every_seconds: int | None = None
-
-
-@dataclass(frozen=True)
 class Config:
     path: Path | None = None
     base_url: str | None = None
@@ -97,12 +87,12 @@ class Config:
     archive: ArchiveSettings = field(default_factory=ArchiveSettings)
 
     def site(self, host: str) -> SiteRules | None:
-        host = host.lower()
-        while host:
-            if host in self.sites:
-                return self.sites[host]
-            host = host.partition(".")[2]
-        return None
+        """The rules of ``host`` (or of its nearest parent domain in ``[sites]``)."""
+        return self.book.for_host(host)
+
+    @property
+    def book(self) -> SiteBook:
+        return SiteBook(self.sites)
 
 
 @dataclass(frozen=True)
@@ -461,23 +451,3 @@ def _beside(config: Path, folder: str) -> Path:
     """A relative folder is relative to the configuration file's own folder."""
     found = Path(folder).expanduser()
     return found if found.is_absolute() else config.parent / found
-
-
-def markers_file(config: Config, directory: Path) -> Path | None:
-    """The sites' extra markers (and those of ``TRACKER_MARKERS``) as one markers TOML file."""
-    patterns = [p for site in config.sites.values() for p in site.markers]
-    if not patterns:
-        return None
-    parts = []
-    existing = os.environ.get("TRACKER_MARKERS")
-    if existing:
-        parts.append(Path(existing).read_text(encoding="utf-8"))
-    for i, pattern in enumerate(patterns):
-        literal = pattern.replace("'''", "")
-        parts.append(
-            f"[[marker]]\nname = 'config-{i}'\nrole = 'separator'\nstandalone = true\n"
-            f"pattern = '''{literal}'''\n"
-        )
-    path = directory / "markers.toml"
-    path.write_text("\n".join(parts), encoding="utf-8")
-    return path

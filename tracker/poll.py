@@ -55,6 +55,7 @@ from tracker.ingest import ingest_article
 from tracker.model import Article, Split
 from tracker.scheduler import Plan, SchedulePolicy, StoryClock, reschedule, worker_processes
 from tracker.sections import split_article
+from tracker.sites import every_for
 from tracker.store import Store, utcnow
 from tracker.store.polling import (
     CheckRecord,
@@ -366,7 +367,7 @@ class Poller:
     ) -> CheckRecord:
         clock = StoryClock(
             interval=due.interval_seconds,
-            every=due.every_seconds,
+            every=due.every_seconds or every_for(due.url),  # tracker.toml [sites] every
             failures=due.failures,
             created_at=due.created_at,
             last_changed_at=due.last_changed_at,
@@ -457,7 +458,7 @@ def ingest_checked(
         article = article_of(result.text, result.final_url)
     except InputError:
         return _Verdict("suspect", SUSPECT + mark, "no article text found on the page")
-    split = split_article(article)
+    split = split_article(article, url=due.url)
     problem = page_problem(article, gate)
     if problem is not None:
         return _Verdict("suspect", SUSPECT + mark, problem)

@@ -20,8 +20,8 @@ from tracker.cli.daemon import (
     FeedDir,
     WebhookSecret,
     WebhookUrls,
+    live_settings,
     log_source,
-    side_settings,
 )
 from tracker.cli.options import Db, NoColor, console, open_store
 from tracker.errors import InputError
@@ -32,7 +32,7 @@ from tracker.render.json import iso
 # commands that use them: every other command starts without them.
 if TYPE_CHECKING:
     from tracker.fetch import FetchSettings
-    from tracker.jobs import SideSettings
+    from tracker.jobs import LiveSettings
     from tracker.poll import CheckReport, PollSettings, PollSummary
     from tracker.scheduler import DaemonSettings, SchedulePolicy
     from tracker.store import Store
@@ -126,13 +126,17 @@ def poll(
     allow_private: AllowPrivate = False,
     concurrency: Concurrency = 64,
     per_host: PerHost = 4,
+    config: ConfigPath = None,
     db: Db = None,
     no_color: NoColor = False,
 ) -> None:
     """Check the due stories (or the named ones) once, now. Exits 5 when every check failed."""
+    from tracker.config import load_config
     from tracker.poll import PollSettings
+    from tracker.sites import publish
     from tracker.store.polling import count_due
 
+    publish(load_config(config).book)  # the sites' rules: selector, markers, notes, intervals
     out = console(no_color)
     err = Console(stderr=True, no_color=out.no_color, highlight=False)
     with open_store(db) as store:
@@ -295,7 +299,7 @@ def run(
     logging.getLogger("tracker").addHandler(handler)
     logging.getLogger("tracker").setLevel(logging.INFO)
     with open_store(db) as store:
-        side = side_settings(store, config, feed_dir, base_url, alert, webhook, webhook_secret)
+        side = live_settings(store, config, feed_dir, base_url, alert, webhook, webhook_secret)
         print(f"tracker run: polling {store.engine.url!r}; Ctrl-C to stop", file=sys.stderr)
         asyncio.run(
             _run(
@@ -335,7 +339,7 @@ async def _run(
     settings: PollSettings,
     on_check: Callable[[CheckReport], None] | None,
     limit: float | None,
-    side: SideSettings | None = None,
+    side: LiveSettings | None = None,
 ) -> None:
     from tracker.fetch import Fetcher
     from tracker.jobs import side_jobs
@@ -346,7 +350,8 @@ async def _run(
         poller = Poller(store, fetcher, policy=policy, settings=settings, on_check=on_check)
         jobs = side_jobs(store, fetcher, side, log_source) if side else []
         try:
-            await Daemon(poller, daemon_settings, jobs).run(limit=limit)
+            hangup = side.ask if side is not None and side.reloadable else None
+            await Daemon(poller, daemon_settings, jobs, on_hangup=hangup).run(limit=limit)
         finally:
             poller.close()
             sys.stderr.flush()
