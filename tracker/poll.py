@@ -55,7 +55,7 @@ from tracker.ingest import ingest_article
 from tracker.model import Article, Split
 from tracker.scheduler import Plan, SchedulePolicy, StoryClock, reschedule, worker_processes
 from tracker.sections import split_article
-from tracker.sites import every_for
+from tracker.sites import every_for, salted
 from tracker.store import Store, utcnow
 from tracker.store.polling import (
     CheckRecord,
@@ -345,6 +345,7 @@ class Poller:
             region=Region.loads(due.article_region),
             min_words=int((due.latest_words or 0) * COVERAGE),
         )
+        mark = salted(mark, due.url)  # new site rules (tracker.toml): extract again
         if mark == due.fingerprint and due.article_region is not None:
             return _Verdict("unchanged", mark)  # (no region yet: extract once to locate it)
         if SUSPECT + mark == due.fingerprint:
@@ -481,6 +482,7 @@ def ingest_checked(
         return _Verdict("error", due.fingerprint, str(exc))
     outcome = "changed" if saved.stored else "unchanged"
     region, mark, new_region = _relocated(result.body, due.article_region, article, mark)
+    mark = salted(mark, due.url) if new_region else mark
     verdict = _Verdict(outcome, mark, None, saved.number, split.marker is not None)
     return replace(verdict, region=region, new_region=new_region)
 

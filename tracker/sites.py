@@ -19,6 +19,7 @@ Without it no site has rules.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -76,6 +77,17 @@ def every_for(url: str) -> float | None:
     """The site's interval for a story with no ``--every`` of its own."""
     rules = rules_for(url)
     return float(rules.every_seconds) if rules and rules.every_seconds else None
+
+
+def salted(fingerprint: str, url: str) -> str:
+    """A page fingerprint marked with its site's extraction rules, so that a page whose rules
+    changed (a new selector, marker or note pattern) is extracted again, and its article
+    region located again, although its bytes did not change."""
+    rules = rules_for(url)
+    if rules is None or not (rules.selector or rules.markers or rules.corrections):
+        return fingerprint
+    key = json.dumps([rules.selector, rules.markers, rules.corrections]).encode()
+    return f"{fingerprint}~{hashlib.sha1(key).hexdigest()[:8]}"
 
 
 def publish(book: SiteBook) -> Path:
