@@ -232,3 +232,33 @@ def test_a_story_that_is_gone_alerts_once(
     [document] = hook.hook.documents()
     assert document["event"] == "story_gone" and document["kind"] == "gone"
     assert document["facts"] == ["Story gone: HTTP 410 Gone (removed or retracted after v1)"]
+
+
+def test_a_failing_target_backs_off_doubling_and_is_given_up(store: Store, tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from tracker.store import utcnow
+    from tracker.store.sources_schema import AlertDelivery
+
+    hook = WebhookReceiver().down()
+    try:
+        target = webhook_target(hook.url, name="bot", backoff_seconds=10)
+        settings = DeliverySettings(tries=1, try_wait=0.01, timeout=1.0, max_attempts=3)
+        ingest(store, tmp_path, "v1.txt", story_paragraphs(0, 32))
+        ingest(store, tmp_path, "v2.txt", story_paragraphs(0, 60))
+        enqueue(store, [target], load_changes(store, ids=record_changes(store)))
+        waits = []
+        for _ in range(3):
+            before = utcnow()
+            [done] = deliver_due(store, [target], settings=settings)
+            assert not done.ok and "Connect" in (done.error or "")
+            with store.session() as session:
+                row = session.query(AlertDelivery).filter_by(target="bot").one()
+                waits.append((row.status, round((row.next_attempt_at - before).total_seconds())))
+                row.next_attempt_at = utcnow() - timedelta(seconds=1)  # due again now
+        assert waits[:2] == [("pending", 10), ("pending", 20)]  # 10 s, then doubled
+        assert waits[2][0] == "failed"  # given up after max_attempts
+        assert deliver_due(store, [target], settings=settings) == []
+        assert outbox_counts(store) == {"bot": {"failed": 1}}
+    finally:
+        hook.close()

@@ -423,7 +423,7 @@ class _Checker:
                 kind=kind,  # type: ignore[arg-type]
                 url=url,
                 secret=self.string((*path, "secret"), item.get("secret")),
-                sources=self.strings((*path, "sources"), item.get("sources")),
+                sources=_source_refs(self.strings((*path, "sources"), item.get("sources"))),
                 labels=self.strings((*path, "labels"), item.get("labels")),
                 min_significance=significance or "fact",
                 digest_seconds=self.duration((*path, "digest"), item.get("digest")),
@@ -445,6 +445,14 @@ class _Checker:
             access_key=self.string((*path, "access_key"), item.get("access_key")),
             secret_key=self.string((*path, "secret_key"), item.get("secret_key")),
         )
+
+
+def _source_refs(refs: tuple[str, ...]) -> tuple[str, ...]:
+    """A target's ``sources``: URLs normalised as followed sources are (labels kept as given)."""
+    from tracker.discover import normalise
+
+    web = ("http://", "https://")
+    return tuple((normalise(r) or r) if r.lower().startswith(web) else r for r in refs)
 
 
 def _beside(config: Path, folder: str) -> Path:
