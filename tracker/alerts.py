@@ -309,6 +309,8 @@ def _times_line(change: Change) -> str:
     def short(t: datetime | None) -> str:
         return t.strftime("%Y-%m-%d %H:%M UTC") if t else "?"
 
+    if change.first:
+        return f"v1 {short(change.fetched_at)} (first version)"
     if change.gone:
         return (
             f"v{change.number} {short(change.previous_fetched_at)} → "

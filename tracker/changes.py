@@ -217,6 +217,31 @@ def load_changes(
         ]
 
 
+def record_all(store: Store) -> int:
+    """Record every change entry that is due (stories gone, versions with facts); returns how
+    many."""
+    made = len(record_gone(store))
+    while True:
+        batch = record_changes(store)
+        made += len(batch)
+        if len(batch) < 50:
+            return made
+
+
+def story_change(store: Store, url: str, number: int | None = None) -> Change | None:
+    """The change entry of version ``number`` of a story (default: its latest entry, which may
+    be the story going)."""
+    query = select(ChangeEntry.id).join(Story, Story.id == ChangeEntry.story_id)
+    query = query.where(Story.url == url)
+    if number is not None:
+        query = query.where(ChangeEntry.number == number, ChangeEntry.kind == "version")
+    with store.session() as session:
+        found = session.scalar(query.order_by(ChangeEntry.id.desc()).limit(1))
+    if found is None:
+        return None
+    return load_changes(store, ids=[found], limit=1)[0]
+
+
 def _sources_by_story(session: Any, story_ids: set[int]) -> dict[int, tuple[str, ...]]:
     from tracker.store.sources_schema import Source
 
