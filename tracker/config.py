@@ -4,7 +4,10 @@ Found by ``--config PATH``, else ``TRACKER_CONFIG``, else
 ``$XDG_CONFIG_HOME/tracker/tracker.toml`` (``~/.config/tracker/tracker.toml``)
 when it exists; without one, the command-line flags alone apply. Every problem
 is reported with its line: tomllib gives the position of a syntax error, and a
-schema error is placed on the line of the key (or table) it is about.
+schema error is placed on the line of the key (or table) it is about. The
+sites' rules are applied by the stages they concern (:mod:`tracker.sites`);
+``tracker run`` reads the file again when it changes or on SIGHUP
+(:class:`tracker.jobs.LiveSettings`).
 
     base_url = "https://desk.example/tracker"   # where --feed-dir is served
     feed_dir = "/var/www/tracker"               # relative: to this file's folder

@@ -1,4 +1,5 @@
-"""The daemon's side jobs: read sources, record changes (queue alerts, write the feed), deliver.
+"""The daemon's side jobs: read sources, record changes (queue alerts, write the feed), deliver,
+archive, and reload the configuration (:class:`LiveSettings`).
 
 ``tracker run`` adds these to its scheduler next to the poll and facts jobs
 (:class:`tracker.scheduler.SideJob`). Each runs its blocking work (diffs,
@@ -121,9 +122,9 @@ def side_jobs(
         await refresh_sources(store, fetcher, on_report=on_source)
 
     async def changes() -> None:
-        current = live.settings
-        if current.targets or current.feed_dir is not None:  # change entries feed only these
-            await asyncio.to_thread(record_and_publish, store, current)
+        # Recorded even with no target and no feed: a target added later (a reload) is owed
+        # the changes from then on, not every version ever stored.
+        await asyncio.to_thread(record_and_publish, store, live.settings)
 
     async def deliver() -> None:
         current = live.settings
