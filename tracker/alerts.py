@@ -71,7 +71,8 @@ class Target:
             return False
         if self.labels and change.label not in self.labels:
             return False
-        return not self.sources or any(s in self.sources for s in (*change.sources, change.label))
+        listed = (*change.sources, *change.source_labels, change.label)
+        return not self.sources or any(s in self.sources for s in listed)
 
 
 def default_name(kind: str, url: str) -> str:

@@ -44,7 +44,8 @@ class Change:
     fact_lines: tuple[str, ...]
     other_lines: tuple[str, ...]
     events: tuple[str, ...]
-    sources: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()  # the URLs of the sources that list the story
+    source_labels: tuple[str, ...] = ()  # and their labels
     kind: str = "version"  # version | gone
 
     @property
@@ -212,7 +213,7 @@ def load_changes(
         story_ids = {entry.story_id for entry, _, _ in rows}
         sources = _sources_by_story(session, story_ids)
         return [
-            _change(entry, url, label, sources.get(entry.story_id, ()))
+            _change(entry, url, label, *sources.get(entry.story_id, ((), ())))
             for entry, url, label in rows
         ]
 
@@ -242,23 +243,35 @@ def story_change(store: Store, url: str, number: int | None = None) -> Change | 
     return load_changes(store, ids=[found], limit=1)[0]
 
 
-def _sources_by_story(session: Any, story_ids: set[int]) -> dict[int, tuple[str, ...]]:
+def _sources_by_story(
+    session: Any, story_ids: set[int]
+) -> dict[int, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Story id → (the URLs of the sources listing it, their labels)."""
     from tracker.store.sources_schema import Source
 
     if not story_ids:
         return {}
-    found: dict[int, list[str]] = {}
+    urls: dict[int, list[str]] = {}
+    labels: dict[int, list[str]] = {}
     rows = session.execute(
-        select(SourceItem.story_id, Source.url)
+        select(SourceItem.story_id, Source.url, Source.label)
         .join(Source, Source.id == SourceItem.source_id)
         .where(SourceItem.story_id.in_(list(story_ids)))
     )
-    for story_id, url in rows:
-        found.setdefault(story_id, []).append(url)
-    return {k: tuple(v) for k, v in found.items()}
+    for story_id, url, label in rows:
+        urls.setdefault(story_id, []).append(url)
+        if label:
+            labels.setdefault(story_id, []).append(label)
+    return {k: (tuple(v), tuple(labels.get(k, ()))) for k, v in urls.items()}
 
 
-def _change(entry: ChangeEntry, url: str, label: str | None, sources: tuple[str, ...]) -> Change:
+def _change(
+    entry: ChangeEntry,
+    url: str,
+    label: str | None,
+    sources: tuple[str, ...],
+    source_labels: tuple[str, ...],
+) -> Change:
     return Change(
         id=entry.id,
         story_id=entry.story_id,
@@ -272,5 +285,6 @@ def _change(entry: ChangeEntry, url: str, label: str | None, sources: tuple[str,
         other_lines=tuple(entry.other_lines or ()),
         events=tuple(entry.events or ()),
         sources=sources,
+        source_labels=source_labels,
         kind=entry.kind,
     )
