@@ -4,7 +4,6 @@ with the story label and URL, top lines, the diff link and the version times."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,15 +13,14 @@ import pytest
 from tests.httpserver import Status, TestHTTPServer
 from tests.newsroom import article_html, story_paragraphs
 from tests.receivers import Mailbox, WebhookReceiver, smtp_server
+from tests.test_site_rules import poll
 from tracker.alerts import Target, apprise_target, message_for, webhook_target
 from tracker.changes import Change
 from tracker.deliver import DeliverySettings, deliver_due, verify
-from tracker.fetch import Fetcher, FetchSettings
 from tracker.ingest import ingest_file
 from tracker.jobs import SideSettings, record_and_publish
 from tracker.model import Note
 from tracker.notes import note_event
-from tracker.poll import Poller
 from tracker.store import Store
 from tracker.store.polling import add_story
 
@@ -130,20 +128,6 @@ def test_a_story_gone_from_the_server_sends_one_message_to_each_target(
     [document] = hook.hook.documents()
     assert document["event"] == "story_gone" and document["alert"] == "story_gone"
     assert document["facts"] == ["Story gone: HTTP 410 Gone (removed or retracted after v1)"]
-
-
-def poll(store: Store, server: TestHTTPServer, url: str) -> None:
-    settings = FetchSettings(allow_hosts=frozenset({f"127.0.0.1:{server.port}"}))
-
-    async def go() -> None:
-        async with Fetcher(settings) as fetcher:
-            poller = Poller(store, fetcher)
-            try:
-                await poller.poll([url])
-            finally:
-                poller.close()
-
-    asyncio.run(go())
 
 
 def change(significance: str, *events: str) -> Change:

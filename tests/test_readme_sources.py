@@ -109,9 +109,7 @@ def test_the_alerts_blocks_are_what_tracker_prints(tmp_path: Path) -> None:
 
 
 def test_the_alerts_test_block_is_what_tracker_prints(tmp_path: Path) -> None:
-    [block] = [
-        b for b in _blocks("### Alerts on facts") if any("alerts test" in c for c, _ in b)
-    ]
+    [block] = [b for b in _blocks("### Alerts on facts") if any("alerts test" in c for c, _ in b)]
     (sent, first), (failing, second) = block
     up, down = WebhookReceiver().up(), WebhookReceiver().down()
     try:

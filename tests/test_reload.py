@@ -9,14 +9,13 @@ import os
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests.httpserver import TestHTTPServer
 from tests.newsroom import story_paragraphs
+from tests.test_run_sources import wait_for
 from tracker.cli.daemon import live_settings
 from tracker.store import Store
 from tracker.store.polling import add_story
@@ -61,15 +60,6 @@ def promo_page(killed: int) -> str:
         "<!doctype html><html><head><title>Ferry capsizes</title></head><body>"
         f"<article>{promo}</article><div class='story-body'>{story}</div></body></html>"
     )
-
-
-def wait_for(condition: Callable[[], object], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def test_sighup_reloads_the_sites_rules_of_a_running_daemon(

@@ -43,6 +43,7 @@ def use_rules(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, rules: str) -> No
 
 
 def poll(store: Store, server: TestHTTPServer, url: str) -> None:
+    """Check one story now through a fetcher that may reach the local server."""
     settings = FetchSettings(allow_hosts=frozenset({f"127.0.0.1:{server.port}"}))
 
     async def go() -> None:
