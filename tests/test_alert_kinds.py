@@ -14,7 +14,7 @@ from tests.httpserver import Status, TestHTTPServer
 from tests.newsroom import article_html, story_paragraphs
 from tests.receivers import Mailbox, WebhookReceiver, smtp_server
 from tests.test_site_rules import poll
-from tracker.alerts import Target, apprise_target, message_for, webhook_target
+from tracker.alerts import Target, apprise_target, message_for, outbox_counts, webhook_target
 from tracker.changes import Change
 from tracker.deliver import DeliverySettings, deliver_due, verify
 from tracker.ingest import ingest_file
@@ -145,3 +145,23 @@ def test_a_note_is_news_whatever_its_significance() -> None:
     message = message_for(change("style", note_event(retraction)))
     assert message.title == "Desk: Retraction note: Retraction: This story has been retracted."
     assert message.document["alert"] == "retraction"
+
+
+def test_a_target_can_ask_for_some_kinds_of_alert_only(
+    store: Store, tmp_path: Path, hook: WebhookReceiver
+) -> None:
+    from tracker.config import ConfigError, load_config
+
+    config = tmp_path / "tracker.toml"
+    config.write_text(
+        f"[[alerts]]\nname = 'standards'\nwebhook = '{hook.url}'\nkinds = ['stealth_edit']\n\n"
+        f"[[alerts]]\nname = 'corrections'\nwebhook = '{hook.url}'\nkinds = ['correction']\n"
+    )
+    found = load_config(config).alerts
+    two_versions(store, "stealth.txt")
+    publish_and_deliver(store, found)
+    assert [d["alert"] for d in hook.hook.documents()] == ["stealth_edit"]
+    assert outbox_counts(store) == {"standards": {"sent": 1}}
+    config.write_text(f"[[alerts]]\nwebhook = '{hook.url}'\n\nkinds = ['stealthy']\n")
+    with pytest.raises(ConfigError, match=r"tracker.toml:4: alerts\[1\].kinds: not an alert kind"):
+        load_config(config)

@@ -34,6 +34,8 @@ from tracker.store.sources_schema import AlertDelivery
 TargetKind = Literal["apprise", "webhook"]
 SIGNATURE_HEADER = "X-Tracker-Signature"
 TOP_LINES = 5  # fact lines in one message; the rest are counted
+# What an alert is about (Change.alert_kind): a target may ask for some of them only.
+ALERT_KINDS = ("fact_change", "stealth_edit", "correction", "retraction", "story_gone")
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class Target:
     min_significance: str = "fact"
     digest_seconds: float | None = None  # one message per this many seconds
     backoff_seconds: float | None = None  # first retry of a failed delivery (then doubling)
+    kinds: tuple[str, ...] = ()  # only these alert kinds (ALERT_KINDS); empty: all
 
     def __post_init__(self) -> None:
         if self.kind not in ("apprise", "webhook"):
@@ -57,12 +60,19 @@ class Target:
             raise InputError(
                 f"alert target {self.name!r}: min_significance must be fact, minor or style"
             )
+        unknown = [k for k in self.kinds if k not in ALERT_KINDS]
+        if unknown:
+            raise InputError(
+                f"alert target {self.name!r}: kinds must be among {', '.join(ALERT_KINDS)}"
+            )
         if self.kind == "webhook" and not self.url.startswith(("http://", "https://")):
             raise InputError(f"alert target {self.name!r}: a webhook URL must be http(s)")
 
     def wants(self, change: Change) -> bool:
         """Whether this change passes the target's filters."""
         if change.first:
+            return False
+        if self.kinds and change.alert_kind not in self.kinds:
             return False
         rank = SIGNIFICANCE_RANK.get(change.significance, 0)
         # A note that arrived (a correction, a retraction…) and a story gone are news at any

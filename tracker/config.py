@@ -35,6 +35,8 @@ sites' rules are applied by the stages they concern (:mod:`tracker.sites`);
     min_significance = "fact"    # fact | minor | style
     digest = "15m"               # one message per 15 minutes
     backoff = "30s"              # first retry of a failed delivery, doubling up to 1 h
+    kinds = ["stealth_edit", "correction"]   # only these alerts (also: fact_change,
+                                             # retraction, story_gone); default all
 
     [[alerts]]
     name = "bot"
@@ -56,7 +58,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tracker.alerts import Target, default_name
+from tracker.alerts import ALERT_KINDS, Target, default_name
 from tracker.archive import ArchiveSettings
 from tracker.errors import InputError
 from tracker.sites import SiteBook, SiteRules
@@ -75,6 +77,7 @@ ALERT_KEYS = {
     "min_significance",
     "digest",
     "backoff",
+    "kinds",
 }
 ARCHIVE_KEYS = {"endpoint", "access_key", "secret_key"}
 
@@ -418,6 +421,14 @@ class _Checker:
                 f"must be fact, minor or style (got {significance!r})",
             )
             significance = None
+        kinds = self.strings((*path, "kinds"), item.get("kinds"))
+        unknown = [k for k in kinds if k not in ALERT_KINDS]
+        if unknown:
+            self.fail(
+                (*path, "kinds"),
+                f"not an alert kind: {unknown[0]!r} (kinds: {', '.join(ALERT_KINDS)})",
+            )
+            kinds = ()
         if item.get("secret") is not None and kind != "webhook":
             self.fail((*path, "secret"), "only a webhook target takes a secret")
         try:
@@ -431,6 +442,7 @@ class _Checker:
                 min_significance=significance or "fact",
                 digest_seconds=self.duration((*path, "digest"), item.get("digest")),
                 backoff_seconds=self.duration((*path, "backoff"), item.get("backoff")),
+                kinds=kinds,
             )
         except InputError:
             return None  # already reported above
