@@ -19,9 +19,11 @@ Without it no site has rules.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 import time
 from collections.abc import Mapping
@@ -97,7 +99,10 @@ def publish(book: SiteBook) -> Path:
     if known and Path(known).name == "sites.json" and Path(known).parent.name.startswith(_PREFIX):
         path = Path(known)
     else:
-        path = Path(tempfile.mkdtemp(prefix=_PREFIX)) / "sites.json"
+        folder = tempfile.mkdtemp(prefix=_PREFIX)
+        # Removed when this process ends (the processes it starts have ended by then).
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        path = Path(folder) / "sites.json"
     write(book, path)
     os.environ[ENV] = str(path)
     _cache.clear()

@@ -136,7 +136,9 @@ def poll(
     from tracker.sites import publish
     from tracker.store.polling import count_due
 
-    publish(load_config(config).book)  # the sites' rules: selector, markers, notes, intervals
+    book = load_config(config).book
+    if book.sites:  # the sites' rules: selector, markers, notes, intervals
+        publish(book)
     out = console(no_color)
     err = Console(stderr=True, no_color=out.no_color, highlight=False)
     with open_store(db) as store:
