@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from tracker.store import Store
 
@@ -19,6 +20,23 @@ ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "000_5365f7407493eced.txt"
 DEMO_V1 = ROOT / "seeds" / "demo" / "v1.txt"
 DEMO_V2 = ROOT / "seeds" / "demo" / "v2.txt"
+
+# The PostgreSQL tests use TRACKER_TEST_PG, or this server when it answers, so that a
+# plain `make test` on a machine with the documented local PostgreSQL runs them too.
+LOCAL_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if os.environ.get("TRACKER_TEST_PG"):
+        return
+    engine = create_engine(LOCAL_PG, connect_args={"connect_timeout": 2})
+    try:
+        with engine.connect():
+            os.environ["TRACKER_TEST_PG"] = LOCAL_PG
+    except OperationalError:
+        pass  # no server here: the PostgreSQL tests skip
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture
@@ -36,7 +54,7 @@ def store(db_url: str) -> Iterator[Store]:
 def pg_url() -> str:
     url = os.environ.get("TRACKER_TEST_PG")
     if not url:
-        pytest.skip("TRACKER_TEST_PG not set (PostgreSQL tests run in CI)")
+        pytest.skip(f"no PostgreSQL: set TRACKER_TEST_PG or run one at {LOCAL_PG}")
     return url
 
 

@@ -95,6 +95,14 @@ def test_quantity_keeps_its_unit_and_counted_noun() -> None:
     assert any("corn" in (c.before or "") and "corn" in (c.after or "") for c in found)
 
 
+def test_an_edited_figure_is_told_by_what_it_counts() -> None:
+    diff = story_edit("closed for several hours", "closed for six hours")
+    found = find_change(diff, "several hours", "six hours")
+    assert found, [c.summary for c in all_changes(diff)]
+    # the subject is the counted noun from the text, not the kind of edit ("Figure")
+    assert any(c.summary.lower().startswith("hour") for c in found), [c.summary for c in found]
+
+
 def test_quantity_numbers_are_parsed() -> None:
     diff = story_edit("within eight minutes", "within 15 minutes")
     found = [c for c in find_change(diff, "eight minutes", "15 minutes") if c.kind == "quantity"]
@@ -312,3 +320,81 @@ def test_summaries_are_whole_sentences_not_lemma_lists(old: str, new: str) -> No
         assert "…" not in change.summary and "..." not in change.summary, change.summary
         assert not LEMMA_LIST.search(change.summary), change.summary
         assert change.summary.strip(), change
+
+
+# A rewrite that moves an event to another day, in a sentence the alignment cannot pair.
+RETOLD_A = """LAKETON, Maine (AP) — The collapse late Tuesday of a footbridge over the Pine River \
+injured four hikers, the fire department said.
+
+Rescuers used ropes to reach the hikers on the rocks below. The bridge was built in 1962."""
+RETOLD_B = """LAKETON, Maine (AP) — Four hikers were hurt when a footbridge gave way, in a \
+collapse early Wednesday that rescuers said came without warning.
+
+Rescuers used ropes to reach the hikers on the rocks below. The bridge was built in 1962."""
+
+
+def test_the_day_of_an_event_retold_in_a_new_sentence() -> None:
+    diff = diff_of(RETOLD_A, RETOLD_B)
+    found = [c for c in diff.facts if c.kind == "time"]
+    assert found, [c.summary for c in all_changes(diff)]
+    assert "Tuesday" in (found[0].before or "") and "Wednesday" in (found[0].after or "")
+
+
+MILL = "The old mill in Laketon {when}. No one was inside, officials {said}."
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (  # when it was said, not when it happened
+            MILL.format(when="collapsed", said="said Tuesday"),
+            MILL.format(when="collapsed", said="said Wednesday"),
+        ),
+        (  # the same day told less precisely
+            MILL.format(when="collapsed late Tuesday", said="said"),
+            MILL.format(when="collapsed Tuesday", said="said"),
+        ),
+        (  # a relative day
+            MILL.format(when="collapsed Tuesday", said="said"),
+            MILL.format(when="collapsed today", said="said"),
+        ),
+    ],
+)
+def test_report_days_relative_days_and_precision_are_not_event_times(
+    before: str, after: str
+) -> None:
+    diff = diff_of(before, after)
+    assert not [c for c in diff.facts if c.summary.startswith("When")], diff.facts
+
+
+def test_a_figure_edited_inside_a_longer_rewrite_is_told_once() -> None:
+    owner = "The warehouse owner is presumed dead, according to the county sheriff."
+    before = edited(
+        owner,
+        "The fire killed three workers and the warehouse owner, according to the county sheriff.",
+    )
+    after = edited(
+        owner,
+        "The fire killed at least five workers as it swept through the "
+        "building, according to the county sheriff.",
+    )
+    told = [c.summary for c in diff_of(before, after).facts if "five" in (c.after or "")]
+    assert len(told) == 1, told
+
+
+def test_the_one_edit_of_an_update_is_listed_even_when_it_keeps_a_word() -> None:
+    # "storage rules" → "the county fire service …": what the inquiry is into changed
+    diff = story_edit(
+        "called for an inquiry into storage rules",
+        "called for an inquiry into the county fire service that answered the call",
+    )
+    assert find_change(diff, "storage rules", "county fire service"), diff
+    assert [c for c in diff.facts if "county fire service" in (c.after or "")], [
+        (c.significance, c.summary) for c in all_changes(diff)
+    ]
+
+
+def test_a_correction_note_is_not_a_new_fact() -> None:
+    note = "Correction: An earlier version of this story misstated the size of the warehouse."
+    diff = diff_of(STORY, STORY + "\n\n" + note)
+    assert not [c for c in diff.facts if "misstated" in (c.after or "")], diff.facts

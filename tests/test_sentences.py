@@ -68,6 +68,15 @@ def test_sentence_ending_inside_a_quote_stays_whole() -> None:
     ]
 
 
+def test_quote_closed_by_two_apostrophes_ends_a_sentence() -> None:
+    paragraph = "The mayor called it ''a long night.'' Divers returned at dawn."
+    assert split_sentences(paragraph) == [
+        "The mayor called it ''a long night.''",
+        "Divers returned at dawn.",
+    ]
+    assert split_sentences("It was ''fine,'' he said.") == ["It was ''fine,'' he said."]
+
+
 def test_ellipsis_followed_by_lower_case_is_one_sentence() -> None:
     sentence = "The blast shattered windows... officials said dozens were hurt."
     assert split_sentences(sentence) == [sentence]

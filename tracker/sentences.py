@@ -59,6 +59,8 @@ _JOIN_RULES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
 # Boundaries syntok misses: (why, a zero-width pattern where a sentence ends).
 _SPLIT_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("full stop after a decimal or a price", re.compile(r"(?<=\d)\.(?=\s+[\"“‘]?[A-Z])")),
+    # Wire copy typed on old systems closes a quote with two apostrophes: ''no.'' She left.
+    ("quote closed by two apostrophes", re.compile(r"(?<=[.?!]''|[.?!]’’)(?=\s+[\"“‘'A-Z])")),
 )
 
 # "YEREVAN, ARMENIA -- ", "BOULDER, Colo. (AP) — ", "PARIS (AP) - ", "(CNN) — ".

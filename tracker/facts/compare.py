@@ -38,7 +38,9 @@ from tracker.facts.novelty import (
 )
 from tracker.facts.quantities import measured_distances, quantity_changes
 from tracker.facts.style import fold_marks
+from tracker.facts.times import time_changes
 from tracker.model import FactChange, FactChangeKind, Sentence, SentenceOp, Significance
+from tracker.notes import find_notes
 
 
 def compare_facts(
@@ -76,6 +78,7 @@ def score_candidates(
         *scope_changes(a, b, ops),
         *measured_distances(a, b),
         *destination_change(a, b),
+        *time_changes(a, b),
     ]
     explained = {
         c.b_sentence for c in candidates if c.b_sentence is not None and c.change.kind != "status"
@@ -89,7 +92,7 @@ def score_candidates(
     typed = _typed(candidates, max(len(b_sentences), 1), _sentence_cap(cover), a)
     told = [s.change for s in typed]
     edits = [
-        _hunk_candidate(h, a, max(len(b_sentences), 1), b_sentences)
+        _hunk_candidate(h, a, b, max(len(b_sentences), 1))
         for h in hunks(ops, a_sentences, b_sentences)
         if not _already_told(h, told)
     ]
@@ -111,9 +114,24 @@ def score_candidates(
         )
         for change, features, fixed in sentence_candidates(a, b, cover, told_a, told_b)
     ]
-    scored = _with_sentence_facts(typed + edits + whole, a, b)
+    scored = _notes_apart(_with_sentence_facts(typed + edits + whole, a, b))
     scored = _in_story_order(scored, ops, len(a_sentences), len(b_sentences))
     return _with_story_features(scored, cover, ops)
+
+
+def _notes_apart(candidates: list[salience.Scored]) -> list[salience.Scored]:
+    """A correction or editor's note is its own event (``tracker.notes``), not a new fact."""
+    out = []
+    for c in candidates:
+        text = c.change.after if c.change.change == "added" else c.change.before
+        if c.change.change in ("added", "removed") and text and find_notes([text]):
+            c = replace(
+                c,
+                change=replace(c.change, reason="a correction or editor's note"),
+                fixed="minor",
+            )
+        out.append(c)
+    return out
 
 
 def _in_story_order(
@@ -199,9 +217,11 @@ def _with_story_features(
 
     added = sorted((c for c in listed if c.features.get("added_sentence")), key=lambda c: -news(c))
     rank = {id(c): i for i, c in enumerate(added)}
+    # an update that changes one thing: that thing is its news
+    alone = float(len([c for c in candidates if c.fixed != "style"]) == 1)
     out = []
     for c in candidates:
-        features = {**c.features, "kept": kept_share, "crowd": crowd}
+        features = {**c.features, "kept": kept_share, "crowd": crowd, "alone": alone}
         if id(c) in rank:
             features["added_rank"] = min(rank[id(c)], 6) / 3
             features["revision_added"] = kept_share
@@ -334,20 +354,19 @@ def _news_features(text: str, known: tuple[set[str], set[str]]) -> dict[str, flo
     }
 
 
-def _hunk_candidate(
-    hunk: Hunk, a: Side, length: int, b_sentences: Sequence[Sentence]
-) -> salience.Scored:
+def _hunk_candidate(hunk: Hunk, a: Side, b: Side, length: int) -> salience.Scored:
     before_number, after_number = hunk.numbers()
+    subject = _counted_thing(hunk, a, b)
     change = FactChange(
         change=_HUNK_CHANGE.get(hunk.category, "changed"),
         kind=hunk.category,
-        subject=hunk.label,
+        subject=subject or hunk.label,
         slot=hunk.category,
         before=hunk.before or None,
         after=hunk.after or None,
-        summary=describe(hunk),
+        summary=describe(hunk, subject),
         evidence_a=a.text(hunk.a_sentence),
-        evidence_b=b_sentences[hunk.b_sentence].text,
+        evidence_b=b.sentences[hunk.b_sentence].text,
         reason=hunk.style,
         before_number=before_number if hunk.category == "quantity" else None,
         after_number=after_number if hunk.category == "quantity" else None,
@@ -379,6 +398,31 @@ def _hunk_candidate(
     return salience.Scored(change, features, fixed)
 
 
+def _counted_thing(hunk: Hunk, a: Side, b: Side) -> str | None:
+    """What an edited figure counts, as the parse named it ("Killed", "Missing"), when
+    exactly one figure of the edit's own words is a quantity the parse found."""
+    if hunk.category != "quantity" or hunk.whole:
+        return None
+    if max(len(hunk.removed.split()), len(hunk.added.split())) > lx.FIGURE_EDIT_WORDS:
+        return None  # a clause rewritten around a figure is about more than the figure
+    keys = set()
+    edited = ((b, hunk.b_sentence, hunk.added), (a, hunk.a_sentence, hunk.removed))
+    for side, index, words in edited:
+        for fact in side.facts:
+            if (
+                fact.sentence == index
+                and fact.kind == "quantity"
+                and fact.key
+                and fact.number
+                and fact.number in words
+            ):
+                keys.add(fact.key)
+    if len(keys) != 1:
+        return None
+    key = keys.pop()
+    return key[:1].upper() + key[1:]
+
+
 _HUNK_CHANGE: dict[str, FactChangeKind] = {
     "quantity": "quantity",
     "certainty": "certainty",
@@ -387,6 +431,7 @@ _HUNK_CHANGE: dict[str, FactChangeKind] = {
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*")
 _FIGURE = re.compile(r"\d[\d,.]*")
 _QUOTE = re.compile(r"[\"“”]")
+_PARENTHESIS = re.compile(r"\([^)]*\)")
 _SAYS = re.compile(r"\b(?:said|says|told|according to)\b")
 _SENTENCE_START = frozenset(["The", "A", "An", "He", "She", "They", "It", "In", "On", "At"])
 
@@ -399,8 +444,10 @@ def _reworded(hunk: Hunk) -> bool:
     if sorted(_FIGURE.findall(old)) != sorted(_FIGURE.findall(new)) and hunk.category != "name":
         return False
     old_stems, new_stems = stems(hunk.removed), stems(hunk.added)
-    smaller = min(len(old_stems), len(new_stems))
-    return smaller > 0 and len(old_stems & new_stems) * 2 >= smaller
+    larger = max(len(old_stems), len(new_stems))
+    # most words of both sides kept: "its clients" → "countries that buy its equipment"
+    # keeps one word of six, and says something else
+    return larger > 0 and len(old_stems & new_stems) * 2 >= larger
 
 
 def _already_told(hunk: Hunk, told: Sequence[FactChange]) -> bool:
@@ -413,7 +460,23 @@ def _already_told(hunk: Hunk, told: Sequence[FactChange]) -> bool:
             folded = fold_marks(words)
             if folded and folded in text:
                 return True
+        if change.kind == "quantity" and _told_inside(change, hunk):
+            return True
     return False
+
+
+def _told_inside(change: FactChange, hunk: Hunk) -> bool:
+    """A figure's typed change whose before and after both stand inside a longer edit,
+    and the edit changes no other figure: the edit is that change, told at length."""
+    before, after = (_PARENTHESIS.sub("", v or "").strip() for v in (change.before, change.after))
+    if not before or not after:
+        return False
+    if fold_marks(before) not in fold_marks(hunk.before):
+        return False
+    if fold_marks(after) not in fold_marks(hunk.after):
+        return False
+    others = set(_FIGURE.findall(hunk.removed + " " + hunk.added))
+    return others <= set(_FIGURE.findall(before + " " + after))
 
 
 def _budget(cap: int, fact_items: int) -> int:

@@ -27,6 +27,8 @@ from tracker.model import FactChange, FactChangeKind, SentenceOp
 
 UNKNOWN_AGENTS = frozenset(
     {"unknown", "who", "whoever", "that", "which", "it", "they", "he", "she"}
+    # a quote's speaker: naming "I" or "we" in B resolves the text, not the story
+    | {"i", "we", "you", "me", "us", "him", "her", "them"}
 )
 
 

@@ -35,6 +35,7 @@ LABELS: dict[str, str] = {
     "information": "Detail",
     "style": "Style",
 }
+QUANTIFIER_EDIT_WORDS = 8  # a vague count made precise is a short edit
 CONTEXT_WORDS = 4  # unchanged words kept on each side of a hunk, up to a clause boundary
 MAX_PHRASE_WORDS = 40  # a longer rewrite is told as its whole sentence
 # Words that end a figure's phrase: what follows them is another part of the clause.
@@ -260,10 +261,19 @@ def categorise(removed: str, added: str, at_start: bool = False) -> str:
     ``at_start``: the edit opens its sentence, where every word is capitalised.
     """
     both = f"{removed} {added}"
-    if (QUANTIFIERS.search(removed) is None) != (QUANTIFIERS.search(added) is None) or (
-        (NUMBER.search(both) or _number_words(both)) and _values(removed) != _values(added)
+    # "several" → "six" is a figure made precise; an "all" or "about" somewhere in a
+    # rewritten clause is not
+    short = max(len(removed.split()), len(added.split())) <= QUANTIFIER_EDIT_WORDS
+    if short and (
+        (QUANTIFIERS.search(removed) is None) != (QUANTIFIERS.search(added) is None)
+        or (
+            (NUMBER.search(both) or _number_words(both))
+            and _but_years(_values(removed)) != _but_years(_values(added))
+        )
     ):
         return "quantity"
+    if not short and _figures(removed) != _figures(added):
+        return "quantity"  # in a rewritten clause only a written figure counts: not "one", not 1994
     if at_start:
         removed, added = _lower_first(removed), _lower_first(added)
     if (
@@ -370,6 +380,21 @@ def _values(text: str) -> list[float]:
     return sorted(out)
 
 
+def _but_years(values: list[float]) -> list[float]:
+    """A year is a date, not a figure: "since 1994" dropped is not a count changed."""
+    low, high = lx.YEAR_RANGE
+    return [v for v in values if not (v.is_integer() and low <= v <= high)]
+
+
+def _figures(text: str) -> list[str]:
+    """The figures written in digits, years left out."""
+    return sorted(
+        f
+        for f in re.findall(r"\d[\d,.]*\d|\d", text)
+        if not (f.isdigit() and len(f) == 4 and lx.YEAR_RANGE[0] <= int(f) <= lx.YEAR_RANGE[1])
+    )
+
+
 def _number_words(text: str) -> bool:
     return any(w in lx.NUMBER_WORDS for w in fold_marks(text).split())
 
@@ -444,10 +469,18 @@ def _same_word(word: str, target: str) -> bool:
     return target.isalpha() and len(target) >= 2 and word.lower().startswith(target.lower())
 
 
-def describe(hunk: Hunk) -> str:
-    """The reader's line: ``Label: before → after`` (a pure addition or cut says so)."""
+def describe(hunk: Hunk, subject: str | None = None) -> str:
+    """The reader's line: ``Subject: before → after`` (a pure addition or cut says so;
+    a rewrite too large for a phrase reads ``Now: … (was: …)``).
+
+    ``subject`` is what the edit is about when the parse knows it ("Killed"); the
+    hunk's kind ("Figure") stands in for it otherwise.
+    """
+    label = subject or hunk.label
+    if hunk.whole and hunk.removed and hunk.added:
+        return f"Now: {hunk.after} (was: {hunk.before})"
     if not hunk.removed:
-        return f"{hunk.label} added: {hunk.after}"
+        return f"{label} added: {hunk.after}"
     if not hunk.added:
-        return f"{hunk.label} dropped: {hunk.before}"
-    return f"{hunk.label}: {hunk.before} → {hunk.after}"
+        return f"{label} dropped: {hunk.before}"
+    return f"{label}: {hunk.before} → {hunk.after}"

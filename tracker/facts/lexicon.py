@@ -706,6 +706,7 @@ PLACE_LABELS: frozenset[str] = frozenset(["GPE", "LOC", "FAC"])
 SENTENCE_ENDS: tuple[str, ...] = (".", "!", "?", '"', "”", "’", "'", ")", ":")
 # A B sentence covered by two A sentences together counts as this much covered (a merge).
 MERGE_DISCOUNT = 0.9
+FIGURE_EDIT_WORDS = 6  # an edit of a figure changes a few words: "32" → "at least 60"
 # How far (in words) from a number its fate word may be ("36 people were later found dead").
 COUNT_WORD_WINDOW = 8
 # Quantifiers that count without a figure ("a series of aftershocks", "several injured").

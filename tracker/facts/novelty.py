@@ -18,6 +18,7 @@ from tracker.facts.coverage import (
     novel_share,
     vocabulary_of,
 )
+from tracker.facts.hunks import CALENDAR
 from tracker.facts.model import Fact
 from tracker.facts.normalize import content_words, entity_key, parse_number
 from tracker.model import FactChange, FactChangeKind, Sentence
@@ -79,13 +80,15 @@ def added_sentences(a: Side, b: Side, cover: Coverage, explained: set[int]) -> l
     for sentence in novel:
         if sentence.index in block:
             continue
-        best = cover.b_best[sentence.index]
+        best = _retold(a, cover, sentence)
         if best >= 0 and _overlap(a.sentences[best].text, sentence.text) >= lx.REWRITE_OVERLAP:
             _, added = _term_difference(
                 _terms(a.facts, best)[0], _terms(b.facts, sentence.index)[0]
             )
             new_figures = set(FIGURE_TOKEN.findall(sentence.text)) - a_numbers
-            if _name_count(added, names) >= lx.MIN_NEW_NAMES or new_figures:
+            old_days, new_days = _days(a.sentences[best].text), _days(sentence.text)
+            day_changed = bool(old_days and new_days) and old_days != new_days
+            if _name_count(added, names) >= lx.MIN_NEW_NAMES or new_figures or day_changed:
                 news = sorted(_new_names(added, names) | new_figures)
                 out.append(_rewrite(a.sentences[best], sentence, b.facts, news))
                 continue
@@ -168,6 +171,23 @@ def _news_value(text: str, known_names: set[str], vocabulary: set[str]) -> float
         + lx.NEWS_WEIGHTS["novelty"] * novel_share(text, vocabulary)
         - lx.NEWS_WEIGHTS["quote"] * quoted
     )
+
+
+def _retold(a: Side, cover: Coverage, sentence: Sentence) -> int:
+    """The A sentence a new sentence retells: its closest A sentence, unless B still says
+    that one as it was; then the A sentence B dropped that shares most of its words."""
+    best = cover.b_best[sentence.index]
+    if best < 0 or cover.a_score[best] < lx.SAME_SENTENCE_SIMILARITY:
+        return best
+    dropped = [s for s in a.sentences if cover.a_score[s.index] < lx.SAME_SENTENCE_SIMILARITY]
+    if not dropped:
+        return best
+    return max(dropped, key=lambda old: _overlap(old.text, sentence.text)).index
+
+
+def _days(text: str) -> set[str]:
+    """The days and dates a sentence names: both sides name one, and not the same."""
+    return {m.group(0).lower().strip(".") for m in CALENDAR.finditer(text)}
 
 
 def _overlap(old: str, new: str) -> float:

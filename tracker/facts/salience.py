@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from tracker.facts import lexicon as lx
 from tracker.model import FactChange, Significance
 
 MODEL_FILE = Path(__file__).with_name("salience.toml")
@@ -26,6 +27,12 @@ MODEL_FILE = Path(__file__).with_name("salience.toml")
 # for a standards editor than one line too many.
 RECALL_WEIGHT = 1.5
 L2 = 0.3  # ridge strength: small data, many features; keeps weights from memorising stories
+# An editor lists a handful of whole new or dropped sentences per update, however many
+# a rewrite brings: past this many (by score) they are minor. A revision that keeps the
+# story word for word adds each sentence on purpose, and lists a few more.
+MAX_LISTED_SENTENCES = 3
+MAX_LISTED_REVISION_SENTENCES = 5
+_SENTENCE_FEATURES = ("sentence", "added_sentence", "removed_sentence")
 
 
 @dataclass(frozen=True)
@@ -73,13 +80,15 @@ def dump_model(model: Model) -> str:
 
 def classify(candidates: Iterable[Scored], model: Model) -> list[FactChange]:
     """Every candidate with its salience and significance, listed ones first."""
+    candidates = list(candidates)
+    listed = {id(c) for c in select(candidates, model)}
     out = []
     significance: Significance
     for cand in candidates:
         value = round(model.score(cand.features), 4)
         if cand.fixed:
             significance = cand.fixed
-        elif value >= model.threshold:
+        elif id(cand) in listed:
             significance = "fact"
         else:
             significance = "minor"
@@ -89,12 +98,26 @@ def classify(candidates: Iterable[Scored], model: Model) -> list[FactChange]:
 
 
 def select(candidates: Sequence[Scored], model: Model) -> list[Scored]:
-    """The candidates ``model`` lists as facts, in their order."""
-    return [
+    """The candidates ``model`` lists as facts, in their order: those at or above the
+    threshold, with no more than MAX_LISTED_SENTENCES whole new or dropped sentences."""
+    above = [
         c
         for c in candidates
         if c.fixed == "fact" or (c.fixed is None and model.score(c.features) >= model.threshold)
     ]
+    sentences = [c for c in above if c.fixed is None and _whole_sentence(c)]
+    ranked = sorted(sentences, key=lambda c: -model.score(c.features))
+    revision = any(c.features.get("kept", 0.0) >= lx.REVISION_KEPT_SHARE for c in sentences)
+    cap = MAX_LISTED_REVISION_SENTENCES if revision else MAX_LISTED_SENTENCES
+    past_cap = {id(c) for c in ranked[cap:]}
+    return [c for c in above if id(c) not in past_cap]
+
+
+def _whole_sentence(candidate: Scored) -> bool:
+    """A new or dropped sentence told whole ("New: …", "Removed: …")."""
+    return candidate.change.change in ("added", "removed") and any(
+        candidate.features.get(name) for name in _SENTENCE_FEATURES
+    )
 
 
 def fit(rows: Sequence[tuple[dict[str, float], int]], iterations: int = 3000) -> Model:
