@@ -232,3 +232,74 @@ def test_a_story_that_is_gone_alerts_once(
     [document] = hook.hook.documents()
     assert document["event"] == "story_gone" and document["kind"] == "gone"
     assert document["facts"] == ["Story gone: HTTP 410 Gone (removed or retracted after v1)"]
+
+
+def test_a_failing_target_backs_off_doubling_and_is_given_up(store: Store, tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from tracker.store import utcnow
+    from tracker.store.sources_schema import AlertDelivery
+
+    hook = WebhookReceiver().down()
+    try:
+        target = webhook_target(hook.url, name="bot", backoff_seconds=10)
+        settings = DeliverySettings(tries=1, try_wait=0.01, timeout=1.0, max_attempts=3)
+        ingest(store, tmp_path, "v1.txt", story_paragraphs(0, 32))
+        ingest(store, tmp_path, "v2.txt", story_paragraphs(0, 60))
+        enqueue(store, [target], load_changes(store, ids=record_changes(store)))
+        waits = []
+        for _ in range(3):
+            before = utcnow()
+            [done] = deliver_due(store, [target], settings=settings)
+            assert not done.ok and "Connect" in (done.error or "")
+            with store.session() as session:
+                row = session.query(AlertDelivery).filter_by(target="bot").one()
+                waits.append((row.status, round((row.next_attempt_at - before).total_seconds())))
+                row.next_attempt_at = utcnow() - timedelta(seconds=1)  # due again now
+        assert waits[:2] == [("pending", 10), ("pending", 20)]  # 10 s, then doubled
+        assert waits[2][0] == "failed"  # given up after max_attempts
+        assert deliver_due(store, [target], settings=settings) == []
+        assert outbox_counts(store) == {"bot": {"failed": 1}}
+    finally:
+        hook.close()
+
+
+def test_filters_by_a_followed_sources_url_or_label(
+    store: Store, tmp_path: Path, hook: WebhookReceiver
+) -> None:
+    import asyncio
+
+    from tests.httpserver import TestHTTPServer
+    from tests.newsroom import Newsroom
+    from tracker.config import load_config
+    from tracker.fetch import Fetcher, FetchSettings
+    from tracker.sources import refresh_sources
+    from tracker.store.polling import add_story
+    from tracker.store.sources import SourceSettings, follow_source
+
+    with TestHTTPServer() as server:
+        room = Newsroom(server)
+        path = room.publish("ferry-capsizes-off-port-ellis", "Ferry capsizes")
+        article = room.url(path)
+        add_story(store, article, label="Ferry desk")  # its own label, not the source's
+        follow_source(store, SourceSettings(url=room.url("/rss.xml"), label="World"))
+
+        async def read() -> None:
+            allowed = frozenset({f"127.0.0.1:{server.port}"})
+            async with Fetcher(FetchSettings(allow_hosts=allowed)) as fetcher:
+                await refresh_sources(store, fetcher)
+
+        asyncio.run(read())
+    for name, count in (("v1.txt", 32), ("v2.txt", 60)):
+        ingest_file(store, article, write(tmp_path, name, story_paragraphs(0, count)))
+    config = tmp_path / "tracker.toml"
+    feed = room.url("/rss.xml").replace("http://", "HTTP://") + "?utm_source=x"
+    config.write_text(
+        f"[[alerts]]\nname = 'by-label'\nwebhook = '{hook.url}'\nsources = ['World']\n\n"
+        f"[[alerts]]\nname = 'by-url'\nwebhook = '{hook.url}'\nsources = ['{feed}']\n\n"
+        f"[[alerts]]\nname = 'other'\nwebhook = '{hook.url}'\nsources = ['Sport']\n"
+    )
+    targets = list(load_config(config).alerts)
+    deliver_all(store, targets)
+    assert set(outbox_counts(store)) == {"by-label", "by-url"}
+    assert [d["story"]["sources"] for d in hook.hook.documents()] == [[room.url("/rss.xml")]] * 2

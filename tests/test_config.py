@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tracker.config import ConfigError, load_config, markers_file
+from tracker.config import ConfigError, load_config
+from tracker.sites import load as load_sites
+from tracker.sites import write as write_sites
 
 GOOD = """\
 base_url = "https://desk.example/tracker"
@@ -70,8 +72,9 @@ def test_a_good_file_loads(tmp_path: Path) -> None:
     assert config.alerts[0].digest_seconds == 900 and config.alerts[1].kind == "webhook"
     assert config.alerts[1].min_significance == "minor"
     assert config.archive.endpoint == "http://127.0.0.1:9"
-    markers = markers_file(config, tmp_path)
-    assert markers is not None and "This story will be updated" in markers.read_text()
+    published = load_sites(write_sites(config.book, tmp_path / "sites.json"))
+    rules = published.for_url("https://www.news.example/world/a-story")
+    assert rules is not None and "This story will be updated" in rules.markers[0]
     result = check(path, "--json")
     assert result.returncode == 0 and json.loads(result.stdout)["ok"] is True
     plain = check(path)

@@ -26,6 +26,7 @@ from sqlalchemy import select
 
 from tracker.changes import SIGNIFICANCE_RANK, Change
 from tracker.errors import InputError
+from tracker.notes import KIND_LABELS, notes_json
 from tracker.render.json import iso
 from tracker.store import Store, utcnow
 from tracker.store.sources_schema import AlertDelivery
@@ -33,6 +34,8 @@ from tracker.store.sources_schema import AlertDelivery
 TargetKind = Literal["apprise", "webhook"]
 SIGNATURE_HEADER = "X-Tracker-Signature"
 TOP_LINES = 5  # fact lines in one message; the rest are counted
+# What an alert is about (Change.alert_kind): a target may ask for some of them only.
+ALERT_KINDS = ("fact_change", "stealth_edit", "correction", "retraction", "story_gone")
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ class Target:
     min_significance: str = "fact"
     digest_seconds: float | None = None  # one message per this many seconds
     backoff_seconds: float | None = None  # first retry of a failed delivery (then doubling)
+    kinds: tuple[str, ...] = ()  # only these alert kinds (ALERT_KINDS); empty: all
 
     def __post_init__(self) -> None:
         if self.kind not in ("apprise", "webhook"):
@@ -56,6 +60,11 @@ class Target:
             raise InputError(
                 f"alert target {self.name!r}: min_significance must be fact, minor or style"
             )
+        unknown = [k for k in self.kinds if k not in ALERT_KINDS]
+        if unknown:
+            raise InputError(
+                f"alert target {self.name!r}: kinds must be among {', '.join(ALERT_KINDS)}"
+            )
         if self.kind == "webhook" and not self.url.startswith(("http://", "https://")):
             raise InputError(f"alert target {self.name!r}: a webhook URL must be http(s)")
 
@@ -63,11 +72,17 @@ class Target:
         """Whether this change passes the target's filters."""
         if change.first:
             return False
-        if SIGNIFICANCE_RANK.get(change.significance, 0) < SIGNIFICANCE_RANK[self.min_significance]:
+        if self.kinds and change.alert_kind not in self.kinds:
+            return False
+        rank = SIGNIFICANCE_RANK.get(change.significance, 0)
+        # A note that arrived (a correction, a retraction…) and a story gone are news at any
+        # significance; other changes must reach the target's minimum.
+        if not (change.gone or change.notes) and rank < SIGNIFICANCE_RANK[self.min_significance]:
             return False
         if self.labels and change.label not in self.labels:
             return False
-        return not self.sources or any(s in self.sources for s in (*change.sources, change.label))
+        listed = (*change.sources, *change.source_labels, change.label)
+        return not self.sources or any(s in self.sources for s in listed)
 
 
 def default_name(kind: str, url: str) -> str:
@@ -212,6 +227,7 @@ def diff_file_name(change: Change) -> str:
 
 def change_document(change: Change, base_url: str | None) -> dict[str, Any]:
     return {
+        "alert": change.alert_kind,
         "kind": change.kind,
         "story": {"url": change.url, "label": change.label, "sources": list(change.sources)},
         "version": change.number,
@@ -222,6 +238,8 @@ def change_document(change: Change, base_url: str | None) -> dict[str, Any]:
         "facts": list(change.fact_lines),
         "other_changes": list(change.other_lines),
         "events": list(change.events),
+        "notes": notes_json(change.notes),
+        "stealth_edit": change.stealth_edit,
         "diff_url": diff_link(change, base_url),
     }
 
@@ -230,7 +248,7 @@ def message_for(change: Change, base_url: str | None = None) -> Message:
     """The message about one version: label, URL, top fact lines, times, the diff link."""
     name = change.label or change.url
     lines = list(change.fact_lines) or [line.split(": ", 1)[-1] for line in change.other_lines]
-    title = f"{name}: {lines[0]}" if lines else f"{name}: v{change.number} stored"
+    title = f"{name}: {_headline(change, lines)}"
     body = [_story_line(change), _times_line(change)]
     body += [f"• {line}" for line in lines[:TOP_LINES]]
     if len(lines) > TOP_LINES:
@@ -239,7 +257,7 @@ def message_for(change: Change, base_url: str | None = None) -> Message:
     link = diff_link(change, base_url)
     if link:
         body.append(f"Diff: {link}")
-    event = "story_gone" if change.gone else "fact_change"
+    event = "story_gone" if change.gone else "fact_change"  # `alert` says which kind
     document = {"event": event, **change_document(change, base_url)}
     return Message(title=_clip(title, 200), body="\n".join(body), document=document)
 
@@ -282,6 +300,18 @@ def sample_message(base_url: str | None = None) -> Message:
     )
 
 
+def _headline(change: Change, lines: Sequence[str]) -> str:
+    """The subject: what kind of alert it is (a note, a stealth edit), then the top line."""
+    top = lines[0] if lines else f"v{change.number} stored"
+    notes = change.notes
+    if notes:
+        label = KIND_LABELS.get(notes[0].kind, notes[0].kind)
+        return f"{label} note · {top}" if lines else f"{label} note: {notes[0].text}"
+    if change.stealth_edit:
+        return f"stealth edit · {top}"
+    return top
+
+
 def _story_line(change: Change) -> str:
     return f"{change.label} — {change.url}" if change.label else change.url
 
@@ -290,6 +320,8 @@ def _times_line(change: Change) -> str:
     def short(t: datetime | None) -> str:
         return t.strftime("%Y-%m-%d %H:%M UTC") if t else "?"
 
+    if change.first:
+        return f"v1 {short(change.fetched_at)} (first version)"
     if change.gone:
         return (
             f"v{change.number} {short(change.previous_fetched_at)} → "

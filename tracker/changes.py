@@ -20,6 +20,8 @@ import sqlalchemy.exc
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import aliased
 
+from tracker.model import Note
+from tracker.notes import STEALTH_EVENT, event_note
 from tracker.store import Store, utcnow
 from tracker.store.schema import Story, Version
 from tracker.store.sources_schema import ChangeEntry, SourceItem
@@ -42,7 +44,8 @@ class Change:
     fact_lines: tuple[str, ...]
     other_lines: tuple[str, ...]
     events: tuple[str, ...]
-    sources: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()  # the URLs of the sources that list the story
+    source_labels: tuple[str, ...] = ()  # and their labels
     kind: str = "version"  # version | gone
 
     @property
@@ -52,6 +55,28 @@ class Change:
     @property
     def gone(self) -> bool:
         return self.kind == "gone"
+
+    @property
+    def notes(self) -> tuple[Note, ...]:
+        """The correction, editor's or retraction notes that arrived with this version."""
+        return tuple(n for e in self.events if (n := event_note(e)) is not None)
+
+    @property
+    def stealth_edit(self) -> bool:
+        """Fact changes with no note and no breaking-update marker (:mod:`tracker.notes`)."""
+        return STEALTH_EVENT in self.events
+
+    @property
+    def alert_kind(self) -> str:
+        """What an alert calls it: story_gone, retraction, correction, stealth_edit, fact_change."""
+        if self.gone:
+            return "story_gone"
+        kinds = {n.kind for n in self.notes}
+        if "retraction" in kinds:
+            return "retraction"
+        if kinds:
+            return "correction"
+        return "stealth_edit" if self.stealth_edit else "fact_change"
 
 
 def record_changes(store: Store, *, limit: int = 50) -> list[int]:
@@ -191,28 +216,65 @@ def load_changes(
         story_ids = {entry.story_id for entry, _, _ in rows}
         sources = _sources_by_story(session, story_ids)
         return [
-            _change(entry, url, label, sources.get(entry.story_id, ()))
+            _change(entry, url, label, *sources.get(entry.story_id, ((), ())))
             for entry, url, label in rows
         ]
 
 
-def _sources_by_story(session: Any, story_ids: set[int]) -> dict[int, tuple[str, ...]]:
+def record_all(store: Store) -> int:
+    """Record every change entry that is due (stories gone, versions with facts); returns how
+    many."""
+    made = len(record_gone(store))
+    while True:
+        batch = record_changes(store)
+        made += len(batch)
+        if len(batch) < 50:
+            return made
+
+
+def story_change(store: Store, url: str, number: int | None = None) -> Change | None:
+    """The change entry of version ``number`` of a story (default: its latest entry, which may
+    be the story going)."""
+    query = select(ChangeEntry.id).join(Story, Story.id == ChangeEntry.story_id)
+    query = query.where(Story.url == url)
+    if number is not None:
+        query = query.where(ChangeEntry.number == number, ChangeEntry.kind == "version")
+    with store.session() as session:
+        found = session.scalar(query.order_by(ChangeEntry.id.desc()).limit(1))
+    if found is None:
+        return None
+    return load_changes(store, ids=[found], limit=1)[0]
+
+
+def _sources_by_story(
+    session: Any, story_ids: set[int]
+) -> dict[int, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Story id → (the URLs of the sources listing it, their labels)."""
     from tracker.store.sources_schema import Source
 
     if not story_ids:
         return {}
-    found: dict[int, list[str]] = {}
+    urls: dict[int, list[str]] = {}
+    labels: dict[int, list[str]] = {}
     rows = session.execute(
-        select(SourceItem.story_id, Source.url)
+        select(SourceItem.story_id, Source.url, Source.label)
         .join(Source, Source.id == SourceItem.source_id)
         .where(SourceItem.story_id.in_(list(story_ids)))
     )
-    for story_id, url in rows:
-        found.setdefault(story_id, []).append(url)
-    return {k: tuple(v) for k, v in found.items()}
+    for story_id, url, label in rows:
+        urls.setdefault(story_id, []).append(url)
+        if label:
+            labels.setdefault(story_id, []).append(label)
+    return {k: (tuple(v), tuple(labels.get(k, ()))) for k, v in urls.items()}
 
 
-def _change(entry: ChangeEntry, url: str, label: str | None, sources: tuple[str, ...]) -> Change:
+def _change(
+    entry: ChangeEntry,
+    url: str,
+    label: str | None,
+    sources: tuple[str, ...],
+    source_labels: tuple[str, ...],
+) -> Change:
     return Change(
         id=entry.id,
         story_id=entry.story_id,
@@ -226,5 +288,6 @@ def _change(entry: ChangeEntry, url: str, label: str | None, sources: tuple[str,
         other_lines=tuple(entry.other_lines or ()),
         events=tuple(entry.events or ()),
         sources=sources,
+        source_labels=source_labels,
         kind=entry.kind,
     )

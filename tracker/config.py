@@ -4,7 +4,10 @@ Found by ``--config PATH``, else ``TRACKER_CONFIG``, else
 ``$XDG_CONFIG_HOME/tracker/tracker.toml`` (``~/.config/tracker/tracker.toml``)
 when it exists; without one, the command-line flags alone apply. Every problem
 is reported with its line: tomllib gives the position of a syntax error, and a
-schema error is placed on the line of the key (or table) it is about.
+schema error is placed on the line of the key (or table) it is about. The
+sites' rules are applied by the stages they concern (:mod:`tracker.sites`);
+``tracker run`` reads the file again when it changes or on SIGHUP
+(:class:`tracker.jobs.LiveSettings`).
 
     base_url = "https://desk.example/tracker"   # where --feed-dir is served
     feed_dir = "/var/www/tracker"               # relative: to this file's folder
@@ -32,6 +35,8 @@ schema error is placed on the line of the key (or table) it is about.
     min_significance = "fact"    # fact | minor | style
     digest = "15m"               # one message per 15 minutes
     backoff = "30s"              # first retry of a failed delivery, doubling up to 1 h
+    kinds = ["stealth_edit", "correction"]   # only these alerts (also: fact_change,
+                                             # retraction, story_gone); default all
 
     [[alerts]]
     name = "bot"
@@ -53,9 +58,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tracker.alerts import Target, default_name
+from tracker.alerts import ALERT_KINDS, Target, default_name
 from tracker.archive import ArchiveSettings
 from tracker.errors import InputError
+from tracker.sites import SiteBook, SiteRules
 from tracker.store.sources import SourceSettings
 
 TOP_KEYS = {"base_url", "feed_dir", "sources", "sites", "alerts", "archive"}
@@ -71,19 +77,9 @@ ALERT_KEYS = {
     "min_significance",
     "digest",
     "backoff",
+    "kinds",
 }
 ARCHIVE_KEYS = {"endpoint", "access_key", "secret_key"}
-
-
-@dataclass(frozen=True)
-class SiteRules:
-    """Rules for one site (host name): extra markers, correction notes, a selector, intervals."""
-
-    host: str
-    markers: tuple[str, ...] = ()
-    corrections: tuple[str, ...] = ()
-    selector: str | None = None
-    every_seconds: int | None = None
 
 
 @dataclass(frozen=True)
@@ -97,12 +93,12 @@ class Config:
     archive: ArchiveSettings = field(default_factory=ArchiveSettings)
 
     def site(self, host: str) -> SiteRules | None:
-        host = host.lower()
-        while host:
-            if host in self.sites:
-                return self.sites[host]
-            host = host.partition(".")[2]
-        return None
+        """The rules of ``host`` (or of its nearest parent domain in ``[sites]``)."""
+        return self.book.for_host(host)
+
+    @property
+    def book(self) -> SiteBook:
+        return SiteBook(self.sites)
 
 
 @dataclass(frozen=True)
@@ -425,6 +421,14 @@ class _Checker:
                 f"must be fact, minor or style (got {significance!r})",
             )
             significance = None
+        kinds = self.strings((*path, "kinds"), item.get("kinds"))
+        unknown = [k for k in kinds if k not in ALERT_KINDS]
+        if unknown:
+            self.fail(
+                (*path, "kinds"),
+                f"not an alert kind: {unknown[0]!r} (kinds: {', '.join(ALERT_KINDS)})",
+            )
+            kinds = ()
         if item.get("secret") is not None and kind != "webhook":
             self.fail((*path, "secret"), "only a webhook target takes a secret")
         try:
@@ -433,11 +437,12 @@ class _Checker:
                 kind=kind,  # type: ignore[arg-type]
                 url=url,
                 secret=self.string((*path, "secret"), item.get("secret")),
-                sources=self.strings((*path, "sources"), item.get("sources")),
+                sources=_source_refs(self.strings((*path, "sources"), item.get("sources"))),
                 labels=self.strings((*path, "labels"), item.get("labels")),
                 min_significance=significance or "fact",
                 digest_seconds=self.duration((*path, "digest"), item.get("digest")),
                 backoff_seconds=self.duration((*path, "backoff"), item.get("backoff")),
+                kinds=kinds,
             )
         except InputError:
             return None  # already reported above
@@ -457,27 +462,15 @@ class _Checker:
         )
 
 
+def _source_refs(refs: tuple[str, ...]) -> tuple[str, ...]:
+    """A target's ``sources``: URLs normalised as followed sources are (labels kept as given)."""
+    from tracker.discover import normalise
+
+    web = ("http://", "https://")
+    return tuple((normalise(r) or r) if r.lower().startswith(web) else r for r in refs)
+
+
 def _beside(config: Path, folder: str) -> Path:
     """A relative folder is relative to the configuration file's own folder."""
     found = Path(folder).expanduser()
     return found if found.is_absolute() else config.parent / found
-
-
-def markers_file(config: Config, directory: Path) -> Path | None:
-    """The sites' extra markers (and those of ``TRACKER_MARKERS``) as one markers TOML file."""
-    patterns = [p for site in config.sites.values() for p in site.markers]
-    if not patterns:
-        return None
-    parts = []
-    existing = os.environ.get("TRACKER_MARKERS")
-    if existing:
-        parts.append(Path(existing).read_text(encoding="utf-8"))
-    for i, pattern in enumerate(patterns):
-        literal = pattern.replace("'''", "")
-        parts.append(
-            f"[[marker]]\nname = 'config-{i}'\nrole = 'separator'\nstandalone = true\n"
-            f"pattern = '''{literal}'''\n"
-        )
-    path = directory / "markers.toml"
-    path.write_text("\n".join(parts), encoding="utf-8")
-    return path

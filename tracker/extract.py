@@ -20,6 +20,7 @@ from pathlib import Path
 from tracker.errors import InputError
 from tracker.metadata import read_html_meta
 from tracker.model import Article
+from tracker.sites import rules_for
 
 _HTML_SNIFF = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|article|p|div)[\s>]", re.I)
 _HTML_SNIFF_TEXT = re.compile(_HTML_SNIFF.pattern.decode(), re.I)
@@ -118,13 +119,21 @@ def parse_html(html: str, *, url: str | None = None, name: str = "input") -> Art
 
     html = _NOT_TEXT.sub("", html)
     meta = read_html_meta(html)
-    # fast: no second-opinion fallback extractors (readability, jusText); 1.5x faster with the
-    # same expected snippets and furniture leaks on the real-page evaluation.
-    doc = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, fast=True
-    )
-    text = getattr(doc, "text", None) if doc is not None else None
-    paragraphs = _clean_paragraphs(text.split("\n")) if text else ()
+    site = rules_for(url) if url else None
+    selected = select_paragraphs(html, site.selector) if site and site.selector else ()
+    if selected:  # the site's CSS selector names the article text: no guessing
+        from trafilatura.metadata import extract_metadata
+
+        doc = extract_metadata(html, default_url=url)
+        paragraphs = _clean_paragraphs(list(selected))
+    else:
+        # fast: no second-opinion fallback extractors (readability, jusText); 1.5x faster with
+        # the same expected snippets and furniture leaks on the real-page evaluation.
+        doc = trafilatura.bare_extraction(
+            html, url=url, with_metadata=True, include_comments=False, fast=True
+        )
+        text = getattr(doc, "text", None) if doc is not None else None
+        paragraphs = _clean_paragraphs(text.split("\n")) if text else ()
     if not paragraphs:
         raise InputError(f"{name}: no article text found in the HTML page")
     title = normalise(doc.title) if getattr(doc, "title", None) else None
@@ -140,6 +149,30 @@ def parse_html(html: str, *, url: str | None = None, name: str = "input") -> Art
         published=meta.get("published") or getattr(doc, "date", None),
         meta=tuple(sorted(meta.items())),
     )
+
+
+_BLOCKS = ("p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "figcaption")
+
+
+def select_paragraphs(html: str, selector: str) -> tuple[str, ...]:
+    """The paragraphs of the elements ``selector`` (CSS) matches: their block elements' text,
+    or each element's own text when it has none. Empty when nothing matches."""
+    import lxml.html
+    from lxml.cssselect import CSSSelector
+
+    try:
+        doc = lxml.html.document_fromstring(html)
+        matches = CSSSelector(selector)(doc)
+    except Exception:  # a page lxml cannot parse, a selector cssselect cannot translate
+        return ()
+    found: list[str] = []
+    for element in matches:
+        inner = list(element.iter(*_BLOCKS))
+        chosen = set(inner)
+        blocks = [b for b in inner if not any(a in chosen for a in b.iterancestors())]
+        texts = [b.text_content() for b in blocks] if blocks else [element.text_content()]
+        found.extend(t for t in (normalise(t) for t in texts) if t)
+    return tuple(found)
 
 
 def parse_text(text: str, *, name: str = "input") -> Article:

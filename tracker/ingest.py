@@ -59,7 +59,7 @@ def ingest_article(
     With ``facts=False`` (the poller) the facts are left for the background job
     (:func:`tracker.semdiff.fill_missing_facts`) so a check is never held up by parsing.
     """
-    split = split_article(article)
+    split = split_article(article, url=url)
     sentences = segment(split)
     fact_rows = None
     if facts and store.latest_hash(url) != text_hash(canonical_text(article, split)):

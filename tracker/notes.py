@@ -25,6 +25,7 @@ from pathlib import Path
 
 from tracker.errors import InputError
 from tracker.model import Diff, Note, Split
+from tracker.sites import rules_for
 
 _FOLD = str.maketrans({"‘": "'", "’": "'", "‛": "'", "“": '"', "”": '"', "—": "-", "–": "-"})
 KIND_LABELS = {
@@ -78,9 +79,28 @@ def find_notes(
     return tuple(found)
 
 
-def split_notes(split: Split) -> tuple[Note, ...]:
-    """The notes of a version: its headline furniture and every section's paragraphs."""
-    return find_notes([*split.header, *(p for s in split.sections for p in s.paragraphs)])
+def split_notes(split: Split, *, url: str | None = None) -> tuple[Note, ...]:
+    """The notes of a version: its headline furniture and every section's paragraphs.
+
+    ``url``: the story's address, whose site may add correction-note patterns
+    (``corrections`` in ``tracker.toml``, :mod:`tracker.sites`).
+    """
+    patterns = None
+    site = rules_for(url) if url else None
+    if site is not None and site.corrections:
+        base = load_patterns(os.environ.get("TRACKER_NOTES"))
+        patterns = (*site_patterns(site.corrections), *base)
+    paragraphs = [*split.header, *(p for s in split.sections for p in s.paragraphs)]
+    return find_notes(paragraphs, patterns)
+
+
+@cache
+def site_patterns(patterns: tuple[str, ...]) -> tuple[NotePattern, ...]:
+    """A site's correction-note patterns (each note they find is of kind ``correction``)."""
+    try:
+        return tuple(NotePattern("correction", re.compile(p, re.I)) for p in patterns)
+    except re.error as exc:
+        raise InputError(f"site correction patterns: not a regular expression ({exc})") from None
 
 
 def arrived(before: Sequence[Note], after: Sequence[Note]) -> tuple[Note, ...]:
@@ -110,6 +130,19 @@ def announced_update(a: Split, b: Split) -> bool:
 
 def note_event(note: Note) -> str:
     return f"{KIND_LABELS.get(note.kind, note.kind)} note added: “{note.text}”"
+
+
+_NOTE_EVENT = re.compile(r"^(?P<label>.+?) note added: “(?P<text>.*)”$", re.S)
+_LABEL_KINDS = {label: kind for kind, label in KIND_LABELS.items()}
+
+
+def event_note(event: str) -> Note | None:
+    """The note that an event worded by :func:`note_event` announces (None for other events)."""
+    found = _NOTE_EVENT.match(event)
+    if found is None:
+        return None
+    label = found.group("label")
+    return Note(_LABEL_KINDS.get(label, label), found.group("text"))
 
 
 STEALTH_EVENT = "Stealth edit: the facts changed with no correction or editor's note."

@@ -55,6 +55,7 @@ from tracker.ingest import ingest_article
 from tracker.model import Article, Split
 from tracker.scheduler import Plan, SchedulePolicy, StoryClock, reschedule, worker_processes
 from tracker.sections import split_article
+from tracker.sites import every_for, salted
 from tracker.store import SaveResult, Store, utcnow
 from tracker.store.polling import (
     CheckRecord,
@@ -357,6 +358,7 @@ class Poller:
             region=Region.loads(due.article_region),
             min_words=int((due.latest_words or 0) * COVERAGE),
         )
+        mark = salted(mark, due.url)  # new site rules (tracker.toml): extract again
         if mark == due.fingerprint and due.article_region is not None:
             return _Verdict("unchanged", mark)  # (no region yet: extract once to locate it)
         if SUSPECT + mark == due.fingerprint:
@@ -379,7 +381,7 @@ class Poller:
     ) -> CheckRecord:
         clock = StoryClock(
             interval=due.interval_seconds,
-            every=due.every_seconds,
+            every=due.every_seconds or every_for(due.url),  # tracker.toml [sites] every
             failures=due.failures,
             created_at=due.created_at,
             last_changed_at=due.last_changed_at,
@@ -470,7 +472,7 @@ def ingest_checked(
         article = article_of(result.text, result.final_url)
     except InputError:
         return _Verdict("suspect", SUSPECT + mark, "no article text found on the page")
-    split = split_article(article)
+    split = split_article(article, url=due.url)
     problem = page_problem(article, gate)
     if problem is not None and (not problem.startswith(STUB) or _furniture(article)):
         return _Verdict("suspect", SUSPECT + mark, problem)  # not the story's text at all
@@ -489,6 +491,7 @@ def ingest_checked(
         return _Verdict("error", due.fingerprint, str(exc))
     outcome = "changed" if saved.stored else "unchanged"
     region, mark, new_region = _relocated(result.body, due.article_region, article, mark)
+    mark = salted(mark, due.url) if new_region else mark
     verdict = _Verdict(outcome, mark, None, saved.number, split.marker is not None)
     return replace(verdict, region=region, new_region=new_region)
 

@@ -24,7 +24,8 @@ The daemon (:class:`Daemon`) runs an APScheduler 3.x ``AsyncIOScheduler`` with
 two jobs: the poll job every ``tick`` seconds (drains whatever is due through one
 shared :class:`~tracker.poll.Poller`) and the facts job, which runs
 :func:`tracker.research.worker.work` in a separate process so spaCy never
-holds up polling. SIGINT/SIGTERM stop it: no new checks start, checks in flight
+holds up polling. SIGHUP calls ``on_hangup`` (``tracker run``
+reloads its configuration). SIGINT/SIGTERM stop it: no new checks start, checks in flight
 get ``grace`` seconds to finish and are then abandoned (a version is written in
 one transaction, so an abandoned check leaves nothing partial), and the leases
 of unfinished checks are released.
@@ -232,10 +233,12 @@ class Daemon:
         poller: Poller,
         settings: DaemonSettings | None = None,
         jobs: Sequence[SideJob] = (),
+        on_hangup: Callable[[], None] | None = None,
     ):
         self.poller = poller
         self.settings = settings or DaemonSettings()
         self.jobs = tuple(jobs)
+        self.on_hangup = on_hangup  # SIGHUP: e.g. reload the configuration
         self.stopped = asyncio.Event()
         self._poll_task: asyncio.Task[object] | None = None
         self._facts_pool: ProcessPoolExecutor | None = None
@@ -252,9 +255,15 @@ class Daemon:
 
         loop = asyncio.get_running_loop()
         handled = []
-        for signum in (signal.SIGINT, signal.SIGTERM):
+        signals: list[tuple[int, Callable[[], None]]] = [
+            (signal.SIGINT, self.stop),
+            (signal.SIGTERM, self.stop),
+        ]
+        if self.on_hangup is not None and hasattr(signal, "SIGHUP"):
+            signals.append((signal.SIGHUP, self.on_hangup))
+        for signum, handler in signals:
             try:
-                loop.add_signal_handler(signum, self.stop)
+                loop.add_signal_handler(signum, handler)
                 handled.append(signum)
             except (NotImplementedError, RuntimeError, ValueError):
                 pass  # not the main thread: the caller stops us

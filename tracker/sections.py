@@ -26,6 +26,7 @@ from pathlib import Path
 
 from tracker.errors import InputError
 from tracker.model import Article, Section, Split
+from tracker.sites import rules_for
 
 _FOLD = str.maketrans({"‘": "'", "’": "'", "‛": "'", "“": '"', "”": '"', "—": "-", "–": "-"})
 
@@ -76,10 +77,18 @@ def load_markers(extra: str | None = None) -> tuple[Marker, ...]:
     )
 
 
-def split_article(article: Article, markers: Sequence[Marker] | None = None) -> Split:
-    """Split an article into sections; a story without a marker is one ``body`` section."""
+def split_article(
+    article: Article, markers: Sequence[Marker] | None = None, *, url: str | None = None
+) -> Split:
+    """Split an article into sections; a story without a marker is one ``body`` section.
+
+    ``url``: the page's address, whose site may add markers (:mod:`tracker.sites`).
+    """
     if markers is None:
         markers = load_markers(os.environ.get("TRACKER_MARKERS") or None)
+        site = rules_for(url) if url else None
+        if site is not None and site.markers:
+            markers = (*markers, *site_markers(site.markers))
     paragraphs = list(article.paragraphs)
     separator = _find(paragraphs, markers, "separator")
     if separator is not None:
@@ -94,6 +103,19 @@ def split_article(article: Article, markers: Sequence[Marker] | None = None) -> 
         rest = _without_marker(paragraphs, bulletin)
         return Split(sections=(Section("update", tuple(rest)),), marker=bulletin.text)
     return Split(sections=(Section("body", tuple(paragraphs)),))
+
+
+@cache
+def site_markers(patterns: tuple[str, ...]) -> tuple[Marker, ...]:
+    """A site's extra markers (``markers`` in ``tracker.toml``): lines that stand alone between
+    the breaking update above and the earlier story below."""
+    try:
+        return tuple(
+            Marker(name=f"site-{i}", role="separator", pattern=re.compile(p, re.I), standalone=True)
+            for i, p in enumerate(patterns)
+        )
+    except re.error as exc:
+        raise InputError(f"site markers: not a regular expression ({exc})") from None
 
 
 def split_text(text: str) -> Split:

@@ -8,8 +8,6 @@ override its ``base_url`` and ``feed_dir``.
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -17,7 +15,7 @@ import typer
 
 if TYPE_CHECKING:
     from tracker.config import Config
-    from tracker.jobs import SideSettings
+    from tracker.jobs import LiveSettings, SideSettings
     from tracker.sources import SourceReport
     from tracker.store import Store
 
@@ -94,29 +92,44 @@ def side_settings(
     webhook: list[str] | None,
     webhook_secret: str | None,
 ) -> SideSettings:
-    """Merge file and flags; follow the file's sources; apply its sites' markers."""
-    from dataclasses import replace
-    from urllib.parse import urlsplit
-
-    from tracker.config import markers_file
+    """Merge file and flags; follow the file's sources; publish its sites' rules to this
+    process and the processes it starts (:func:`tracker.sites.publish`)."""
     from tracker.jobs import SideSettings
+    from tracker.sites import publish
     from tracker.store.sources import follow_source
 
     config = merged_config(config_path, base_url, alert, webhook, webhook_secret)
-    for source in config.sources:
-        site = config.site(urlsplit(source.url).hostname or "")
-        if source.story_every_seconds is None and site and site.every_seconds:
-            source = replace(source, story_every_seconds=site.every_seconds)
+    for source in config.sources:  # a site's `every` reaches its stories through the poller
         follow_source(store, source)
-    markers = markers_file(config, Path(tempfile.mkdtemp(prefix="tracker-markers-")))
-    if markers is not None:  # read by the extraction processes too (they inherit it)
-        os.environ["TRACKER_MARKERS"] = str(markers)
+    publish(config.book)  # read by the extraction processes too, again when it changes
     return SideSettings(
         targets=config.alerts,
         base_url=config.base_url,
         feed_dir=feed_dir or config.feed_dir,
         archive=config.archive,
     )
+
+
+def live_settings(
+    store: Store,
+    config_path: Path | None,
+    feed_dir: Path | None,
+    base_url: str | None,
+    alert: list[str] | None,
+    webhook: list[str] | None,
+    webhook_secret: str | None,
+) -> LiveSettings:
+    """The side settings of ``tracker run``, made again from the file when it changes or on
+    SIGHUP (targets, filters, sources, sites' rules, base URL, feed folder)."""
+    from tracker.config import find_config
+    from tracker.jobs import LiveSettings
+
+    def load() -> SideSettings:
+        return side_settings(
+            store, config_path, feed_dir, base_url, alert, webhook, webhook_secret
+        )
+
+    return LiveSettings(load(), load, find_config(config_path))
 
 
 def log_source(report: SourceReport) -> None:

@@ -125,6 +125,41 @@ def alerts_send(
         typer.echo(f"{d.target}: {state} ({d.entries} version(s))")
 
 
+@alerts_app.command("preview")
+def alerts_preview(
+    story: Annotated[str, typer.Argument(help="A story's URL, label, id or unique URL part.")],
+    version: Annotated[
+        str | None, typer.Argument(help="Its version (default: the latest change).")
+    ] = None,
+    config: ConfigPath = None,
+    base_url: BaseUrl = None,
+    db: Db = None,
+    json: Json = False,
+) -> None:
+    """The message a target gets for one stored version (--json: the webhook's document)."""
+    from tracker.alerts import message_for
+    from tracker.changes import record_all, story_change
+    from tracker.cli.daemon import merged_config
+    from tracker.errors import NotFoundError
+    from tracker.selectors import pick_version
+
+    merged = merged_config(config, base_url)
+    with open_store(db) as store:
+        url = store.resolve(story)
+        number = pick_version(version, store.history(url), url) if version else None
+        record_all(store)
+        change = story_change(store, url, number)
+    if change is None:
+        what = f"v{number}" if number else "any version"
+        raise NotFoundError(f"{url}: no change recorded for {what} (facts not extracted yet?)")
+    message = message_for(change, merged.base_url)
+    if json:
+        _dump(message.document)
+        return
+    wanted = " (a first version alerts nobody)" if change.first else ""
+    typer.echo(f"Subject: {message.title}{wanted}\n\n{message.body}")
+
+
 @alerts_app.command("status")
 def alerts_status(db: Db = None, json: Json = False) -> None:
     """The outbox: messages sent, pending and given up, by target."""

@@ -23,8 +23,8 @@ from tracker.cli.daemon import (
     FeedDir,
     WebhookSecret,
     WebhookUrls,
+    live_settings,
     log_source,
-    side_settings,
 )
 from tracker.cli.options import Db, NoColor, console, open_store
 from tracker.errors import InputError
@@ -35,7 +35,7 @@ from tracker.render.json import iso
 # commands that use them: every other command starts without them.
 if TYPE_CHECKING:
     from tracker.fetch import Fetcher, FetchSettings
-    from tracker.jobs import SideSettings
+    from tracker.jobs import LiveSettings
     from tracker.poll import CheckReport, PollSettings, PollSummary
     from tracker.scheduler import DaemonSettings, SchedulePolicy
     from tracker.store import Store
@@ -185,13 +185,19 @@ def poll(
     allow_private: AllowPrivate = False,
     concurrency: Concurrency = 64,
     per_host: PerHost = 4,
+    config: ConfigPath = None,
     db: Db = None,
     no_color: NoColor = False,
 ) -> None:
     """Check the due stories (or the named ones) once, now. Exits 5 when every check failed."""
+    from tracker.config import load_config
     from tracker.poll import PollSettings
+    from tracker.sites import publish
     from tracker.store.polling import count_due
 
+    book = load_config(config).book
+    if book.sites:  # the sites' rules: selector, markers, notes, intervals
+        publish(book)
     out = console(no_color)
     err = Console(stderr=True, no_color=out.no_color, highlight=False)
     with open_store(db) as store:
@@ -368,7 +374,7 @@ def run(
     limit = parse_duration(stop_after) if stop_after else None
     log_to_stderr()
     with open_store(db) as store:
-        side = side_settings(store, config, feed_dir, base_url, alert, webhook, webhook_secret)
+        side = live_settings(store, config, feed_dir, base_url, alert, webhook, webhook_secret)
         run_log.info("tracker run: polling %r; Ctrl-C to stop", store.engine.url)
         asyncio.run(
             _run(
@@ -431,7 +437,7 @@ async def _run(
     settings: PollSettings,
     on_check: Callable[[CheckReport], None] | None,
     limit: float | None,
-    side: SideSettings | None = None,
+    side: LiveSettings | None = None,
 ) -> None:
     from tracker.jobs import side_jobs
     from tracker.poll import Poller
@@ -449,7 +455,8 @@ async def _run(
         )
         jobs = side_jobs(store, fetcher, side, log_source) if side else []
         try:
-            await Daemon(poller, daemon_settings, jobs).run(limit=limit)
+            hangup = side.ask if side is not None and side.reloadable else None
+            await Daemon(poller, daemon_settings, jobs, on_hangup=hangup).run(limit=limit)
         finally:
             poller.close()
             sys.stderr.flush()

@@ -255,7 +255,7 @@ class Store:
                 raw_html=zlib.compress(raw_html, 1) if raw_html else None,  # 3x faster than 6
                 facts=facts,
                 meta=article_meta(article),
-                notes=notes_json(split_notes(split)),
+                notes=notes_json(split_notes(split, url=url)),
                 suspect=suspect,
             )
             session.add(version)
