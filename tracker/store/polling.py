@@ -17,10 +17,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Dialect,
+    and_,
+    bindparam,
+    func,
+    insert,
+    null,
+    or_,
+    select,
+    update,
+)
 
 from tracker.errors import NotFoundError
 from tracker.store.database import translate_errors
@@ -271,8 +282,8 @@ def _story_update() -> Any:
     values |= {
         "last_checked_at": bindparam("new_checked_at"),
         "last_error": bindparam("new_error"),
-        "lease_owner": None,
-        "lease_until": None,
+        "lease_owner": null(),
+        "lease_until": null(),
     }
     return (
         update(Story.__table__)
@@ -284,7 +295,17 @@ def _story_update() -> Any:
     )
 
 
-_CHECK_INSERT = insert(Check.__table__)
+_CHECK_FIELDS = (
+    "story_id",
+    "checked_at",
+    "outcome",
+    "http_status",
+    "bytes",
+    "elapsed_ms",
+    "error",
+    "version_number",
+)
+_CHECK_INSERT = insert(Check.__table__).values({name: bindparam(name) for name in _CHECK_FIELDS})
 
 
 def record_checks(store: Store, owner: str, records: Sequence[CheckRecord]) -> None:
@@ -315,8 +336,40 @@ def record_checks(store: Store, owner: str, records: Sequence[CheckRecord]) -> N
         for r in records
     ]
     with translate_errors(store.engine), store.engine.begin() as conn:
-        conn.execute(_CHECK_INSERT, checks)
-        conn.execute(_story_update(), stories)
+        _execute_many(conn, _CHECK_INSERT, checks)
+        _execute_many(conn, _story_update(), stories)
+
+
+def _execute_many(conn: Connection, statement: Any, rows: list[dict[str, Any]]) -> None:
+    """``conn.execute(statement, rows)``, on SQLite without SQLAlchemy's work per row.
+
+    The statement is compiled once; each row's values go to the driver as a tuple,
+    through the same bind processors SQLAlchemy would apply (datetimes to text).
+    A hot path: every check writes one check-log row and one story row.
+    """
+    prepared = _driver_statement(statement, conn.dialect)
+    if prepared is None:
+        conn.execute(statement, rows)
+        return
+    sql, spec = prepared
+    conn.exec_driver_sql(
+        sql,
+        [tuple(row[name] if p is None else p(row[name]) for name, p in spec) for row in rows],
+    )
+
+
+@lru_cache(maxsize=16)
+def _driver_statement(statement: Any, dialect: Dialect) -> tuple[str, tuple[Any, ...]] | None:
+    """The SQL text and (parameter name, bind processor) pairs, for positional drivers."""
+    if dialect.name != "sqlite":
+        return None  # psycopg: SQLAlchemy's own executemany (insertmanyvalues) is the fast one
+    compiled = statement.compile(dialect=dialect)
+    names = compiled.positiontup or []
+    spec = tuple(
+        (name, compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect))
+        for name in names
+    )
+    return str(compiled), spec
 
 
 def release_leases(store: Store, owner: str, ids: Sequence[int] | None = None) -> None:
