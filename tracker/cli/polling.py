@@ -308,7 +308,7 @@ def run(
                     extract_in="process",
                     extract_workers=extract_workers or _default_extract_workers(),
                 ),
-                None if quiet else _log_check,
+                None if quiet else _CheckLog(),
                 limit,
                 side,
             )
@@ -323,8 +323,33 @@ def _default_extract_workers() -> int:
     return max(1, (os.cpu_count() or 1) - 1)
 
 
-def _log_check(report: CheckReport) -> None:
-    print(f"{iso(report.record.checked_at)} {_line(report)}", file=sys.stderr, flush=False)
+class _CheckLog:
+    """One line per check on stderr, one write per batch of checks.
+
+    The poller reports a batch of checks in one go; the lines are written
+    together as soon as it is done (``call_soon``). The daemon logs thousands
+    of checks a second, and a write for each line cost as much as the rest of
+    a 304 check's bookkeeping.
+    """
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def __call__(self, report: CheckReport) -> None:
+        if not self.lines:
+            try:
+                asyncio.get_running_loop().call_soon(self.flush)
+            except RuntimeError:  # no event loop: write at once
+                self.lines.append(f"{iso(report.record.checked_at)} {_line(report)}\n")
+                self.flush()
+                return
+        self.lines.append(f"{iso(report.record.checked_at)} {_line(report)}\n")
+
+    def flush(self) -> None:
+        if self.lines:
+            sys.stderr.write("".join(self.lines))
+            sys.stderr.flush()
+            self.lines.clear()
 
 
 async def _run(
@@ -349,6 +374,8 @@ async def _run(
             await Daemon(poller, daemon_settings, jobs).run(limit=limit)
         finally:
             poller.close()
+            if isinstance(on_check, _CheckLog):
+                on_check.flush()
             sys.stderr.flush()
 
 
