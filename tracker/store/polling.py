@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cache, lru_cache
 from typing import Any
 
@@ -366,10 +366,33 @@ def _driver_statement(statement: Any, dialect: Dialect) -> tuple[str, tuple[Any,
     compiled = statement.compile(dialect=dialect)
     names = compiled.positiontup or []
     spec = tuple(
-        (name, compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect))
+        (name, _fast(compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)))
         for name in names
     )
     return str(compiled), spec
+
+
+_SAMPLES = (datetime(2026, 12, 2, 20, 51, 29, 123456, tzinfo=UTC), datetime(2026, 1, 2, 3, 4, 5))
+
+
+def _utc_text(value: datetime | None) -> str | None:
+    """A UTC datetime as SQLite text, as SQLAlchemy writes it (about 4x faster)."""
+    if value is None:
+        return None
+    if value.tzinfo is not UTC:
+        value = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+    return value.isoformat(" ", "microseconds")[:26]
+
+
+def _fast(process: Any) -> Any:
+    """:func:`_utc_text` where it writes exactly what ``process`` writes, else ``process``."""
+    if process is None:
+        return None
+    try:
+        same = all(process(sample) == _utc_text(sample) for sample in _SAMPLES)
+    except (TypeError, ValueError, AttributeError):
+        same = False
+    return _utc_text if same else process
 
 
 def release_leases(store: Store, owner: str, ids: Sequence[int] | None = None) -> None:
