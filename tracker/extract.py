@@ -31,6 +31,8 @@ _NOT_TEXT = re.compile(
 )
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-:.]+)""", re.I)
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+# Unicode's separators (Zs, Zl, Zp) with tab and newline: not printable, not control characters
+_SEPARATORS = re.compile("[\t\n \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
 _RULE = re.compile(r"^[_\-=*~#\s]{3,}$")  # "___" and similar separator lines
 
 # Lines at the top of a plain-text copy that are page furniture, not story text.
@@ -61,7 +63,10 @@ MIN_HTML_WORDS = 15
 def normalise(text: str) -> str:
     """NFC, one space between words, no stray control characters; keeps quotes as published."""
     text = unicodedata.normalize("NFC", text)
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    # Only non-printable characters can be control (C*) ones: skip the per-character pass
+    # when every character but separators (Z*), tabs and newlines is printable.
+    if not _SEPARATORS.sub("", text).isprintable():
+        text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
     return _SPACES.sub(" ", text).strip()
 
 
