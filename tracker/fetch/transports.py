@@ -165,7 +165,7 @@ def _aiohttp_transport(
 
         async def aiter_raw(self) -> AsyncIterator[bytes]:
             with map_aiohttp_exceptions():
-                async for chunk in self._response.content.iter_any():  # as received
+                async for chunk in self._response.content.iter_chunked(16 * 1024):
                     yield chunk
 
         async def aclose(self) -> None:
