@@ -18,7 +18,7 @@ import unicodedata
 from pathlib import Path
 
 from tracker.errors import InputError
-from tracker.metadata import read_html_meta
+from tracker.metadata import read_html_meta, read_tree_meta
 from tracker.model import Article
 from tracker.sites import rules_for
 
@@ -32,6 +32,8 @@ _NOT_TEXT = re.compile(
 )
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-:.]+)""", re.I)
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+# Unicode's separators (Zs, Zl, Zp) with tab and newline: not printable, not control characters
+_SEPARATORS = re.compile("[\t\n \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
 _RULE = re.compile(r"^[_\-=*~#\s]{3,}$")  # "___" and similar separator lines
 
 # Lines at the top of a plain-text copy that are page furniture, not story text.
@@ -62,7 +64,10 @@ MIN_HTML_WORDS = 15
 def normalise(text: str) -> str:
     """NFC, one space between words, no stray control characters; keeps quotes as published."""
     text = unicodedata.normalize("NFC", text)
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    # Only non-printable characters can be control (C*) ones: skip the per-character pass
+    # when every character but separators (Z*), tabs and newlines is printable.
+    if not _SEPARATORS.sub("", text).isprintable():
+        text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
     return _SPACES.sub(" ", text).strip()
 
 
@@ -116,21 +121,29 @@ def _decode(data: bytes, name: str, *, html: bool) -> str:
 def parse_html(html: str, *, url: str | None = None, name: str = "input") -> Article:
     """Extract the article of an HTML page with trafilatura."""
     import trafilatura  # imported here: it is slow to import and plain text does not need it
+    from trafilatura.utils import load_html
 
     html = _NOT_TEXT.sub("", html)
-    meta = read_html_meta(html)
     site = rules_for(url) if url else None
     selected = select_paragraphs(html, site.selector) if site and site.selector else ()
     if selected:  # the site's CSS selector names the article text: no guessing
         from trafilatura.metadata import extract_metadata
 
+        meta = read_html_meta(html)
         doc = extract_metadata(html, default_url=url)
         paragraphs = _clean_paragraphs(list(selected))
     else:
-        # fast: no second-opinion fallback extractors (readability, jusText); 1.5x faster with
-        # the same expected snippets and furniture leaks on the real-page evaluation.
+        # One parse: trafilatura's own, read for the metadata first (trafilatura then prunes
+        # it). fast: no second-opinion fallback extractors (readability, jusText); 1.5x
+        # faster with the same expected snippets and furniture leaks on the real pages.
+        tree = load_html(html)
+        meta = read_tree_meta(tree) if tree is not None else read_html_meta(html)
         doc = trafilatura.bare_extraction(
-            html, url=url, with_metadata=True, include_comments=False, fast=True
+            tree if tree is not None else html,
+            url=url,
+            with_metadata=True,
+            include_comments=False,
+            fast=True,
         )
         text = getattr(doc, "text", None) if doc is not None else None
         paragraphs = _clean_paragraphs(text.split("\n")) if text else ()

@@ -102,6 +102,11 @@ def read_html_meta(html: str) -> dict[str, str]:
         doc = lxml.html.document_fromstring(html)
     except (ValueError, TypeError, ImportError, Exception):  # lxml's ParserError is an Exception
         return {}
+    return read_tree_meta(doc)
+
+
+def read_tree_meta(doc: Any) -> dict[str, str]:
+    """:func:`read_html_meta` of a page parsed already (an lxml tree; not changed)."""
     found: dict[str, str] = {}
     for name, paths in XPATHS.items():
         for path in paths:

@@ -265,9 +265,11 @@ class Poller:
         """Check due stories until none is due (``due_before``: only those due by then)."""
         summary = PollSummary()
         in_flight: dict[asyncio.Task[CheckRecord], DueStory] = {}
+        finished: list[asyncio.Task[CheckRecord]] = []
         buffer: list[tuple[str, CheckRecord]] = []
         last_flush = last_claim = time.monotonic()
         more = True
+        wake = _Wake(finished)
         try:
             while True:
                 room = self.settings.concurrency - len(in_flight)
@@ -282,18 +284,20 @@ class Poller:
                     else:
                         more = len(claimed) == room
                     for due in claimed:
-                        in_flight[asyncio.create_task(self.check(due))] = due
+                        task = asyncio.create_task(self.check(due))
+                        task.add_done_callback(wake.done)
+                        in_flight[task] = due
                 if not in_flight:
                     if ids is not None or self.stopping or not self._any_due(due_before):
                         break
                     more = True  # due, but locked by another worker a moment ago
                     await asyncio.sleep(CLAIM_RETRY)
                     continue
-                done, _ = await asyncio.wait(
-                    in_flight, timeout=self.settings.flush_every, return_when="FIRST_COMPLETED"
-                )
-                for task in done:
+                # (asyncio.wait would add and remove a callback on every task in flight)
+                await wake.wait(self.settings.flush_every)
+                for task in finished:
                     buffer.append((in_flight.pop(task).url, task.result()))
+                finished.clear()
                 flush_due = time.monotonic() - last_flush >= self.settings.flush_every
                 if buffer and (len(buffer) >= self.settings.flush_size or flush_due):
                     self._flush(buffer, summary)
@@ -427,6 +431,40 @@ class Poller:
             last_changed_at=at if verdict.outcome == "changed" else due.last_changed_at,
             article_region=verdict.region if verdict.new_region else due.article_region,
         )
+
+
+class _Wake:
+    """Collects finished checks and wakes the drain loop: one callback per task, set once."""
+
+    def __init__(self, finished: list[asyncio.Task[CheckRecord]]) -> None:
+        self.finished = finished
+        self._waiter: asyncio.Future[None] | None = None
+
+    def done(self, task: asyncio.Task[CheckRecord]) -> None:
+        if task.cancelled():
+            return
+        self.finished.append(task)
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(None)
+
+    async def wait(self, timeout: float) -> None:
+        """Until a check finishes (at once if one did), or ``timeout`` seconds."""
+        if self.finished:
+            await asyncio.sleep(0)  # let other callbacks run, as asyncio.wait would
+            return
+        loop = asyncio.get_running_loop()
+        waiter = self._waiter = loop.create_future()
+        timer = loop.call_later(timeout, _settle, waiter)
+        try:
+            await waiter
+        finally:
+            timer.cancel()
+            self._waiter = None
+
+
+def _settle(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
 
 
 def _moved_to(due: DueStory, result: FetchResult | None) -> str | None:

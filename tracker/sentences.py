@@ -10,7 +10,8 @@ text is the publisher's own.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from functools import lru_cache
 
 import syntok.segmenter as syntok_segmenter
 
@@ -131,18 +132,25 @@ def _looks_like_place(place: str) -> bool:
     return len(first_word) >= 2 and first_word.isupper() and "." not in first_word
 
 
-def _syntok_spans(paragraph: str) -> list[tuple[int, int]]:
-    """Character spans of syntok's sentences (slices of the original text)."""
+@lru_cache(maxsize=4096)
+def _syntok_spans(paragraph: str) -> tuple[tuple[int, int], ...]:
+    """Character spans of syntok's sentences (slices of the original text).
+
+    Cached: syntok is most of a version's segmentation, and a new version of a
+    story repeats most of its paragraphs (an extraction process sees them again).
+    """
     spans: list[tuple[int, int]] = []
     for syntok_paragraph in syntok_segmenter.analyze(paragraph):
         for tokens in syntok_paragraph:
             if tokens:
                 last = tokens[-1]
                 spans.append((tokens[0].offset, last.offset + len(last.value)))
-    return spans
+    return tuple(spans)
 
 
-def _join_spans(paragraph: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _join_spans(
+    paragraph: str, spans: Sequence[tuple[int, int]]
+) -> list[tuple[int, int]]:
     joined: list[tuple[int, int]] = []
     for start, end in spans:
         if joined and _should_join(paragraph[joined[-1][0] : joined[-1][1]], paragraph[start:end]):

@@ -7,10 +7,8 @@ the exchange in time, and turns every failure into a :class:`FetchResult`.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 import zlib
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +26,7 @@ from tracker.fetch.result import FetchOutcome, FetchResult
 from tracker.fetch.retry import parse_retry_after
 from tracker.fetch.safety import UnsafeURLError, _AddressGuard, _Target
 from tracker.fetch.settings import FetchSettings
-from tracker.fetch.transports import _default_transport
+from tracker.fetch.transports import HttpxReply, Reply, _default_transport
 
 _STATUS_OUTCOMES: dict[int, FetchOutcome] = {
     304: "not_modified",
@@ -156,6 +154,8 @@ class Fetcher:
             "pool": self.settings.total_timeout,
         }
         self._slots: dict[str, asyncio.Semaphore] = {}
+        # aiohttp without httpx objects in between, when the transport offers it
+        self._get = getattr(self.transport, "get", None) if transport is None else None
 
     async def __aenter__(self) -> Fetcher:
         return self
@@ -201,7 +201,12 @@ class Fetcher:
             journey.final_url = str(current)
             seen.add(journey.final_url)
             target = await self._guard.check(current)
-            async with self._slot(target.authority):
+            slot = self._slots.get(target.authority)
+            if slot is None:
+                slot = self._slots[target.authority] = asyncio.Semaphore(
+                    self.settings.per_host_limit
+                )
+            async with slot:
                 if journey.deadline is None:
                     loop = asyncio.get_running_loop()
                     journey.deadline = loop.time() + self.settings.total_timeout
@@ -219,23 +224,19 @@ class Fetcher:
             current = reply
         raise _Stop("redirect_loop", f"more than {self.settings.max_redirects} redirects")
 
-    @contextlib.asynccontextmanager
-    async def _slot(self, authority: str) -> AsyncIterator[None]:
-        slot = self._slots.get(authority)
-        if slot is None:
-            slot = self._slots[authority] = asyncio.Semaphore(self.settings.per_host_limit)
-        async with slot:
-            yield
-
     async def _exchange(
         self, journey: _Journey, target: _Target, headers: list[tuple[str, str]]
     ) -> FetchResult | httpx.URL:
         """One request: a finished result, or the URL a redirect points to."""
-        request = httpx.Request("GET", target.url, headers=headers)
-        request.extensions["timeout"] = self._timeouts
-        response = await self.transport.handle_async_request(request)
+        response: Reply
+        if self._get is not None:
+            response = await self._get(str(target.url), headers)
+        else:
+            request = httpx.Request("GET", target.url, headers=headers)
+            request.extensions["timeout"] = self._timeouts
+            response = HttpxReply(await self.transport.handle_async_request(request))
         try:
-            status = journey.status = response.status_code
+            status = journey.status = response.status
             found = _headers_of(response)
             if status in _REDIRECT_STATUSES:
                 location = found.get("location")
@@ -248,9 +249,9 @@ class Fetcher:
             await response.aclose()
 
     async def _conclude(
-        self, journey: _Journey, response: httpx.Response, found: dict[str, str]
+        self, journey: _Journey, response: Reply, found: dict[str, str]
     ) -> FetchResult:
-        status = response.status_code
+        status = response.status
         outcome = _outcome_for_status(status)
         if outcome == "not_modified":
             # Keep the validators we sent when the server does not repeat them.
@@ -260,7 +261,7 @@ class Fetcher:
                 last_modified=found.get("last-modified") or journey.last_modified,
             )
         if outcome != "ok":
-            reason = _one_line(f"HTTP {status} {response.reason_phrase}".strip())
+            reason = _one_line(f"HTTP {status} {response.reason}".strip())
             retry_after = None
             if outcome == "rate_limited":
                 retry_after = parse_retry_after(found.get("retry-after"))
@@ -279,9 +280,7 @@ class Fetcher:
             last_modified=found.get("last-modified"),
         )
 
-    async def _read_body(
-        self, journey: _Journey, response: httpx.Response, found: dict[str, str]
-    ) -> bytes:
+    async def _read_body(self, journey: _Journey, response: Reply, found: dict[str, str]) -> bytes:
         limit = self.settings.max_bytes
         declared = found.get("content-length", "").strip()
         if declared.isdigit() and int(declared) > limit:
@@ -299,11 +298,11 @@ class Fetcher:
             raise _Stop("network_error", f"corrupt {content_encoding} body: {error}") from None
 
 
-def _headers_of(response: httpx.Response) -> dict[str, str]:
+def _headers_of(response: Reply) -> dict[str, str]:
     """Response headers by lower-case name, decoded once (httpx re-decodes on every get)."""
     return {
         name.decode("latin-1").lower(): value.decode("latin-1")
-        for name, value in response.headers.raw
+        for name, value in response.raw_headers
     }
 
 

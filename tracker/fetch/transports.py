@@ -8,14 +8,44 @@ picks one as ``FetchSettings.engine`` says.
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import AsyncIterator, Iterable, Sequence
+from typing import Any, Protocol
 
 import httpcore
 import httpx
 
 from tracker.fetch.safety import _AddressGuard, _ip_literal
 from tracker.fetch.settings import FetchSettings
+
+
+class Reply(Protocol):
+    """One HTTP response as the fetcher reads it, whichever engine produced it."""
+
+    status: int
+    reason: str
+    raw_headers: Sequence[tuple[bytes, bytes]]
+
+    def aiter_raw(self) -> AsyncIterator[bytes]: ...
+
+    async def aclose(self) -> None: ...
+
+
+class HttpxReply:
+    """A :class:`Reply` over an ``httpx.Response`` (any httpx transport, injected ones too)."""
+
+    __slots__ = ("_response", "raw_headers", "reason", "status")
+
+    def __init__(self, response: httpx.Response) -> None:
+        self._response = response
+        self.status = response.status_code
+        self.reason = response.reason_phrase
+        self.raw_headers = response.headers.raw
+
+    def aiter_raw(self) -> AsyncIterator[bytes]:
+        return self._response.aiter_raw()
+
+    async def aclose(self) -> None:
+        await self._response.aclose()
 
 
 class _CheckedBackend(httpcore.AsyncNetworkBackend):
@@ -84,6 +114,7 @@ def _aiohttp_transport(
         import aiohttp
         from aiohttp.abc import AbstractResolver, ResolveResult
         from httpx_aiohttp import AiohttpTransport
+        from httpx_aiohttp.transport import map_aiohttp_exceptions
     except ImportError:
         return None
 
@@ -121,7 +152,54 @@ def _aiohttp_transport(
         )
         return aiohttp.ClientSession(connector=connector, trust_env=False, auto_decompress=False)
 
-    return AiohttpTransport(client=session)
+    class AiohttpReply:
+        """A :class:`Reply` straight from aiohttp: no ``httpx.Request``/``Response`` per check."""
+
+        __slots__ = ("_response", "raw_headers", "reason", "status")
+
+        def __init__(self, response: aiohttp.ClientResponse) -> None:
+            self._response = response
+            self.status = response.status
+            self.reason = response.reason or httpx.codes.get_reason_phrase(response.status)
+            self.raw_headers = response.raw_headers
+
+        async def aiter_raw(self) -> AsyncIterator[bytes]:
+            with map_aiohttp_exceptions():
+                async for chunk in self._response.content.iter_chunked(16 * 1024):
+                    yield chunk
+
+        async def aclose(self) -> None:
+            with map_aiohttp_exceptions():
+                self._response.release()
+
+    class CheckedAiohttpTransport(AiohttpTransport):
+        """httpx-aiohttp's transport, plus :meth:`get`: the fetcher's cheap path to aiohttp.
+
+        Its exceptions are mapped to httpx's as httpx-aiohttp maps them, so a
+        failure reads the same on either path.
+        """
+
+        timeout = aiohttp.ClientTimeout(
+            sock_connect=settings.connect_timeout,
+            sock_read=settings.read_timeout,
+            connect=settings.total_timeout,
+        )
+
+        async def get(self, url: str, headers: Sequence[tuple[str, str]]) -> AiohttpReply:
+            if not isinstance(self.client, aiohttp.ClientSession):
+                self.client = self.get_client()
+            with map_aiohttp_exceptions():
+                response = await self.client.request(
+                    "GET",
+                    url,
+                    headers=headers,
+                    allow_redirects=False,
+                    auto_decompress=False,
+                    timeout=self.timeout,
+                )
+            return AiohttpReply(response)
+
+    return CheckedAiohttpTransport(client=session)
 
 
 def _default_transport(settings: FetchSettings, guard: _AddressGuard) -> httpx.AsyncBaseTransport:

@@ -23,8 +23,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, select, union_all
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from tracker.store.repository import Store, utcnow
@@ -133,8 +131,11 @@ def _fold(session: Session, movable: ColumnElement[bool]) -> int:
     columns = ["story_id", "day", "outcome", "checks", "bytes", "elapsed_ms"]
     table = CheckDay.__table__
     dialect = session.get_bind().dialect.name
-    insert = pg_insert(table) if dialect == "postgresql" else sqlite_insert(table)
-    statement = insert.from_select(columns, counts)
+    if dialect == "postgresql":  # (imported here: the PostgreSQL dialect is slow to import)
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(table).from_select(columns, counts)
     statement = statement.on_conflict_do_update(
         index_elements=["story_id", "day", "outcome"],
         set_={
