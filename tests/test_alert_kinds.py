@@ -99,7 +99,7 @@ def test_a_stealth_edit_sends_one_message_that_says_so(
     [mail] = box.texts()
     assert mail.splitlines()[0].startswith("Subject: Elmsford floods: stealth edit · People forced")
     assert "■ Stealth edit: the facts changed with no correction or editor's note." in mail
-    assert "200 people → 2,000" in mail and URL in mail
+    assert "200 people → forced 2,000 people" in mail and URL in mail
     [document] = hook.hook.documents()
     assert document["alert"] == "stealth_edit" and document["stealth_edit"] is True
     assert document["notes"] == []
