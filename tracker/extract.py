@@ -126,6 +126,7 @@ def parse_html(html: str, *, url: str | None = None, name: str = "input") -> Art
         html, url=url, with_metadata=True, include_comments=False, fast=True
     )
     text = getattr(doc, "text", None) if doc is not None else None
+    limits.check(name, len(text or ""), "characters of text", "MAX_ARTICLE_CHARS")
     paragraphs = _clean_paragraphs(text.split("\n")) if text else ()
     if not paragraphs:
         raise InputError(f"{name}: no article text found in the HTML page")
@@ -147,6 +148,7 @@ def parse_html(html: str, *, url: str | None = None, name: str = "input") -> Art
 def parse_text(text: str, *, name: str = "input") -> Article:
     """Split a plain-text article into paragraphs and lift off its headline and byline."""
     text = _MARKUP.sub("", drop_elements(text, _MARKUP_BLOCKS))
+    limits.check(name, len(text), "characters of text", "MAX_ARTICLE_CHARS")
     paragraphs = list(_clean_paragraphs(_paragraph_blocks(text)))
     if not paragraphs:
         raise InputError(f"{name}: no article text found")

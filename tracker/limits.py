@@ -22,7 +22,7 @@ MAX_PAGE_TAGS = 40_000
 # split: characters of an article's extracted text (about 16,000 words).
 MAX_ARTICLE_CHARS = 100_000
 # segment: sentences of one version.
-MAX_SENTENCES = 3_000
+MAX_SENTENCES = 2_000
 # segment (capping): a longer "sentence" is cut at spaces into pieces of at most this many
 # characters, so nothing downstream (word diff, alignment, spaCy) sees a longer one.
 MAX_SENTENCE_CHARS = 2_000
@@ -32,7 +32,7 @@ MAX_FACTS_CHARS = 50_000
 # diffed by content-defined chunks first, and chunks still too large become a replacement.
 MAX_WORD_DIFF_CELLS = 500_000
 # align: candidate sentence pairs weighed one by one in Python (the rest are thinned out).
-MAX_ALIGN_CANDIDATES = 100_000
+MAX_ALIGN_CANDIDATES = 50_000
 
 
 def check(subject: str, size: int, unit: str, limit_name: str) -> None:
