@@ -27,7 +27,7 @@ MAX_SENTENCES = 2_000
 # characters, so nothing downstream (word diff, alignment, spaCy) sees a longer one.
 MAX_SENTENCE_CHARS = 2_000
 # facts (capping): characters one version hands spaCy; later clauses are parsed as empty.
-MAX_FACTS_CHARS = 50_000
+MAX_FACTS_CHARS = 20_000
 # word diff: token cells (tokens of A x tokens of B) diffed token by token; a larger pair is
 # diffed by content-defined chunks first, and chunks still too large become a replacement.
 MAX_WORD_DIFF_CELLS = 500_000
