@@ -99,6 +99,11 @@ def main() -> int:
     parser.add_argument("--slow", type=float, default=10.0, help="a run over this is counted")
     parser.add_argument("--hard", type=int, default=120, help="a run is stopped after this")
     parser.add_argument("--show", type=int, default=30, help="problems listed at most")
+    parser.add_argument(
+        "--budget",
+        type=float,
+        help="start no new input after this many seconds (the summary then says which inputs ran)",
+    )
     args = parser.parse_args()
     seeds = [p.read_bytes() for p in sorted(args.pages.glob("*.htm*"))] if args.pages else []
     signal.signal(signal.SIGALRM, _on_alarm)
@@ -108,7 +113,11 @@ def main() -> int:
         folder = Path(tmp)
         db = f"sqlite:///{folder / 'fuzz.db'}"
         base = folder / "base.txt"
+        end = args.start - 1
         for index in range(args.start, args.start + args.inputs):
+            if args.budget is not None and time.monotonic() - started > args.budget:
+                break
+            end = index
             item: Input = generate(args.seed, index, seeds)
             path = folder / item.name
             path.write_bytes(item.data)
@@ -125,9 +134,8 @@ def main() -> int:
             ):
                 run_one(argv, f"{argv[0]} {label}", tally, args.slow, args.hard)
     elapsed = time.monotonic() - started
-    end = args.start + args.inputs - 1
     print(
-        f"fuzz: seed {args.seed}, inputs {args.start}..{end} ({args.inputs} inputs, "
+        f"fuzz: seed {args.seed}, inputs {args.start}..{end} ({end - args.start + 1} inputs, "
         f"{tally.runs} runs) in {elapsed:.0f} s" + (f", {len(seeds)} page seeds" if seeds else "")
     )
     print(f"tracebacks: {tally.tracebacks}")
