@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench bench-poll clean
+.PHONY: demo test bench bench-poll fuzz clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ bench: $(STAMP)
 
 bench-poll: $(STAMP)
 	$(BIN)/python benchmarks/poll_bench.py --stories 1000 --seconds 8
+
+# issue 13: generated and mutated inputs through split, diff and ingest (benchmarks/fuzz.py)
+fuzz: $(STAMP)
+	$(BIN)/python benchmarks/fuzz.py --inputs $(or $(INPUTS),200)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -25,6 +26,7 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
+from tracker import limits
 from tracker.model import SentenceOp, SentenceOpKind
 from tracker.sentences import strip_dateline
 from tracker.worddiff import word_diff
@@ -225,7 +227,7 @@ class _Aligner:
     def _near_identical_lcs(
         self, gap_a: list[int], gap_b: list[int], ratios: np.ndarray
     ) -> list[tuple[int, int]]:
-        rows, columns = np.nonzero(ratios >= NEAR_IDENTICAL)
+        rows, columns = _near_diagonal(*np.nonzero(ratios >= NEAR_IDENTICAL), ratios.shape)
         # Most pairs first; among as many, the longer and closer ones (see _exact_lcs).
         tie_break = _length_tie_break([self.a[i] for i in gap_a])
         candidates = [
@@ -267,6 +269,8 @@ class _Aligner:
         """Best pairs first (ties by position), each sentence once; order is not enforced."""
         rows, columns = np.nonzero(similarities >= GAP_PAIR)
         scores = similarities[rows, columns]
+        if len(rows) > limits.MAX_ALIGN_CANDIDATES:  # only the best are weighed
+            rows, columns, scores = _best(rows, columns, scores)
         for k in np.lexsort((rows, columns, -scores)).tolist():
             i, j = gap_a[int(rows[k])], gap_b[int(columns[k])]
             if self.free_a[i] and self.free_b[j]:
@@ -358,6 +362,8 @@ class _Aligner:
         else:
             scores = ratios = _ratio_matrix(texts_a, texts_b, cutoff=threshold)
         rows, columns = np.nonzero(scores >= threshold)
+        if len(rows) > limits.MAX_ALIGN_CANDIDATES:  # thousands of near-identical lines
+            rows, columns, _ = _best(rows, columns, scores[rows, columns])
         candidates = sorted(
             (-float(scores[x, y]), rest_b[y], rest_a[x], float(ratios[x, y]))
             for x, y in zip(rows.tolist(), columns.tolist(), strict=True)
@@ -511,12 +517,59 @@ def _exact_lcs(a: list[str], b: list[str]) -> list[tuple[int, int]]:
     for j, sentence in enumerate(b):
         positions_in_b.setdefault(sentence, []).append(j)
     tie_break = _length_tie_break(a)
+    counts_a = Counter(a)
+    pairs = sum(n * len(positions_in_b.get(s, ())) for s, n in counts_a.items())
+    if pairs > limits.MAX_ALIGN_CANDIDATES:  # a line repeated thousands of times
+        return _heaviest_increasing_pairs(_repeats_in_step(a, positions_in_b, counts_a))
     candidates = [
         (i, j, 1.0 + tie_break * len(sentence))
         for i, sentence in enumerate(a)
         for j in positions_in_b.get(sentence, ())
     ]
     return _heaviest_increasing_pairs(candidates)
+
+
+def _repeats_in_step(
+    a: list[str], positions_in_b: dict[str, list[int]], counts_a: Counter[str]
+) -> list[tuple[int, int, float]]:
+    """Candidates for a side with many repeats: the k-th copy of a sentence in A pairs only
+    with the copies of it in B at about the same rank (three of them), not with all."""
+    tie_break = _length_tie_break(a)
+    seen: Counter[str] = Counter()
+    candidates = []
+    for i, sentence in enumerate(a):
+        positions = positions_in_b.get(sentence)
+        if not positions:
+            continue
+        rank = seen[sentence] * len(positions) // counts_a[sentence]
+        seen[sentence] += 1
+        for j in positions[max(0, rank - 1) : rank + 2]:
+            candidates.append((i, j, 1.0 + tie_break * len(sentence)))
+    return candidates
+
+
+def _best(
+    rows: np.ndarray, columns: np.ndarray, scores: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The MAX_ALIGN_CANDIDATES best-scored (row, column) pairs, in their given order."""
+    limit = limits.MAX_ALIGN_CANDIDATES
+    keep = np.sort(np.argpartition(-scores, limit)[:limit])
+    return rows[keep], columns[keep], scores[keep]
+
+
+def _near_diagonal(
+    rows: np.ndarray, columns: np.ndarray, shape: tuple[int, ...]
+) -> tuple[np.ndarray, np.ndarray]:
+    """At most MAX_ALIGN_CANDIDATES of the (row, column) pairs, those nearest the diagonal of
+    a ``shape`` matrix, in their given order (all of them when there are not so many)."""
+    if len(rows) <= limits.MAX_ALIGN_CANDIDATES:
+        return rows, columns
+    n, m = shape
+    distance = np.abs(rows.astype(np.int64) * m - columns.astype(np.int64) * n)
+    keep = np.sort(
+        np.argpartition(distance, limits.MAX_ALIGN_CANDIDATES)[: limits.MAX_ALIGN_CANDIDATES]
+    )
+    return rows[keep], columns[keep]
 
 
 def _length_tie_break(side: Sequence[str]) -> float:

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 import syntok.segmenter as syntok_segmenter
 
+from tracker import limits
 from tracker.model import Sentence, Split
 
 # --- repairs as data -------------------------------------------------------------------------
@@ -71,6 +72,10 @@ _DATELINE = re.compile(
 _MAX_DATELINE_CHARS = 60
 
 _WHITESPACE = re.compile(r"\s+")
+# The join rules read at most this many characters at the end of the fragment before (its
+# start only when it is this short): a run of joined fragments grows, and reading all of it
+# at every boundary was quadratic ("Gov. Gov. Gov. …" took 15 s for 50,000 characters).
+_JOIN_WINDOW = 200
 
 
 # --- public API ------------------------------------------------------------------------------
@@ -83,7 +88,7 @@ def split_sentences(paragraph: str) -> list[str]:
     spans = _join_spans(paragraph, _syntok_spans(paragraph))
     spans = [piece for span in spans for piece in _split_span(paragraph, span)]
     sentences = (_WHITESPACE.sub(" ", paragraph[start:end]).strip() for start, end in spans)
-    return [s for s in sentences if s]
+    return [piece for s in sentences if s for piece in _capped(s)]
 
 
 def segment(split: Split) -> list[Sentence]:
@@ -93,6 +98,8 @@ def segment(split: Split) -> list[Sentence]:
     for section in split.sections:
         for paragraph in section.paragraphs:
             for text in split_sentences(paragraph):
+                if len(sentences) == limits.MAX_SENTENCES:
+                    limits.check("the article", len(sentences) + 1, "sentences", "MAX_SENTENCES")
                 sentences.append(
                     Sentence(
                         text=text,
@@ -153,11 +160,32 @@ def _join_spans(
 ) -> list[tuple[int, int]]:
     joined: list[tuple[int, int]] = []
     for start, end in spans:
-        if joined and _should_join(paragraph[joined[-1][0] : joined[-1][1]], paragraph[start:end]):
+        if joined and _should_join(_tail(paragraph, *joined[-1]), paragraph[start:end]):
             joined[-1] = (joined[-1][0], end)
         else:
             joined.append((start, end))
     return joined
+
+
+def _tail(paragraph: str, start: int, end: int) -> str:
+    """The fragment, or when longer than _JOIN_WINDOW its end after a NUL: no rule matches
+    across the NUL, and none that reads only the end sees a difference."""
+    if end - start <= _JOIN_WINDOW:
+        return paragraph[start:end]
+    return "\x00" + paragraph[end - _JOIN_WINDOW : end]
+
+
+def _capped(sentence: str) -> Iterator[str]:
+    """A sentence, or a longer one cut at spaces into pieces of at most MAX_SENTENCE_CHARS."""
+    limit = limits.MAX_SENTENCE_CHARS
+    while len(sentence) > limit:
+        cut = sentence.rfind(" ", 0, limit + 1)
+        if cut <= 0:
+            cut = limit
+        yield sentence[:cut].rstrip()
+        sentence = sentence[cut:].lstrip()
+    if sentence:
+        yield sentence
 
 
 def _should_join(before: str, after: str) -> bool:

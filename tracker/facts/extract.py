@@ -64,7 +64,9 @@ class _Context:
 def extract_facts(sentences: Sequence[Sentence]) -> list[Fact]:
     """All facts of one version, in sentence order; ``Fact.sentence`` is ``Sentence.index``."""
     pieces = [(s.index, text) for s in sentences for text in clauses(s)]
-    docs = list(nlp().pipe(text for _, text in pieces))
+    from tracker.limits import nlp_texts  # at most MAX_SENTENCE_CHARS / MAX_FACTS_CHARS
+
+    docs = list(nlp().pipe(nlp_texts(text for _, text in pieces)))
     context = _Context(labels=_settle_labels(docs))
     for (index, _), doc in zip(pieces, docs, strict=True):
         _read_doc(doc, index, context)

@@ -16,6 +16,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select, update
 
@@ -24,6 +25,7 @@ from tracker.store import Store
 from tracker.store.schema import Story, Version
 
 log = logging.getLogger("tracker.facts")
+MAX_ERROR_CHARS = 500  # of a failed extraction's reason, kept in versions.facts_error
 
 
 @dataclass
@@ -45,10 +47,19 @@ def _unparsed(limit: int):  # type: ignore[no-untyped-def]
     )
 
 
-def _facts_of(store: Store, url: str, number: int) -> list[dict]:
+def _facts_of(store: Store, url: str, number: int) -> dict[str, Any]:
+    """The column values for one version's facts. A version whose extraction fails gets no
+    facts and the reason in ``facts_error``, so it is not tried again at every pass and
+    never holds up the versions after it."""
     from tracker.facts import extract_facts, facts_to_json
 
-    return facts_to_json(extract_facts(store.version(url, number).sentences))
+    sentences = store.version(url, number).sentences
+    try:
+        return {"facts": facts_to_json(extract_facts(sentences)), "facts_error": None}
+    except Exception as exc:  # any failure of one version's parse; the others go on
+        reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:MAX_ERROR_CHARS]
+        log.warning("facts of %s v%d not extracted: %s", url, number, reason)
+        return {"facts": [], "facts_error": reason}
 
 
 def extract_batch(store: Store, limit: int = 20) -> list[int]:
@@ -57,19 +68,19 @@ def extract_batch(store: Store, limit: int = 20) -> list[int]:
     if store.engine.dialect.name == "postgresql":
         with store.session() as session:
             for version_id, url, number in session.execute(_unparsed(limit)).all():
-                facts = _facts_of(store, url, number)
-                session.execute(update(Version).where(Version.id == version_id).values(facts=facts))
+                values = _facts_of(store, url, number)
+                session.execute(update(Version).where(Version.id == version_id).values(**values))
                 done.append(version_id)
         return done
     with store.session() as session:
         claimed = session.execute(_unparsed(limit)).all()
     for version_id, url, number in claimed:
-        facts = _facts_of(store, url, number)
+        values = _facts_of(store, url, number)
         with store.session() as session:
             session.execute(
                 update(Version)
                 .where(Version.id == version_id, Version.facts.is_(None))
-                .values(facts=facts)
+                .values(**values)
             )
         done.append(version_id)
     return done

@@ -115,6 +115,8 @@ class Version(Base):
     raw_html: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     # Extracted once; SQL NULL until the facts job ran.
     facts: Mapped[list[Any] | None] = mapped_column(JSON(none_as_null=True))
+    # Why extraction failed, when it did (facts then []): revision 0007, issue 13.
+    facts_error: Mapped[str | None] = mapped_column(Text)
     # Headline and metadata fields (tracker.metadata) and correction / editor's notes
     # (tracker.notes); NULL on versions stored before revision 0003.
     meta: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))

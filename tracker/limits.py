@@ -1,0 +1,52 @@
+"""Size limits: every stage's bound on its input, in one place (docs/limits.md).
+
+An input over a refusing limit ends in an :class:`~tracker.errors.InputError` whose message
+names the limit ("page.html has 6,000,000 bytes, over the limit MAX_PAGE_BYTES
+(5,242,880)"); an input over a capping limit is cut as stated and processed. The limits
+sit far above real news (the longest article of the evaluation corpus has 12,500
+characters in 90 sentences, its longest sentence 321 characters) and keep every command's
+time and memory bounded on hostile input (measured by benchmarks/fuzz.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from tracker.errors import InputError
+
+# extract: bytes of one local file or fetched page (the fetcher's own cap is the same).
+MAX_PAGE_BYTES = 5 * 1024 * 1024
+# extract: HTML tags of a page once scripts, styles and SVG are dropped (real pages: < 4,000).
+MAX_PAGE_TAGS = 40_000
+# split: characters of an article's extracted text (about 16,000 words).
+MAX_ARTICLE_CHARS = 100_000
+# segment: sentences of one version.
+MAX_SENTENCES = 2_000
+# segment (capping): a longer "sentence" is cut at spaces into pieces of at most this many
+# characters, so nothing downstream (word diff, alignment, spaCy) sees a longer one.
+MAX_SENTENCE_CHARS = 2_000
+# facts (capping): characters one version hands spaCy; later clauses are parsed as empty.
+MAX_FACTS_CHARS = 20_000
+# word diff: token cells (tokens of A x tokens of B) diffed token by token; a larger pair is
+# diffed by content-defined chunks first, and chunks still too large become a replacement.
+MAX_WORD_DIFF_CELLS = 500_000
+# align: candidate sentence pairs weighed one by one in Python (the rest are thinned out).
+MAX_ALIGN_CANDIDATES = 50_000
+
+
+def check(subject: str, size: int, unit: str, limit_name: str) -> None:
+    """Refuse ``size`` over the limit called ``limit_name``, with an error that names it:
+    "page.html has 100,002 HTML tags, over the limit MAX_PAGE_TAGS (40,000)"."""
+    limit = globals()[limit_name]
+    if size > limit:
+        raise InputError(f"{subject} has {size:,} {unit}, over the limit {limit_name} ({limit:,})")
+
+
+def nlp_texts(texts: Iterable[str]) -> Iterator[str]:
+    """The texts handed to spaCy: each cut to MAX_SENTENCE_CHARS, and after MAX_FACTS_CHARS
+    in all, empty (one text out per text in, so callers can zip them back)."""
+    left = MAX_FACTS_CHARS
+    for text in texts:
+        text = text[: min(MAX_SENTENCE_CHARS, left)]
+        left -= len(text)
+        yield text

@@ -1,0 +1,65 @@
+"""Markup helpers in linear time: drop whole elements (scripts, styles) from a page's text.
+
+A regular expression such as ``<(script|style)\\b[^>]*>.*?</\\1\\s*>`` rescans to the end
+of the page from every opening tag that has no closing tag, so a page of 20,000 bare
+``<script>`` tags took minutes. :func:`drop_elements` reads the tags once, left to right,
+and gives the same text as that expression on well-formed and unclosed markup alike.
+
+    >>> drop_elements("a<script>x</script>b<style>", ("script", "style"))
+    'ab<style>'
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Sequence
+from functools import cache
+
+
+@cache
+def _patterns(names: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    alternatives = "|".join(map(re.escape, names))
+    return (
+        re.compile(rf"<({alternatives})\b", re.I),
+        re.compile(rf"</({alternatives})\s*>", re.I),
+    )
+
+
+def drop_elements(text: str, names: Sequence[str], *, keep: str | None = None) -> str:
+    """``text`` without the elements called ``names``: from each opening tag to the first
+    closing tag of the same name after it, as ``re.sub`` with the expression above does.
+    An opening tag whose attributes contain ``keep`` (``application/ld+json``) stays, and
+    so does one that is never closed."""
+    opening, closing = _patterns(tuple(names))
+    closers: dict[str, list[int]] = {}  # start positions of each name's closing tags
+    closer_end: dict[int, int] = {}
+    for tag in closing.finditer(text):
+        closers.setdefault(tag.group(1).lower(), []).append(tag.start())
+        closer_end[tag.start()] = tag.end()
+    if not closers:
+        return text
+    keep_pattern = re.compile(re.escape(keep), re.I) if keep else None
+    gt = kept = -1  # the first ">" and ``keep`` at or after the last tag looked at
+    pieces: list[str] = []
+    copied = 0  # text[:copied] is decided
+    for tag in opening.finditer(text):
+        if tag.start() < copied:
+            continue  # inside an element already dropped
+        if gt < tag.end():  # tags come in order, so each search starts where one ended
+            gt = text.find(">", tag.end())
+            if gt < 0:
+                break  # no ">" after it: neither this nor a later tag is complete
+        if keep_pattern is not None and kept < tag.end():
+            found = keep_pattern.search(text, tag.end())
+            kept = found.start() if found else len(text)
+        if keep and kept + len(keep) <= gt:
+            continue  # its attributes name ``keep`` (JSON-LD metadata): kept
+        positions = closers.get(tag.group(1).lower(), [])
+        c = bisect_left(positions, gt + 1)
+        if c == len(positions):
+            continue  # never closed: the tag stays
+        pieces.append(text[copied : tag.start()])
+        copied = closer_end[positions[c]]
+    pieces.append(text[copied:])
+    return "".join(pieces)
