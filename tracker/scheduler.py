@@ -12,7 +12,8 @@ it to one check's outcome. Defaults, all configurable on ``tracker run``:
   polled every ``min_interval``;
 - ``--every`` on ``tracker add`` pins a story's interval (no adaptation);
 - errors back off exponentially with full jitter from ``error_base`` (1 min)
-  up to ``error_cap`` (6 h); ``Retry-After`` on 429/503 is honoured as a floor;
+  up to ``error_cap`` (6 h); ``Retry-After`` on 429/503 is honoured as a floor
+  (itself capped at ``error_cap``: a server cannot park a story for years);
   after ``error_after`` (3) failures in a row the story's status is ``error``
   (it is still retried);
 - a story that answers 404/410 is ``gone`` and re-checked every ``gone_interval``
@@ -137,7 +138,8 @@ def reschedule(
     if kind == "error":
         failures = clock.failures + 1
         wait = (jitter or _backoff)(failures, policy.error_base, policy.error_cap)
-        wait = max(wait, retry_after or 0.0, min(policy.error_base, interval))
+        floor = min(retry_after or 0.0, policy.error_cap)  # a server's wish, within the cap
+        wait = max(wait, floor, min(policy.error_base, interval))
         status: StoryStatus = "error" if failures >= policy.error_after else "active"
         return Plan(now + timedelta(seconds=wait), interval, status, failures)
     if kind == "gone":

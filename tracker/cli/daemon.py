@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from tracker.printable import printable
 from tracker.render.json import iso
 
 if TYPE_CHECKING:
@@ -127,7 +128,7 @@ def log_source(report: SourceReport) -> None:
     if report.outcome == "not_modified":
         return
     if report.outcome == "error":
-        what = f"error: {report.error}"
+        what = f"error: {printable(report.error)}"
     else:
         what = f"{report.listed} listed, {report.matched} matched, {len(report.added)} new"
-    print(f"{iso(utcnow())} source {report.url}: {what}", file=sys.stderr)
+    print(f"{iso(utcnow())} source {printable(report.url)}: {what}", file=sys.stderr)

@@ -26,6 +26,7 @@ from tracker.cli.daemon import (
 from tracker.cli.options import Db, NoColor, console, open_store
 from tracker.errors import InputError
 from tracker.ingest import check_story_url
+from tracker.printable import printable
 from tracker.render.json import iso
 
 # The fetcher (httpx, aiohttp), the poller and the scheduler are imported by the
@@ -43,6 +44,15 @@ AllowPrivate = Annotated[
         "--allow-private",
         envvar="TRACKER_ALLOW_PRIVATE",
         help="Allow loopback and private-network URLs (also TRACKER_ALLOW_PRIVATE=1).",
+    ),
+]
+AllowHost = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--allow-host",
+        help="Allow this one local host (HOST or HOST:PORT) only; redirects to any other "
+        "private address are still refused. Repeatable.",
+        show_default=False,
     ),
 ]
 # `tracker poll` exits with this code when it made checks and every one of them failed
@@ -63,13 +73,27 @@ Concurrency = Annotated[int, typer.Option(help="Checks in flight at once.", min=
 PerHost = Annotated[int, typer.Option("--per-host", help="Requests at once per host.", min=1)]
 
 
-def _fetch_settings(allow_private: bool, per_host: int) -> FetchSettings:
+def _fetch_settings(
+    allow_private: bool, per_host: int, allow_hosts: list[str] | None = None
+) -> FetchSettings:
     from tracker.fetch import FetchSettings
 
     return FetchSettings.from_env(
         allow_private=allow_private or FetchSettings.from_env().allow_private,
+        allow_hosts=_allowed_hosts(allow_hosts),
         per_host_limit=per_host,
     )
+
+
+def _allowed_hosts(names: list[str] | None) -> frozenset[str]:
+    """``--allow-host`` values as the fetcher compares them: lower case, no scheme or path."""
+    hosts = set()
+    for name in names or []:
+        host = name.strip().lower().split("://", 1)[-1].split("/", 1)[0]
+        if not host:
+            raise InputError(f"--allow-host needs a host name or HOST:PORT, not {name!r}")
+        hosts.add(host)
+    return frozenset(hosts)
 
 
 @app.command()
@@ -81,6 +105,7 @@ def add(
     ] = None,
     label: Annotated[str | None, typer.Option(help="A name for the story in lists.")] = None,
     allow_private: AllowPrivate = False,
+    allow_host: AllowHost = None,
     db: Db = None,
 ) -> None:
     """Track a story: it is checked at the next poll."""
@@ -91,9 +116,11 @@ def add(
     url = check_story_url(url)
     seconds = round(parse_duration(every)) if every else None
     try:
-        check_url_allowed(url, allow_private=allow_private)
+        check_url_allowed(
+            url, allow_private=allow_private, allow_hosts=_allowed_hosts(allow_host)
+        )
     except UnsafeURLError as exc:
-        hint = " (use --allow-private for a local server)" if "address" in str(exc) else ""
+        hint = " (use --allow-host HOST for a local server)" if "address" in str(exc) else ""
         raise InputError(f"{exc}{hint}") from None
     with open_store(db) as store:
         created = add_story(store, url, every=seconds, label=label)
@@ -124,6 +151,7 @@ def poll(
         list[str] | None, typer.Argument(help="Stories to check now (default: all due).")
     ] = None,
     allow_private: AllowPrivate = False,
+    allow_host: AllowHost = None,
     concurrency: Concurrency = 64,
     per_host: PerHost = 4,
     db: Db = None,
@@ -150,7 +178,7 @@ def poll(
                 _poll_once(
                     store,
                     urls,
-                    _fetch_settings(allow_private, per_host),
+                    _fetch_settings(allow_private, per_host, allow_host),
                     on_check,
                     PollSettings(concurrency=concurrency),
                 )
@@ -218,10 +246,10 @@ def _line(report: CheckReport) -> str:
     if r.outcome == "changed" and r.version_number:
         what = f"changed: stored v{r.version_number}"
     if r.error:
-        what += f" ({r.error})"
+        what += f" ({printable(r.error)})"
     status = f"HTTP {r.http_status} " if r.http_status else ""
     next_at = iso(r.next_check_at) or "never (retired)"
-    return f"{report.url}: {status}{what}; next check {next_at}"
+    return f"{printable(report.url)}: {status}{what}; next check {next_at}"
 
 
 def _summary_line(summary: PollSummary) -> str:
@@ -234,6 +262,7 @@ def _summary_line(summary: PollSummary) -> str:
 @app.command()
 def run(
     allow_private: AllowPrivate = False,
+    allow_host: AllowHost = None,
     tick: Annotated[str, typer.Option(help="How often to look for due stories.")] = "1s",
     concurrency: Concurrency = 64,
     per_host: PerHost = 4,
@@ -302,7 +331,7 @@ def run(
                 store,
                 policy,
                 daemon_settings,
-                _fetch_settings(allow_private, per_host),
+                _fetch_settings(allow_private, per_host, allow_host),
                 PollSettings(
                     concurrency=concurrency,
                     extract_in="process",

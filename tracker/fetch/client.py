@@ -29,6 +29,7 @@ from tracker.fetch.retry import parse_retry_after
 from tracker.fetch.safety import UnsafeURLError, _AddressGuard, _Target
 from tracker.fetch.settings import FetchSettings
 from tracker.fetch.transports import _default_transport
+from tracker.printable import printable
 
 _STATUS_OUTCOMES: dict[int, FetchOutcome] = {
     304: "not_modified",
@@ -84,7 +85,7 @@ class _Journey:
 
 
 def _one_line(text: str, limit: int = 300) -> str:
-    line = " ".join(text.split())
+    line = printable(" ".join(text.split()))
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 

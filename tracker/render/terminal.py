@@ -16,6 +16,7 @@ from rich.text import Text
 
 from tracker.model import Diff, FactChange, MetaChange, SentenceOp, Split
 from tracker.notes import KIND_LABELS, STEALTH_EVENT
+from tracker.printable import printable
 from tracker.queries import (
     Blame,
     ChangeCounts,
@@ -480,8 +481,8 @@ def render_list(console: Console, stories: list[StoryInfo]) -> None:
     if errors:
         table.add_column("last error", ratio=2, overflow="fold")
     for s in stories:
-        name = Text(s.label + "\n", style="bold") if s.label else Text()
-        name.append(_short_url(s.url), style="" if not s.label else "dim")
+        name = Text(printable(s.label) + "\n", style="bold") if s.label else Text()
+        name.append(printable(_short_url(s.url)), style="" if not s.label else "dim")
         row = [
             str(s.id),
             name,
@@ -490,7 +491,7 @@ def render_list(console: Console, stories: list[StoryInfo]) -> None:
             _list_time(s.last_checked_at),
             _list_time(s.next_check_at),
         ]
-        table.add_row(*row, *([s.last_error or ""] if errors else []))
+        table.add_row(*row, *([printable(s.last_error)] if errors else []))
     console.print(table)
 
 

@@ -15,14 +15,14 @@ out and was taken over).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from tracker.errors import NotFoundError
+from tracker.errors import DatabaseError, NotFoundError
 from tracker.store.repository import Store, utcnow
 from tracker.store.schema import Check, Story, Version
 
@@ -265,10 +265,56 @@ def _story_update(owner: str) -> Any:
     )
 
 
+# What a server sends is stored in bounded columns (VARCHAR on PostgreSQL): a value longer
+# than its column is dropped, not cut (a cut ETag or URL would be a wrong one).
+_BOUNDED = {
+    name: Story.__table__.c[name].type.length
+    for name in ("etag", "last_modified", "final_url", "moved_to", "fingerprint")
+}
+
+
+def fitted(record: CheckRecord) -> CheckRecord:
+    """``record`` with every server-sent value that does not fit its column dropped."""
+    changes = {
+        name: None
+        for name, length in _BOUNDED.items()
+        if length and getattr(record, name) is not None and len(getattr(record, name)) > length
+    }
+    return replace(record, **changes) if changes else record
+
+
 def record_checks(store: Store, owner: str, records: Sequence[CheckRecord]) -> None:
-    """Log a batch of checks and reschedule their stories, in one transaction."""
+    """Log a batch of checks and reschedule their stories, in one transaction.
+
+    Should the batch fail, each check is written alone, so one story's bad values
+    never cost the others their check rows (and leave them leased); a check that
+    cannot be written whole is written without its server-sent values.
+    """
     if not records:
         return
+    records = [fitted(r) for r in records]
+    try:
+        _write_checks(store, owner, records)
+    except DatabaseError:
+        if len(records) == 1 and not _has_server_values(records[0]):
+            raise
+        for record in records:
+            try:
+                _write_checks(store, owner, [record])
+            except DatabaseError as exc:
+                _write_checks(store, owner, [_without_server_values(record, exc)])
+
+
+def _has_server_values(record: CheckRecord) -> bool:
+    return any(getattr(record, name) is not None for name in _BOUNDED)
+
+
+def _without_server_values(record: CheckRecord, exc: Exception) -> CheckRecord:
+    reason = f"check stored without its headers ({str(exc)[:200]})"
+    return replace(record, **dict.fromkeys(_BOUNDED), error=reason)
+
+
+def _write_checks(store: Store, owner: str, records: Sequence[CheckRecord]) -> None:
     checks = [
         {
             "story_id": r.story_id,

@@ -26,7 +26,7 @@ from tracker.model import Article, Note, Section, Sentence, Split
 from tracker.notes import notes_from_json, notes_json, split_notes
 from tracker.store.database import open_database, translate_errors
 from tracker.store.schema import Check, SentenceText, Story, Version, VersionSentence
-from tracker.urls import looks_like_url, normalise_story_url, url_part
+from tracker.urls import URL_CHARS, looks_like_url, normalise_story_url, url_part
 
 # Values per IN (…) list or multi-row INSERT: far below every backend's parameter limit.
 CHUNK = 500
@@ -227,7 +227,7 @@ class Store:
                 title=article.title,
                 byline=article.byline,
                 published=article.published,
-                final_url=final_url,
+                final_url=final_url if final_url and len(final_url) <= URL_CHARS else None,
                 reverts_to=reverts_to,
                 raw_html=zlib.compress(raw_html, 1) if raw_html else None,  # 3x faster than 6
                 facts=facts,
