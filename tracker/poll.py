@@ -47,19 +47,22 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal
 
+from sqlalchemy.orm import Session
+
 from tracker.errors import InputError, TrackerError
 from tracker.extract import parse_page
 from tracker.fetch import Fetcher, FetchResult
 from tracker.fingerprint import Region, covers, fingerprint, locate, text_fingerprint
-from tracker.ingest import ingest_article
+from tracker.ingest import prepare
 from tracker.model import Article, Split
 from tracker.scheduler import Plan, SchedulePolicy, StoryClock, reschedule, worker_processes
 from tracker.sections import split_article
-from tracker.store import Store, utcnow
+from tracker.store import SaveResult, Store, utcnow
 from tracker.store.polling import (
     CheckRecord,
     DueStory,
     claim_due,
+    log_stored_check,
     next_due_at,
     record_checks,
     release_leases,
@@ -197,6 +200,7 @@ class _Verdict:
     breaking: bool | None = None
     region: str | None = None  # the article's located region (JSON), when it was located anew
     new_region: bool = False
+    logged: bool = False  # its check-log row was written with the version
 
 
 def worker_id() -> str:
@@ -411,6 +415,7 @@ class Poller:
             fingerprint=verdict.fingerprint,
             last_changed_at=at if verdict.outcome == "changed" else due.last_changed_at,
             article_region=verdict.region if verdict.new_region else due.article_region,
+            logged=verdict.logged,
         )
 
 
@@ -467,21 +472,38 @@ def ingest_checked(
         note = f"{shrunk}; seen {seen}x, kept as a version when seen {gate.confirm_shrink}x"
         return _Verdict("suspect", f"{SHRUNK}{seen}:{mark}", note)
     try:
-        saved = ingest_article(
-            store,
-            due.url,
-            article,
-            fetched_at=at,
-            raw_html=result.body,
-            final_url=result.final_url if result.final_url != due.url else None,
-            facts=False,
-        )
+        saved = _store_checked(store, due, result, article, at)
     except TrackerError as exc:
         return _Verdict("error", due.fingerprint, str(exc))
     outcome = "changed" if saved.stored else "unchanged"
     region, mark, new_region = _relocated(result.body, due.article_region, article, mark)
     verdict = _Verdict(outcome, mark, None, saved.number, split.marker is not None)
-    return replace(verdict, region=region, new_region=new_region)
+    return replace(verdict, region=region, new_region=new_region, logged=saved.stored)
+
+
+def _store_checked(
+    store: Store, due: DueStory, result: FetchResult, article: Article, at: datetime
+) -> SaveResult:
+    """Store the version with its check-log row in one transaction: a poll killed after
+    it leaves both (the batch write then skips that row), never a version without one."""
+    prepared = prepare(store, due.url, article, facts=False)
+    final_url = result.final_url if result.final_url != due.url else None
+
+    def save(session: Session) -> SaveResult:
+        saved = prepared.save(session, fetched_at=at, raw_html=result.body, final_url=final_url)
+        if saved.stored:
+            log_stored_check(
+                session,
+                due.id,
+                at,
+                http_status=result.status,
+                size=result.bytes,
+                elapsed_ms=round(result.elapsed * 1000),
+                version_number=saved.number,
+            )
+        return saved
+
+    return store.write(save)
 
 
 def _relocated(

@@ -13,7 +13,7 @@ it to one check's outcome. Defaults, all configurable on ``tracker run``:
 - ``--every`` on ``tracker add`` pins a story's interval (no adaptation);
 - errors back off exponentially with full jitter from ``error_base`` (1 min)
   up to ``error_cap`` (6 h); ``Retry-After`` on 429/503 is honoured as a floor
-  (itself capped at ``error_cap``: a server cannot park a story for years);
+  up to ``retry_after_cap`` (6 h: a server cannot park a story for years);
   after ``error_after`` (3) failures in a row the story's status is ``error``
   (it is still retried);
 - a story that answers 404/410 is ``gone`` and re-checked every ``gone_interval``
@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING, Literal
 
 from tracker.errors import InputError
 from tracker.fetch import backoff_delay
+from tracker.fetch.retry import MAX_RETRY_AFTER
 
 if TYPE_CHECKING:
     from tracker.poll import Poller
@@ -84,6 +85,7 @@ class SchedulePolicy:
     slower: float = 1.25
     error_base: float = 60.0
     error_cap: float = 6 * 3600.0
+    retry_after_cap: float = MAX_RETRY_AFTER  # the longest Retry-After honoured (6 h)
     error_after: int = 3
     gone_interval: float = 6 * 3600.0
     retire_after: float = 30 * 86400.0
@@ -138,7 +140,7 @@ def reschedule(
     if kind == "error":
         failures = clock.failures + 1
         wait = (jitter or _backoff)(failures, policy.error_base, policy.error_cap)
-        floor = min(retry_after or 0.0, policy.error_cap)  # a server's wish, within the cap
+        floor = min(retry_after or 0.0, policy.retry_after_cap)  # a server's wish, within bounds
         wait = max(wait, floor, min(policy.error_base, interval))
         status: StoryStatus = "error" if failures >= policy.error_after else "active"
         return Plan(now + timedelta(seconds=wait), interval, status, failures)

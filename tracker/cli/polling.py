@@ -116,11 +116,13 @@ def add(
     url = check_story_url(url)
     seconds = round(parse_duration(every)) if every else None
     try:
-        check_url_allowed(
-            url, allow_private=allow_private, allow_hosts=_allowed_hosts(allow_host)
-        )
+        check_url_allowed(url, allow_private=allow_private, allow_hosts=_allowed_hosts(allow_host))
     except UnsafeURLError as exc:
-        hint = " (use --allow-host HOST for a local server)" if "address" in str(exc) else ""
+        hint = (
+            " (use --allow-host HOST or --allow-private for a local server)"
+            if "address" in str(exc)
+            else ""
+        )
         raise InputError(f"{exc}{hint}") from None
     with open_store(db) as store:
         created = add_story(store, url, every=seconds, label=label)

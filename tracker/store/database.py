@@ -8,13 +8,16 @@ one written by a newer tracker is refused.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 import sqlalchemy.exc
 from sqlalchemy import Engine, create_engine, event, text
@@ -55,9 +58,14 @@ def make_engine(url: str) -> Engine:
         raise DatabaseError(f"not a database URL: {url!r}") from None
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
-        if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS})
+        is_file = bool(database) and database != ":memory:" and not database.startswith("file:")
+        if is_file:
+            _make_folder(Path(database).parent)
+        readonly = is_file and _read_only_file(Path(database))
+        if readonly:
+            engine = create_engine(url, creator=lambda: _open_read_only(Path(database)))
+        else:
+            engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     try:
@@ -66,9 +74,37 @@ def make_engine(url: str) -> Engine:
         raise DatabaseError(f"cannot use database {parsed!r}: {exc}") from None
 
 
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseError(
+            f"cannot create the database's folder {folder}: {exc.strerror or exc}"
+        ) from None
+    if not folder.is_dir():
+        raise DatabaseError(f"cannot create the database's folder {folder}: not a folder")
+
+
+def _read_only_file(path: Path) -> bool:
+    """A database file this process may read but not write (read-only commands still work)."""
+    return path.is_file() and os.access(path, os.R_OK) and not os.access(path, os.W_OK)
+
+
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    """Open a database this process cannot write: read-only, and immutable when its WAL
+    index cannot be created beside it (a read-only folder), so SQLite writes nothing."""
+    query = "mode=ro"
+    shm = path.with_name(path.name + "-shm")
+    if not os.access(path.parent, os.W_OK) and not shm.exists():
+        query += "&immutable=1"
+    uri = f"file:{quote(str(path))}?{query}"
+    return sqlite3.connect(uri, uri=True, timeout=SQLITE_BUSY_SECONDS, check_same_thread=False)
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    with contextlib.suppress(sqlite3.OperationalError):  # a read-only database keeps its mode
+        cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
@@ -143,6 +179,13 @@ def _current_revision(engine: Engine) -> str | None:
 
 
 def migrate(engine: Engine) -> None:
+    """Bring the schema to the head revision, atomically.
+
+    The whole upgrade is one transaction: on PostgreSQL (transactional DDL) under an
+    advisory lock, on SQLite under ``BEGIN IMMEDIATE`` (SQLite's DDL is transactional
+    too, but Python's sqlite3 runs DDL outside any transaction unless one is open).
+    A process killed mid-upgrade leaves the database as it was, never half-built.
+    """
     head = head_revision()
     if head is not None and _current_revision(engine) == head:
         return
@@ -156,6 +199,8 @@ def migrate(engine: Engine) -> None:
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK})
+        elif conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")  # one writer; the DDL inside it
         current = MigrationContext.configure(conn).get_current_revision()
         if current == head:
             return
@@ -164,8 +209,41 @@ def migrate(engine: Engine) -> None:
                 f"database schema {current} is newer than this tracker knows (head {head}); "
                 "upgrade tracker"
             )
+        if current is None and conn.dialect.name == "sqlite":
+            _drop_half_built(conn)
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
+
+
+def _drop_half_built(conn: Any) -> None:
+    """Drop what a first run killed mid-way (before migrations were atomic) left behind.
+
+    Only a schema without a revision whose tables are all empty is dropped: nothing
+    stored is ever lost. A database with rows but no revision is left for a person.
+    """
+    names = [
+        row[0]
+        for row in conn.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "ORDER BY rowid DESC"  # the newest first: a table before those it refers to
+        )
+    ]
+    ours = [n for n in names if n != "alembic_version" and not n.startswith("sentences_fts_")]
+    if not ours:
+        return
+    for name in ours:
+        if conn.exec_driver_sql(f'SELECT 1 FROM "{name}" LIMIT 1').first() is not None:
+            raise DatabaseError(
+                f"the database has tables but no schema revision ({name} has rows): "
+                "not a tracker database, or one from a half-finished upgrade"
+            )
+    for kind in ("view", "trigger"):
+        for (name,) in conn.exec_driver_sql(
+            f"SELECT name FROM sqlite_master WHERE type = '{kind}'"
+        ).all():
+            conn.exec_driver_sql(f'DROP {kind.upper()} IF EXISTS "{name}"')
+    for name in ours:
+        conn.exec_driver_sql(f'DROP TABLE IF EXISTS "{name}"')
 
 
 @contextmanager

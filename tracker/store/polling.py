@@ -75,6 +75,7 @@ class CheckRecord:
     fingerprint: str | None = None
     last_changed_at: datetime | None = None
     article_region: str | None = None
+    logged: bool = False  # its check-log row is written already (with its version)
 
 
 _CLAIMED_COLUMNS = (
@@ -314,6 +315,30 @@ def _without_server_values(record: CheckRecord, exc: Exception) -> CheckRecord:
     return replace(record, **dict.fromkeys(_BOUNDED), error=reason)
 
 
+def log_stored_check(
+    session: Session,
+    story_id: int,
+    checked_at: datetime,
+    *,
+    http_status: int | None,
+    size: int | None,
+    elapsed_ms: int | None,
+    version_number: int,
+) -> None:
+    """The check-log row of a check that stored a version, in the version's transaction."""
+    session.execute(
+        insert(Check.__table__).values(
+            story_id=story_id,
+            checked_at=checked_at,
+            outcome="changed",
+            http_status=http_status,
+            bytes=size,
+            elapsed_ms=elapsed_ms,
+            version_number=version_number,
+        )
+    )
+
+
 def _write_checks(store: Store, owner: str, records: Sequence[CheckRecord]) -> None:
     checks = [
         {
@@ -327,6 +352,7 @@ def _write_checks(store: Store, owner: str, records: Sequence[CheckRecord]) -> N
             "version_number": r.version_number,
         }
         for r in records
+        if not r.logged
     ]
     stories = [
         {
@@ -338,7 +364,8 @@ def _write_checks(store: Store, owner: str, records: Sequence[CheckRecord]) -> N
         for r in records
     ]
     with store.session() as session:
-        session.execute(insert(Check.__table__), checks)
+        if checks:
+            session.execute(insert(Check.__table__), checks)
         session.connection().execute(_story_update(owner), stories)
 
 

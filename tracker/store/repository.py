@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+import sqlalchemy.exc
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -30,6 +31,9 @@ from tracker.urls import URL_CHARS, looks_like_url, normalise_story_url, url_par
 
 # Values per IN (…) list or multi-row INSERT: far below every backend's parameter limit.
 CHUNK = 500
+# Tries of a write that lost a unique-key race to a concurrent writer (see Store.write).
+WRITE_ATTEMPTS = 5
+T = TypeVar("T")
 
 
 def utcnow() -> datetime:
@@ -134,6 +138,20 @@ class Store:
         with translate_errors(self.engine), self._sessions.begin() as session:
             yield session
 
+    def write(self, work: Callable[[Session], T], *, attempts: int = WRITE_ATTEMPTS) -> T:
+        """``work(session)`` in one transaction, run again from the start when a concurrent
+        writer took the same unique key first (two ingests of one story at once both
+        numbering their version N+1): the second run sees the first one's version."""
+        with translate_errors(self.engine):
+            for attempt in range(1, attempts + 1):
+                try:
+                    with self._sessions.begin() as session:
+                        return work(session)
+                except sqlalchemy.exc.IntegrityError:
+                    if attempt == attempts:
+                        raise
+            raise AssertionError("unreachable")  # pragma: no cover
+
     # -- stories ---------------------------------------------------------------
 
     def story(self, session: Session, url: str) -> Story:
@@ -190,65 +208,94 @@ class Store:
         """Store a new version unless its text equals the latest one. One transaction
         (or a part of the caller's ``session``: an import writes a whole story in one)."""
         digest = text_hash(canonical_text(article, split))
-        with self.session() if session is None else nullcontext(session) as session:
-            story = self.ensure_story(session, url)
-            latest = session.scalar(
-                select(Version).where(Version.story_id == story.id).order_by(Version.number.desc())
+
+        def save(session: Session) -> SaveResult:
+            return self._save_version(
+                session,
+                url,
+                article,
+                split,
+                sentences,
+                digest,
+                fetched_at,
+                facts,
+                raw_html,
+                final_url,
             )
-            if latest is not None and (
-                latest.text_hash == digest
-                # stored before 0003: the same text is unchanged, whatever metadata it had
-                or (
-                    latest.meta is None
-                    and latest.text_hash == text_hash(legacy_canonical_text(article, split))
-                )
-            ):
-                return SaveResult(url=url, stored=False, number=latest.number)
-            fetched_at = fetched_at or utcnow()
-            if latest is not None and fetched_at < latest.fetched_at:
-                raise InputError(
-                    f"--at {fetched_at.isoformat()} is before the latest version "
-                    f"(v{latest.number}, {latest.fetched_at.isoformat()})"
-                )
-            reverts_to = session.scalar(
-                select(func.max(Version.number)).where(
-                    Version.story_id == story.id, Version.text_hash == digest
-                )
+
+        return self.write(save) if session is None else save(session)
+
+    def _save_version(
+        self,
+        session: Session,
+        url: str,
+        article: Article,
+        split: Split,
+        sentences: Sequence[Sentence],
+        digest: str,
+        fetched_at: datetime | None,
+        facts: list[dict[str, Any]] | None,
+        raw_html: bytes | None,
+        final_url: str | None,
+    ) -> SaveResult:
+        story = self.ensure_story(session, url)
+        latest = session.scalar(
+            select(Version).where(Version.story_id == story.id).order_by(Version.number.desc())
+        )
+        if latest is not None and (
+            latest.text_hash == digest
+            # stored before 0003: the same text is unchanged, whatever metadata it had
+            or (
+                latest.meta is None
+                and latest.text_hash == text_hash(legacy_canonical_text(article, split))
             )
-            version = Version(
-                story_id=story.id,
-                number=(latest.number + 1) if latest else 1,
-                fetched_at=fetched_at,
-                text_hash=digest,
-                words=article.words,
-                sections=split.kinds,
-                marker=split.marker,
-                header=list(split.header) or None,
-                title=article.title,
-                byline=article.byline,
-                published=article.published,
-                final_url=final_url if final_url and len(final_url) <= URL_CHARS else None,
-                reverts_to=reverts_to,
-                raw_html=zlib.compress(raw_html, 1) if raw_html else None,  # 3x faster than 6
-                facts=facts,
-                meta=article_meta(article),
-                notes=notes_json(split_notes(split)),
+        ):
+            return SaveResult(url=url, stored=False, number=latest.number)
+        fetched_at = fetched_at or utcnow()
+        if latest is not None and fetched_at < latest.fetched_at:
+            raise InputError(
+                f"a version seen at {fetched_at.isoformat()} is before the latest version "
+                f"(v{latest.number}, seen {latest.fetched_at.isoformat()})"
             )
-            session.add(version)
-            session.flush()
-            ids = _sentence_ids(session, [s.text for s in sentences])
-            session.add_all(
-                VersionSentence(
-                    version_id=version.id,
-                    position=s.index,
-                    sentence_id=ids[s.text],
-                    paragraph=s.paragraph,
-                    section=s.section,
-                )
-                for s in sentences
+        reverts_to = session.scalar(
+            select(func.max(Version.number)).where(
+                Version.story_id == story.id, Version.text_hash == digest
             )
-            story.last_changed_at = fetched_at
-            return SaveResult(url=url, stored=True, number=version.number, reverts_to=reverts_to)
+        )
+        version = Version(
+            story_id=story.id,
+            number=(latest.number + 1) if latest else 1,
+            fetched_at=fetched_at,
+            text_hash=digest,
+            words=article.words,
+            sections=split.kinds,
+            marker=split.marker,
+            header=list(split.header) or None,
+            title=article.title,
+            byline=article.byline,
+            published=article.published,
+            final_url=final_url if final_url and len(final_url) <= URL_CHARS else None,
+            reverts_to=reverts_to,
+            raw_html=zlib.compress(raw_html, 1) if raw_html else None,  # 3x faster than 6
+            facts=facts,
+            meta=article_meta(article),
+            notes=notes_json(split_notes(split)),
+        )
+        session.add(version)
+        session.flush()
+        ids = _sentence_ids(session, [s.text for s in sentences])
+        session.add_all(
+            VersionSentence(
+                version_id=version.id,
+                position=s.index,
+                sentence_id=ids[s.text],
+                paragraph=s.paragraph,
+                section=s.section,
+            )
+            for s in sentences
+        )
+        story.last_changed_at = fetched_at
+        return SaveResult(url=url, stored=True, number=version.number, reverts_to=reverts_to)
 
     def latest_hash(self, url: str) -> str | None:
         """The text hash of the story's latest version (None for a new story)."""
