@@ -8,17 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from tracker.errors import InputError
 from tracker.extract import parse_bytes, read_file
 from tracker.model import Article, Sentence, Split
 from tracker.sections import split_article
 from tracker.sentences import segment
-from tracker.store import SaveResult, Store, canonical_text
+from tracker.store import SaveResult, Store, canonical_text, utcnow
 from tracker.store.repository import text_hash
 from tracker.urls import normalise_story_url
 
@@ -28,11 +29,30 @@ def check_story_url(url: str) -> str:
     return normalise_story_url(url)
 
 
+# How far in the future a given capture time may be (clock skew between machines). A version
+# dated later would hold back every version after it, polled ones included, until that time.
+FUTURE_SKEW = timedelta(minutes=5)
+
+
+def check_seen_at(at: datetime | None) -> None:
+    """InputError for a capture time later than now (beyond :data:`FUTURE_SKEW`)."""
+    if at is None:
+        return
+    now = utcnow()
+    when = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+    if when > now + FUTURE_SKEW:
+        raise InputError(
+            f"--at {when.isoformat()} is in the future (now {now.isoformat(timespec='seconds')}); "
+            "a version cannot have been seen later than now"
+        )
+
+
 def ingest_file(
     store: Store, url: str, path: str | Path, *, at: datetime | None = None, facts: bool = True
 ) -> SaveResult:
     """Record the article in a local HTML or text file as a version of ``url`` (a URL, or the
     label, id or unique URL part of a story already tracked)."""
+    check_seen_at(at)
     url = store.resolve(url, new=True)
     data = read_file(path)
     article = parse_bytes(data, url=url, name=str(path))

@@ -32,6 +32,7 @@ Check outcomes: ``changed`` (a version was stored), ``unchanged``,
 from __future__ import annotations
 
 import asyncio
+import json
 import math
 import os
 import re
@@ -64,6 +65,7 @@ from tracker.store.polling import (
     claim_due,
     log_stored_check,
     next_due_at,
+    reclaim_leases,
     record_checks,
     release_leases,
     story_ids,
@@ -91,6 +93,8 @@ class Gate:
     shrink_ratio: float = 0.5  # fewer words than this share of the last version: suspect
     furniture_words: int = 300  # consent/paywall/error phrases only count on shorter pages
     confirm_shrink: int = 3  # the same shrunk text on this many checks in a row is a version
+    min_letters: float = 0.75  # fewer letters among the non-space characters: not text
+    min_prose: float = 0.25  # fewer words in sentence-like paragraphs: links or headings only
 
 
 # A page that is not the article, by the phrases it is made of: (what it is, pattern).
@@ -113,11 +117,50 @@ NOT_AN_ARTICLE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 
+# A paragraph that reads as prose: it ends as a sentence does, or it is long.
+_SENTENCE_END = re.compile(r"[.!?;:…。！？؟।\"”’»)\]]\s*$")
+_PROSE_WORDS = 12
+
+
+def not_text_problem(text: str) -> str | None:
+    """A fetched "page" that is data, not a document: a JSON API response."""
+    start = text.lstrip()[:1]
+    if start in ("{", "["):
+        try:
+            json.loads(text)
+        except ValueError:
+            return None
+        return "a JSON document, not an article"
+    return None
+
+
+def garbage_problem(article: Article, gate: Gate) -> str | None:
+    """Text that is no article: decoded binary (few letters, replacement characters), or
+    paragraphs that are all links or headings (a navigation page)."""
+    chars = "".join(article.text.split())
+    if chars:
+        letters = sum(c.isalpha() for c in chars) / len(chars)
+        if letters < gate.min_letters or chars.count("\ufffd") > len(chars) * 0.01:
+            return f"not text: {letters:.0%} letters (binary data served as a page?)"
+    words = article.words
+    prose = sum(
+        len(p.split())
+        for p in article.paragraphs
+        if _SENTENCE_END.search(p) or len(p.split()) >= _PROSE_WORDS
+    )
+    if words and prose < words * gate.min_prose:
+        return f"not an article: {prose} of {words} words in sentences (a page of links?)"
+    return None
+
+
 def page_problem(article: Article, gate: Gate) -> str | None:
-    """A stub, or a consent / paywall / error page instead of the article."""
+    """A stub, garbage, or a consent / paywall / error page instead of the article."""
     words = article.words
     if words < gate.min_words:
         return f"stub: {words} words (fewer than {gate.min_words})"
+    garbage = garbage_problem(article, gate)
+    if garbage is not None:
+        return garbage
     if words < gate.furniture_words:
         text = f"{article.title or ''}\n{article.text}"
         for kind, pattern in NOT_AN_ARTICLE:
@@ -208,6 +251,21 @@ def worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
+def dead_local_worker(owner: str) -> bool:
+    """Whether ``owner`` (a :func:`worker_id`) was a process of this machine that is gone."""
+    host, _, rest = owner.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # alive, another user's
+        return False
+    return False
+
+
 class Poller:
     """Checks due stories of one store through one fetcher."""
 
@@ -228,6 +286,7 @@ class Poller:
         self.owner = owner or worker_id()
         self.on_check = on_check
         self.stopping = False
+        self._reclaimed = False
         self._extractor = _extractor(self.settings)
         # Where worker processes (extraction, the daemon's facts job) open the same database.
         self.db_url = store.engine.url.render_as_string(hide_password=False)
@@ -255,6 +314,10 @@ class Poller:
     ) -> PollSummary:
         """Check due stories until none is due (``due_before``: only those due by then)."""
         summary = PollSummary()
+        if not self._reclaimed:  # once: the leases of killed polls (one machine: SQLite)
+            self._reclaimed = True
+            if self.store.engine.dialect.name == "sqlite":
+                reclaim_leases(self.store, dead_local_worker)
         in_flight: dict[asyncio.Task[CheckRecord], DueStory] = {}
         buffer: list[tuple[str, CheckRecord]] = []
         last_flush = last_claim = time.monotonic()
@@ -458,6 +521,9 @@ def ingest_checked(
 ) -> _Verdict:
     """Extract, gate and store: the costly path, taken only for a new fingerprint."""
     assert result.text is not None
+    data = not_text_problem(result.text)
+    if data is not None:
+        return _Verdict("suspect", SUSPECT + mark, data)
     try:
         article = article_of(result.text, result.final_url)
     except InputError:

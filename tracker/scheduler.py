@@ -45,14 +45,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
-from tracker.errors import InputError
+from tracker.errors import DatabaseError, InputError
 from tracker.fetch import backoff_delay
 from tracker.fetch.retry import MAX_RETRY_AFTER
+from tracker.store.database import FileWatch
 
 if TYPE_CHECKING:
     from tracker.poll import Poller
 
 log = logging.getLogger("tracker.scheduler")
+WATCH_EVERY = 1.0  # seconds between looks at the database file (deleted under the daemon?)
 
 StoryStatus = Literal["active", "gone", "retired", "error", "removed"]
 
@@ -305,13 +307,21 @@ class Daemon:
                 id="retention",
             )
         scheduler.start()
-        started = loop.time()
+        started = last_look = loop.time()
+        watch = FileWatch(self.poller.store.engine)
+        gone: str | None = None
         try:
             while not self.stopped.is_set():
                 if until is not None and until():
                     break
                 if limit is not None and loop.time() - started > limit:
                     break
+                if loop.time() - last_look >= WATCH_EVERY:
+                    last_look = loop.time()
+                    gone = watch.problem()
+                    if gone is not None:
+                        log.error("%s; stopping", gone)
+                        break
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.stopped.wait(), timeout=0.1)
         finally:
@@ -322,6 +332,8 @@ class Daemon:
             self._close_facts()
             for signum in handled:
                 loop.remove_signal_handler(signum)
+        if gone is not None:
+            raise DatabaseError(f"{gone} while tracker run was polling; stopped")
 
     async def _poll_job(self) -> None:
         if self.poller.stopping:

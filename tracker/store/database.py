@@ -246,6 +246,36 @@ def _drop_half_built(conn: Any) -> None:
         conn.exec_driver_sql(f'DROP TABLE IF EXISTS "{name}"')
 
 
+class FileWatch:
+    """Notices a SQLite database file deleted or replaced under a long-running process
+    (``tracker run``), which would otherwise go on writing into the unlinked file."""
+
+    def __init__(self, engine: Engine) -> None:
+        database = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
+        self.path = Path(database) if database and database != ":memory:" else None
+        self._identity = self._stat()
+
+    def _stat(self) -> tuple[int, int] | None:
+        if self.path is None:
+            return None
+        try:
+            found = self.path.stat()
+        except OSError:
+            return None
+        return found.st_dev, found.st_ino
+
+    def problem(self) -> str | None:
+        """Why the database is not the file it was at the start, or None."""
+        if self.path is None or self._identity is None:
+            return None
+        now = self._stat()
+        if now is None:
+            return f"the database file {self.path} was deleted"
+        if now != self._identity:
+            return f"the database file {self.path} was replaced by another file"
+        return None
+
+
 @contextmanager
 def translate_errors(engine: Engine) -> Iterator[None]:
     """Turn driver errors a user can cause into one-line :class:`DatabaseError`."""

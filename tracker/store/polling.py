@@ -14,7 +14,7 @@ out and was taken over).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -226,6 +226,29 @@ def _due_story(row: Any, latest: tuple[int, int, str | None] | None) -> DueStory
         latest_marker=marker,
         article_region=row.article_region,
     )
+
+
+def reclaim_leases(
+    store: Store, is_dead: Callable[[str], bool], *, now: datetime | None = None
+) -> int:
+    """Free the live leases whose owner ``is_dead`` (a killed ``poll`` on this machine):
+    those stories are due again now instead of when the lease runs out. How many."""
+    now = now or utcnow()
+    with store.session() as session:
+        leased = session.execute(
+            select(Story.id, Story.lease_owner).where(
+                Story.lease_owner.is_not(None), Story.lease_until >= now
+            )
+        ).all()
+        dead = [sid for sid, owner in leased if is_dead(owner)]
+        for start in range(0, len(dead), 500):
+            session.execute(
+                update(Story)
+                .where(Story.id.in_(dead[start : start + 500]))
+                .values(lease_owner=None, lease_until=None, next_check_at=now)
+                .execution_options(synchronize_session=False)
+            )
+    return len(dead)
 
 
 def next_due_at(store: Store) -> datetime | None:
