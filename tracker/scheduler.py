@@ -45,10 +45,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
-from tracker.errors import DatabaseError, InputError
+from tracker.errors import DatabaseError, InputError, TrackerError
 from tracker.fetch import backoff_delay
 from tracker.fetch.retry import MAX_RETRY_AFTER
-from tracker.store.database import FileWatch
 
 if TYPE_CHECKING:
     from tracker.poll import Poller
@@ -308,7 +307,7 @@ class Daemon:
             )
         scheduler.start()
         started = last_look = loop.time()
-        watch = FileWatch(self.poller.store.engine)
+        watch = self.poller.store.watch
         gone: str | None = None
         try:
             while not self.stopped.is_set():
@@ -341,6 +340,8 @@ class Daemon:
         self._poll_task = asyncio.current_task()
         try:
             await self.poller.drain()
+        except TrackerError as exc:  # the database (locked, gone): one line, not a traceback
+            log.error("poll pass failed: %s", exc)
         except Exception:  # one bad pass must not end the daemon
             log.exception("poll pass failed")
 

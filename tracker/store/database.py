@@ -75,6 +75,8 @@ def make_engine(url: str) -> Engine:
 
 
 def _make_folder(folder: Path) -> None:
+    if folder.is_dir():
+        return
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -248,30 +250,37 @@ def _drop_half_built(conn: Any) -> None:
 
 class FileWatch:
     """Notices a SQLite database file deleted or replaced under a long-running process
-    (``tracker run``), which would otherwise go on writing into the unlinked file."""
+    (``tracker run``), which would otherwise go on writing into the unlinked file.
+
+    It holds the file open: a deleted file has no links left, even when SQLite has
+    since created a new one at the same path (which may well get the same inode number).
+    """
 
     def __init__(self, engine: Engine) -> None:
         database = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
         self.path = Path(database) if database and database != ":memory:" else None
-        self._identity = self._stat()
+        self._fd: int | None = None
+        if self.path is not None:
+            with contextlib.suppress(OSError):
+                self._fd = os.open(self.path, os.O_RDONLY)
 
-    def _stat(self) -> tuple[int, int] | None:
-        if self.path is None:
-            return None
-        try:
-            found = self.path.stat()
-        except OSError:
-            return None
-        return found.st_dev, found.st_ino
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
 
     def problem(self) -> str | None:
         """Why the database is not the file it was at the start, or None."""
-        if self.path is None or self._identity is None:
+        if self._fd is None:
             return None
-        now = self._stat()
-        if now is None:
+        held = os.fstat(self._fd)
+        if held.st_nlink == 0:
             return f"the database file {self.path} was deleted"
-        if now != self._identity:
+        try:
+            now = os.stat(self.path)  # type: ignore[arg-type]
+        except OSError:
+            return f"the database file {self.path} was moved away"
+        if (now.st_dev, now.st_ino) != (held.st_dev, held.st_ino):
             return f"the database file {self.path} was replaced by another file"
         return None
 

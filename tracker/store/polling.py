@@ -322,11 +322,17 @@ def record_checks(store: Store, owner: str, records: Sequence[CheckRecord]) -> N
     except DatabaseError:
         if len(records) == 1 and not _has_server_values(records[0]):
             raise
+        failed: DatabaseError | None = None
         for record in records:
             try:
                 _write_checks(store, owner, [record])
             except DatabaseError as exc:
-                _write_checks(store, owner, [_without_server_values(record, exc)])
+                try:
+                    _write_checks(store, owner, [_without_server_values(record, exc)])
+                except DatabaseError as again:
+                    failed = failed or again
+        if failed is not None:  # the others are written; this one's lease runs out
+            raise failed from None
 
 
 def _has_server_values(record: CheckRecord) -> bool:

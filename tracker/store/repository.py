@@ -25,7 +25,7 @@ from tracker.errors import InputError, NotFoundError
 from tracker.metadata import article_meta, meta_text
 from tracker.model import Article, Note, Section, Sentence, Split
 from tracker.notes import notes_from_json, notes_json, split_notes
-from tracker.store.database import open_database, translate_errors
+from tracker.store.database import FileWatch, open_database, translate_errors
 from tracker.store.schema import Check, SentenceText, Story, Version, VersionSentence
 from tracker.urls import URL_CHARS, looks_like_url, normalise_story_url, url_part
 
@@ -122,8 +122,10 @@ class Store:
     def __init__(self, url: str | None = None, *, engine: Engine | None = None) -> None:
         self.engine = engine or open_database(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.watch = FileWatch(self.engine)  # is the SQLite file still there? (tracker run)
 
     def close(self) -> None:
+        self.watch.close()
         self.engine.dispose()
 
     def __enter__(self) -> Store:
