@@ -300,10 +300,18 @@ class Poller:
 
     async def poll(self, urls: Sequence[str] | None = None) -> PollSummary:
         """Check every story due now (or the named ones) once."""
+        self._reclaim_once()  # before "now": a reclaimed story is due by then
         if urls:
             ids = story_ids(self.store, list(dict.fromkeys(urls)))
             return await self.drain(ids=list(ids.values()), names=ids)
         return await self.drain(due_before=utcnow())
+
+    def _reclaim_once(self) -> None:
+        """Free the leases of killed polls of this machine (SQLite: one machine), once."""
+        if not self._reclaimed:
+            self._reclaimed = True
+            if self.store.engine.dialect.name == "sqlite":
+                reclaim_leases(self.store, dead_local_worker)
 
     async def drain(
         self,
@@ -314,10 +322,7 @@ class Poller:
     ) -> PollSummary:
         """Check due stories until none is due (``due_before``: only those due by then)."""
         summary = PollSummary()
-        if not self._reclaimed:  # once: the leases of killed polls (one machine: SQLite)
-            self._reclaimed = True
-            if self.store.engine.dialect.name == "sqlite":
-                reclaim_leases(self.store, dead_local_worker)
+        self._reclaim_once()
         in_flight: dict[asyncio.Task[CheckRecord], DueStory] = {}
         buffer: list[tuple[str, CheckRecord]] = []
         last_flush = last_claim = time.monotonic()
