@@ -20,6 +20,7 @@ Prints the counts (and ``--json`` one JSON document); exits 1 when any check fai
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import json
 import os
@@ -124,7 +125,7 @@ def check(db: Path, counts: Counts, urls: list[str]) -> None:
     """The checks after one kill (the database may not exist yet: a kill before creation)."""
     if not db.exists():
         return
-    with sqlite3.connect(db, timeout=30) as conn:
+    with contextlib.closing(sqlite3.connect(db, timeout=30)) as conn:
         verdict = conn.execute("PRAGMA integrity_check").fetchall()
         if verdict != [("ok",)]:
             counts.integrity_errors += 1
@@ -204,6 +205,8 @@ def run(mode: str, kills: int, db: Path | None = None, seed: int = 13) -> Counts
                 if round_ % 10 == 9:  # now and then an unkilled run: it must work (and how
                     # long it takes sets the range of the next kill delays)
                     took = _next_command(mode, db, work, round_, server, counts) or took
+            if kills % 10:
+                _next_command(mode, db, work, kills, server, counts)  # the last word: it works
         finally:
             if server is not None:
                 server.stop()

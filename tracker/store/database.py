@@ -252,37 +252,51 @@ class FileWatch:
     """Notices a SQLite database file deleted or replaced under a long-running process
     (``tracker run``), which would otherwise go on writing into the unlinked file.
 
-    It holds the file open: a deleted file has no links left, even when SQLite has
-    since created a new one at the same path (which may well get the same inode number).
+    It never opens the file itself: closing a second descriptor of a SQLite file drops
+    the POSIX locks SQLite holds through its own, the classic way to corrupt one. It
+    compares the path's device and inode with those at the start and, on Linux, looks
+    for SQLite's descriptor of the file marked "(deleted)" in ``/proc/self/fd`` (SQLite
+    may have created a new file at the path since, and it can get the same inode number).
     """
 
     def __init__(self, engine: Engine) -> None:
         database = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
-        self.path = Path(database) if database and database != ":memory:" else None
-        self._fd: int | None = None
-        if self.path is not None:
-            with contextlib.suppress(OSError):
-                self._fd = os.open(self.path, os.O_RDONLY)
+        self.path = Path(database).resolve() if database and database != ":memory:" else None
+        self._identity = self._stat()
 
     def close(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
+        """Nothing to release (kept so a Store can close what it holds)."""
+
+    def _stat(self) -> tuple[int, int] | None:
+        if self.path is None:
+            return None
+        try:
+            found = os.stat(self.path)
+        except OSError:
+            return None
+        return found.st_dev, found.st_ino
 
     def problem(self) -> str | None:
         """Why the database is not the file it was at the start, or None."""
-        if self._fd is None:
+        if self._identity is None:
             return None
-        held = os.fstat(self._fd)
-        if held.st_nlink == 0:
+        now = self._stat()
+        if now is None or self._unlinked():
             return f"the database file {self.path} was deleted"
-        try:
-            now = os.stat(self.path)  # type: ignore[arg-type]
-        except OSError:
-            return f"the database file {self.path} was moved away"
-        if (now.st_dev, now.st_ino) != (held.st_dev, held.st_ino):
+        if now != self._identity:
             return f"the database file {self.path} was replaced by another file"
         return None
+
+    def _unlinked(self) -> bool:
+        fds = Path("/proc/self/fd")
+        if not fds.is_dir():
+            return False
+        gone = f"{self.path} (deleted)"
+        for fd in fds.iterdir():
+            with contextlib.suppress(OSError):
+                if os.readlink(fd) == gone:
+                    return True
+        return False
 
 
 @contextmanager
