@@ -61,6 +61,8 @@ def main() -> None:
                 out, err = child.communicate(timeout=300)
                 if child.returncode != 0 or "stored v" not in out:
                     failures.append(f"round {round_}: rc {child.returncode}: {err.strip()[-200:]}")
+            if round_ % 10 == 9:
+                print(f"  {round_ + 1} rounds, {len(failures)} failed ingests", flush=True)
         with Store(f"sqlite:///{db}") as store:
             numbers = [v.number for v in store.history(STORY)]
     expected = list(range(1, 2 * args.rounds + 1))
