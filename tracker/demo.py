@@ -43,6 +43,7 @@ def demo_story() -> Path:
             return folder
     raise TrackerError("demo: the bundled demo story is missing; reinstall tracker")
 
+
 TITLE = "Russian helicopter shot down near Armenia's border"
 PATH = "/world/helicopter-shot-down"
 SWITCH_AFTER = 4.0  # seconds of version 1 before the breaking update appears

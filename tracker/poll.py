@@ -32,6 +32,7 @@ Check outcomes: ``changed`` (a version was stored), ``unchanged``,
 from __future__ import annotations
 
 import asyncio
+import json
 import math
 import os
 import re
@@ -47,11 +48,13 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal
 
+from sqlalchemy.orm import Session
+
 from tracker.errors import InputError, TrackerError
 from tracker.extract import parse_page
 from tracker.fetch import Fetcher, FetchResult
 from tracker.fingerprint import Region, covers, fingerprint, locate, text_fingerprint
-from tracker.ingest import ingest_article
+from tracker.ingest import ingest_article, prepare
 from tracker.model import Article, Split
 from tracker.scheduler import Plan, SchedulePolicy, StoryClock, reschedule, worker_processes
 from tracker.sections import split_article
@@ -61,7 +64,9 @@ from tracker.store.polling import (
     CheckRecord,
     DueStory,
     claim_due,
+    log_stored_check,
     next_due_at,
+    reclaim_leases,
     record_checks,
     release_leases,
     story_ids,
@@ -89,6 +94,8 @@ class Gate:
     shrink_ratio: float = 0.5  # fewer words than this share of the last version: suspect
     furniture_words: int = 300  # consent/paywall/error phrases only count on shorter pages
     confirm_shrink: int = 3  # the same shrunk text on this many checks in a row is a version
+    min_letters: float = 0.75  # fewer letters among the non-space characters: not text
+    min_prose: float = 0.25  # fewer words in sentence-like paragraphs: links or headings only
 
 
 # A page that is not the article, by the phrases it is made of: (what it is, pattern).
@@ -112,13 +119,50 @@ NOT_AN_ARTICLE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 
 
 STUB = "stub:"  # how page_problem names a text that is too short (kept, flagged)
+# A paragraph that reads as prose: it ends as a sentence does, or it is long.
+_SENTENCE_END = re.compile(r"[.!?;:…。！？؟।\"”’»)\]]\s*$")
+_PROSE_WORDS = 12
+
+
+def not_text_problem(text: str) -> str | None:
+    """A fetched "page" that is data, not a document: a JSON API response."""
+    start = text.lstrip()[:1]
+    if start in ("{", "["):
+        try:
+            json.loads(text)
+        except ValueError:
+            return None
+        return "a JSON document, not an article"
+    return None
+
+
+def garbage_problem(article: Article, gate: Gate) -> str | None:
+    """Text that is no article: decoded binary (few letters, replacement characters), or
+    paragraphs that are all links or headings (a navigation page)."""
+    chars = "".join(article.text.split())
+    if chars:
+        letters = sum(c.isalpha() for c in chars) / len(chars)
+        if letters < gate.min_letters or chars.count("\ufffd") > len(chars) * 0.01:
+            return f"not text: {letters:.0%} letters (binary data served as a page?)"
+    words = article.words
+    prose = sum(
+        len(p.split())
+        for p in article.paragraphs
+        if _SENTENCE_END.search(p) or len(p.split()) >= _PROSE_WORDS
+    )
+    if words and prose < words * gate.min_prose:
+        return f"not an article: {prose} of {words} words in sentences (a page of links?)"
+    return None
 
 
 def page_problem(article: Article, gate: Gate) -> str | None:
-    """A stub, or a consent / paywall / error page instead of the article."""
+    """A stub, garbage, or a consent / paywall / error page instead of the article."""
     words = article.words
     if words < gate.min_words:
         return f"{STUB} {words} words (fewer than {gate.min_words})"
+    garbage = garbage_problem(article, gate)
+    if garbage is not None:
+        return garbage
     if words < gate.furniture_words:
         text = f"{article.title or ''}\n{article.text}"
         for kind, pattern in NOT_AN_ARTICLE:
@@ -207,11 +251,27 @@ class _Verdict:
     breaking: bool | None = None
     region: str | None = None  # the article's located region (JSON), when it was located anew
     new_region: bool = False
+    logged: bool = False  # its check-log row was written with the version
 
 
 def worker_id() -> str:
     """A lease owner name that is unique across machines and processes."""
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def dead_local_worker(owner: str) -> bool:
+    """Whether ``owner`` (a :func:`worker_id`) was a process of this machine that is gone."""
+    host, _, rest = owner.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # alive, another user's
+        return False
+    return False
 
 
 class Poller:
@@ -237,6 +297,7 @@ class Poller:
         self.owner = owner or worker_id()
         self.on_check = on_check
         self.stopping = False
+        self._reclaimed = False
         self._extractor = _extractor(self.settings)
         # Where worker processes (extraction, the daemon's facts job) open the same database.
         self.db_url = store.engine.url.render_as_string(hide_password=False)
@@ -250,10 +311,18 @@ class Poller:
 
     async def poll(self, urls: Sequence[str] | None = None) -> PollSummary:
         """Check every story due now (or the named ones) once."""
+        self._reclaim_once()  # before "now": a reclaimed story is due by then
         if urls:
             ids = story_ids(self.store, list(dict.fromkeys(urls)))
             return await self.drain(ids=list(ids.values()), names=ids)
         return await self.drain(due_before=utcnow())
+
+    def _reclaim_once(self) -> None:
+        """Free the leases of killed polls of this machine (SQLite: one machine), once."""
+        if not self._reclaimed:
+            self._reclaimed = True
+            if self.store.engine.dialect.name == "sqlite":
+                reclaim_leases(self.store, dead_local_worker)
 
     async def drain(
         self,
@@ -264,6 +333,7 @@ class Poller:
     ) -> PollSummary:
         """Check due stories until none is due (``due_before``: only those due by then)."""
         summary = PollSummary()
+        self._reclaim_once()
         in_flight: dict[asyncio.Task[CheckRecord], DueStory] = {}
         finished: list[asyncio.Task[CheckRecord]] = []
         buffer: list[tuple[str, CheckRecord]] = []
@@ -430,6 +500,7 @@ class Poller:
             fingerprint=verdict.fingerprint,
             last_changed_at=at if verdict.outcome == "changed" else due.last_changed_at,
             article_region=verdict.region if verdict.new_region else due.article_region,
+            logged=verdict.logged,
         )
 
 
@@ -506,6 +577,9 @@ def ingest_checked(
 ) -> _Verdict:
     """Extract, gate and store: the costly path, taken only for a new fingerprint."""
     assert result.text is not None
+    data = not_text_problem(result.text)
+    if data is not None:
+        return _Verdict("suspect", SUSPECT + mark, data)
     try:
         article = article_of(result.text, result.final_url)
     except InputError:
@@ -524,14 +598,39 @@ def ingest_checked(
         flagged = _keep_flagged(store, due, result, article, at, note)
         return _Verdict("suspect", f"{SHRUNK}{seen}:{mark}", flagged)
     try:
-        saved = _store_text(store, due, result, article, at)
+        saved = _store_checked(store, due, result, article, at)
     except TrackerError as exc:
         return _Verdict("error", due.fingerprint, str(exc))
     outcome = "changed" if saved.stored else "unchanged"
     region, mark, new_region = _relocated(result.body, due.article_region, article, mark)
     mark = salted(mark, due.url) if new_region else mark
     verdict = _Verdict(outcome, mark, None, saved.number, split.marker is not None)
-    return replace(verdict, region=region, new_region=new_region)
+    return replace(verdict, region=region, new_region=new_region, logged=saved.stored)
+
+
+def _store_checked(
+    store: Store, due: DueStory, result: FetchResult, article: Article, at: datetime
+) -> SaveResult:
+    """Store the version with its check-log row in one transaction: a poll killed after
+    it leaves both (the batch write then skips that row), never a version without one."""
+    prepared = prepare(store, due.url, article, facts=False)
+    final_url = result.final_url if result.final_url != due.url else None
+
+    def save(session: Session) -> SaveResult:
+        saved = prepared.save(session, fetched_at=at, raw_html=result.body, final_url=final_url)
+        if saved.stored:
+            log_stored_check(
+                session,
+                due.id,
+                at,
+                http_status=result.status,
+                size=result.bytes,
+                elapsed_ms=round(result.elapsed * 1000),
+                version_number=saved.number,
+            )
+        return saved
+
+    return store.write(save)
 
 
 def _keep_flagged(

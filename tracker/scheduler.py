@@ -12,7 +12,8 @@ it to one check's outcome. Defaults, all configurable on ``tracker run``:
   polled every ``min_interval``;
 - ``--every`` on ``tracker add`` pins a story's interval (no adaptation);
 - errors back off exponentially with full jitter from ``error_base`` (1 min)
-  up to ``error_cap`` (6 h); ``Retry-After`` on 429/503 is honoured as a floor;
+  up to ``error_cap`` (6 h); ``Retry-After`` on 429/503 is honoured as a floor
+  up to ``retry_after_cap`` (6 h: a server cannot park a story for years);
   after ``error_after`` (3) failures in a row the story's status is ``error``
   (it is still retried);
 - a story that answers 404/410 is ``gone`` and re-checked every ``gone_interval``
@@ -45,14 +46,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
-from tracker.errors import InputError
+from tracker.errors import DatabaseError, InputError, TrackerError
 from tracker.fetch import backoff_delay
+from tracker.fetch.retry import MAX_RETRY_AFTER
 
 if TYPE_CHECKING:
     from tracker.poll import Poller
 
 log = logging.getLogger("tracker.scheduler")
 versions_log = logging.getLogger("tracker.versions")
+WATCH_EVERY = 1.0  # seconds between looks at the database file (deleted under the daemon?)
 
 StoryStatus = Literal["active", "gone", "retired", "error", "removed"]
 
@@ -85,6 +88,7 @@ class SchedulePolicy:
     slower: float = 1.25
     error_base: float = 60.0
     error_cap: float = 6 * 3600.0
+    retry_after_cap: float = MAX_RETRY_AFTER  # the longest Retry-After honoured (6 h)
     error_after: int = 3
     gone_interval: float = 6 * 3600.0
     retire_after: float = 30 * 86400.0
@@ -139,7 +143,8 @@ def reschedule(
     if kind == "error":
         failures = clock.failures + 1
         wait = (jitter or _backoff)(failures, policy.error_base, policy.error_cap)
-        wait = max(wait, retry_after or 0.0, min(policy.error_base, interval))
+        floor = min(retry_after or 0.0, policy.retry_after_cap)  # a server's wish, within bounds
+        wait = max(wait, floor, min(policy.error_base, interval))
         status: StoryStatus = "error" if failures >= policy.error_after else "active"
         return Plan(now + timedelta(seconds=wait), interval, status, failures)
     if kind == "gone":
@@ -313,13 +318,21 @@ class Daemon:
                 id="retention",
             )
         scheduler.start()
-        started = loop.time()
+        started = last_look = loop.time()
+        watch = self.poller.store.watch
+        gone: str | None = None
         try:
             while not self.stopped.is_set():
                 if until is not None and until():
                     break
                 if limit is not None and loop.time() - started > limit:
                     break
+                if loop.time() - last_look >= WATCH_EVERY:
+                    last_look = loop.time()
+                    gone = watch.problem()
+                    if gone is not None:
+                        log.error("%s; stopping", gone)
+                        break
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.stopped.wait(), timeout=0.1)
         finally:
@@ -330,6 +343,8 @@ class Daemon:
             self._close_facts()
             for signum in handled:
                 loop.remove_signal_handler(signum)
+        if gone is not None:
+            raise DatabaseError(f"{gone} while tracker run was polling; stopped")
 
     async def _poll_job(self) -> None:
         if self.poller.stopping:
@@ -337,6 +352,8 @@ class Daemon:
         self._poll_task = asyncio.current_task()
         try:
             await self.poller.drain()
+        except TrackerError as exc:  # the database (locked, gone): one line, not a traceback
+            log.error("poll pass failed: %s", exc)
         except Exception:  # one bad pass must not end the daemon
             log.exception("poll pass failed")
 
@@ -345,6 +362,8 @@ class Daemon:
             return
         try:
             await job.run()
+        except TrackerError as exc:  # the database (locked, gone): one line, not a traceback
+            log.error("%s job failed: %s", job.name, exc)
         except Exception:  # one bad pass must not end the daemon, nor hold up polling
             log.exception("%s job failed", job.name)
 

@@ -155,9 +155,7 @@ def _syntok_spans(paragraph: str) -> tuple[tuple[int, int], ...]:
     return tuple(spans)
 
 
-def _join_spans(
-    paragraph: str, spans: Sequence[tuple[int, int]]
-) -> list[tuple[int, int]]:
+def _join_spans(paragraph: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     joined: list[tuple[int, int]] = []
     for start, end in spans:
         if joined and _should_join(_tail(paragraph, *joined[-1]), paragraph[start:end]):

@@ -16,6 +16,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 from tracker.errors import InputError
 
+# The longest story URL: the URL columns are VARCHAR(2048) (enforced by PostgreSQL; SQLite
+# would store more, but a database must move between the two).
+URL_CHARS = 2048
+
 
 def normalise_story_url(url: str) -> str:
     """The one spelling of a story URL; an InputError if it is not absolute http(s)."""
@@ -30,7 +34,13 @@ def normalise_story_url(url: str) -> str:
     except (ValueError, AttributeError):
         raise InputError(f"not a story URL: {url!r}") from None
     parts = urlsplit(normal)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, ""))
+    normal = urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, ""))
+    if len(normal) > URL_CHARS:
+        raise InputError(
+            f"URL is {len(normal):,} characters; the limit is {URL_CHARS:,} "
+            "(the longest URL a PostgreSQL database stores)"
+        )
+    return normal
 
 
 def looks_like_url(text: str) -> bool:

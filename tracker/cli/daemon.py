@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from tracker.printable import printable
+
 if TYPE_CHECKING:
     from tracker.config import Config
     from tracker.jobs import LiveSettings, SideSettings
@@ -125,9 +127,7 @@ def live_settings(
     from tracker.jobs import LiveSettings
 
     def load() -> SideSettings:
-        return side_settings(
-            store, config_path, feed_dir, base_url, alert, webhook, webhook_secret
-        )
+        return side_settings(store, config_path, feed_dir, base_url, alert, webhook, webhook_secret)
 
     return LiveSettings(load(), load, find_config(config_path))
 
@@ -136,7 +136,7 @@ def log_source(report: SourceReport) -> None:
     if report.outcome == "not_modified":
         return
     if report.outcome == "error":
-        what = f"error: {report.error}"
+        what = f"error: {printable(report.error)}"
     else:
         what = f"{report.listed} listed, {report.matched} matched, {len(report.added)} new"
-    logging.getLogger("tracker.sources").info("source %s: %s", report.url, what)
+    logging.getLogger("tracker.sources").info("source %s: %s", printable(report.url), what)

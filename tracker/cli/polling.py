@@ -30,6 +30,7 @@ from tracker.cli.daemon import (
 from tracker.cli.options import Db, NoColor, console, open_store
 from tracker.errors import InputError
 from tracker.ingest import check_story_url
+from tracker.printable import printable
 from tracker.render.json import iso
 
 # The fetcher (httpx, aiohttp), the poller and the scheduler are imported by the
@@ -47,6 +48,15 @@ AllowPrivate = Annotated[
         "--allow-private",
         envvar="TRACKER_ALLOW_PRIVATE",
         help="Allow loopback and private-network URLs (also TRACKER_ALLOW_PRIVATE=1).",
+    ),
+]
+AllowHost = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--allow-host",
+        help="Allow this one local host (HOST or HOST:PORT) only; redirects to any other "
+        "private address are still refused. Repeatable.",
+        show_default=False,
     ),
 ]
 # `tracker poll` exits with this code when it made checks and every one of them failed
@@ -67,13 +77,27 @@ Concurrency = Annotated[int, typer.Option(help="Checks in flight at once.", min=
 PerHost = Annotated[int, typer.Option("--per-host", help="Requests at once per host.", min=1)]
 
 
-def _fetch_settings(allow_private: bool, per_host: int) -> FetchSettings:
+def _fetch_settings(
+    allow_private: bool, per_host: int, allow_hosts: list[str] | None = None
+) -> FetchSettings:
     from tracker.fetch import FetchSettings
 
     return FetchSettings.from_env(
         allow_private=allow_private or FetchSettings.from_env().allow_private,
+        allow_hosts=_allowed_hosts(allow_hosts),
         per_host_limit=per_host,
     )
+
+
+def _allowed_hosts(names: list[str] | None) -> frozenset[str]:
+    """``--allow-host`` values as the fetcher compares them: lower case, no scheme or path."""
+    hosts = set()
+    for name in names or []:
+        host = name.strip().lower().split("://", 1)[-1].split("/", 1)[0]
+        if not host:
+            raise InputError(f"--allow-host needs a host name or HOST:PORT, not {name!r}")
+        hosts.add(host)
+    return frozenset(hosts)
 
 
 @app.command()
@@ -94,6 +118,7 @@ def add(
             "--check/--no-check", help="Fetch the page once now to say whether it answers."
         ),
     ] = True,
+    allow_host: AllowHost = None,
     db: Db = None,
 ) -> None:
     """Track a story: it is checked at the next poll (and once now, to see that it answers)."""
@@ -104,12 +129,16 @@ def add(
     seconds = parse_every(every) if every else None
     unresolved = None
     try:
-        check_url_allowed(url, allow_private=allow_private)
+        check_url_allowed(url, allow_private=allow_private, allow_hosts=_allowed_hosts(allow_host))
     except UnsafeURLError as exc:
         if str(exc).startswith("cannot resolve"):
             unresolved = str(exc)  # unreachable now, not unsafe: kept, and said so below
         else:
-            hint = " (use --allow-private for a local server)" if "address" in str(exc) else ""
+            hint = (
+                " (use --allow-host HOST or --allow-private for a local server)"
+                if "address" in str(exc)
+                else ""
+            )
             raise InputError(f"{exc}{hint}") from None
     with open_store(db) as store:
         created = add_story(
@@ -184,6 +213,7 @@ def poll(
         list[str] | None, typer.Argument(help="Stories to check now (default: all due).")
     ] = None,
     allow_private: AllowPrivate = False,
+    allow_host: AllowHost = None,
     concurrency: Concurrency = 64,
     per_host: PerHost = 4,
     config: ConfigPath = None,
@@ -216,7 +246,7 @@ def poll(
                 _poll_once(
                     store,
                     urls,
-                    _fetch_settings(allow_private, per_host),
+                    _fetch_settings(allow_private, per_host, allow_host),
                     on_check,
                     PollSettings(concurrency=concurrency),
                 )
@@ -300,11 +330,11 @@ def _line(report: CheckReport) -> str:
     if r.outcome == "changed" and r.version_number:
         what = f"changed: stored v{r.version_number}"
     if r.error:
-        what += f" ({r.error})"
+        what += f" ({printable(r.error)})"
     status = f"HTTP {r.http_status} " if r.http_status else ""
     when = r.next_check_at
     next_at = iso(when.replace(microsecond=0)) if when else "never (retired)"
-    return f"{report.url}: {status}{what}; next check {next_at}"
+    return f"{printable(report.url)}: {status}{what}; next check {next_at}"
 
 
 def _summary_line(summary: PollSummary) -> str:
@@ -317,6 +347,7 @@ def _summary_line(summary: PollSummary) -> str:
 @app.command()
 def run(
     allow_private: AllowPrivate = False,
+    allow_host: AllowHost = None,
     tick: Annotated[str, typer.Option(help="How often to look for due stories.")] = "1s",
     concurrency: Concurrency = 64,
     per_host: PerHost = 4,
@@ -382,7 +413,7 @@ def run(
                 store,
                 policy,
                 daemon_settings,
-                _fetch_settings(allow_private, per_host),
+                _fetch_settings(allow_private, per_host, allow_host),
                 PollSettings(
                     concurrency=concurrency,
                     extract_in="process",

@@ -27,6 +27,7 @@ from tracker.fetch.retry import parse_retry_after
 from tracker.fetch.safety import UnsafeURLError, _AddressGuard, _Target
 from tracker.fetch.settings import FetchSettings
 from tracker.fetch.transports import HttpxReply, Reply, _default_transport
+from tracker.printable import printable
 
 _STATUS_OUTCOMES: dict[int, FetchOutcome] = {
     304: "not_modified",
@@ -82,7 +83,7 @@ class _Journey:
 
 
 def _one_line(text: str, limit: int = 300) -> str:
-    line = " ".join(text.split())
+    line = printable(" ".join(text.split()))
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
@@ -243,7 +244,7 @@ class Fetcher:
                 if not location:
                     return journey.result("http_error", error=f"HTTP {status} without Location")
                 journey.permanent = journey.permanent or status in _PERMANENT_REDIRECTS
-                return target.url.join(location.strip())
+                return _redirect_target(target.url, location, status)
             return await self._conclude(journey, response, found)
         finally:
             await response.aclose()
@@ -296,6 +297,20 @@ class Fetcher:
             raise _Stop("too_large", str(error)) from None
         except zlib.error as error:
             raise _Stop("network_error", f"corrupt {content_encoding} body: {error}") from None
+
+
+def _redirect_target(base: httpx.URL, location: str, status: int) -> httpx.URL:
+    """Where a redirect points; a Location that is no URL (control characters, a bad
+    host or port) is the server's error, an ``http_error`` outcome."""
+    shown = _one_line(repr(location), 200)
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in location.strip()):
+        raise _Stop("http_error", f"HTTP {status} with an invalid Location {shown}")
+    try:
+        return base.join(location.strip())
+    except (httpx.InvalidURL, ValueError, TypeError) as error:
+        raise _Stop(
+            "http_error", f"HTTP {status} with an invalid Location {shown}: {error}"
+        ) from None
 
 
 def _headers_of(response: Reply) -> dict[str, str]:

@@ -7,21 +7,33 @@ import random
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
+# A server's Retry-After is honoured up to this many seconds (6 h, the poller's longest error
+# back-off): ten years, an HTTP date in 9999 or a number too big for a float must not park a
+# story that long.
+MAX_RETRY_AFTER = 6 * 3600.0
+
 
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a Retry-After value (delta-seconds or an HTTP date)."""
+    """Seconds to wait from a Retry-After value (delta-seconds or an HTTP date), at most
+    :data:`MAX_RETRY_AFTER`; None when the value is neither."""
     if value is None:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    if value.isascii() and value.isdigit():
+        return float(min(int(value[:20]), MAX_RETRY_AFTER))
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when is None:
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+    try:
+        seconds = (when - (now or datetime.now(UTC))).total_seconds()
+    except OverflowError:
+        return MAX_RETRY_AFTER
+    return min(MAX_RETRY_AFTER, max(0.0, seconds))
 
 
 def backoff_delay(

@@ -59,6 +59,13 @@ BLOCKED_NETWORKS: tuple[tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, str
 
 # IPv6 forms that carry an IPv4 address the packet really goes to.
 _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+# Deprecated forms no public host uses: IPv4-compatible (``::127.0.0.1``, RFC 4291 2.5.5.1)
+# and IPv4-translated (``::ffff:0:127.0.0.1``, RFC 2765). Some stacks still route them to
+# the IPv4 address; refused whatever that address is.
+_DEPRECATED_V4_FORMS: tuple[tuple[ipaddress.IPv6Network, str], ...] = (
+    (ipaddress.IPv6Network("::/96"), "IPv4-compatible IPv6 (deprecated)"),
+    (ipaddress.IPv6Network("::ffff:0:0:0/96"), "IPv4-translated IPv6"),
+)
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -66,6 +73,8 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
     if ip.ipv4_mapped is not None:
         return ip.ipv4_mapped
+    if int(ip) > 1 and any(ip in network for network, _ in _DEPRECATED_V4_FORMS):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
     if ip in _NAT64:
         return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
     if ip.sixtofour is not None:
@@ -83,7 +92,12 @@ def address_problem(address: str) -> str | None:
         embedded = _embedded_ipv4(ip)
         if embedded is not None:
             problem = address_problem(str(embedded))
-            return f"{problem} (as IPv4 {embedded})" if problem else None
+            if problem:
+                return f"{problem} (as IPv4 {embedded})"
+            for network, reason in _DEPRECATED_V4_FORMS:
+                if ip in network:
+                    return reason
+            return None
     for network, reason in BLOCKED_NETWORKS:
         if ip in network:
             return reason

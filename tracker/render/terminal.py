@@ -17,6 +17,7 @@ from rich.text import Text
 
 from tracker.model import Diff, FactChange, MetaChange, SentenceOp, Split
 from tracker.notes import KIND_LABELS, STEALTH_EVENT
+from tracker.printable import printable
 from tracker.queries import (
     Blame,
     ChangeCounts,
@@ -125,7 +126,7 @@ def render_diff(
 
 
 def meta_line(change: MetaChange) -> Text:
-    """"Headline: before → after", or what was added or dropped."""
+    """ "Headline: before → after", or what was added or dropped."""
     line = Text("• ", style="bold blue")
     line.append(f"{change.label}: ", style="bold")
     if change.before is None:
@@ -506,8 +507,8 @@ def render_list(console: Console, stories: list[StoryInfo]) -> None:
     if errors:
         table.add_column("last error", ratio=2, overflow="fold")
     for s in stories:
-        name = Text(s.label + "\n", style="bold") if s.label else Text()
-        name.append(_short_url(s.url), style="" if not s.label else "dim")
+        name = Text(printable(s.label) + "\n", style="bold") if s.label else Text()
+        name.append(printable(_short_url(s.url)), style="" if not s.label else "dim")
         row = [
             str(s.id),
             name,
@@ -516,12 +517,12 @@ def render_list(console: Console, stories: list[StoryInfo]) -> None:
             _list_time(s.last_checked_at),
             _list_time(s.next_check_at),
         ]
-        table.add_row(*row, *([s.last_error or ""] if errors else []))
+        table.add_row(*row, *([printable(s.last_error)] if errors else []))
     console.print(table)
 
 
 def _list_time(value: datetime | None) -> str:
-    """"11-09 14:00" this year, "2025-11-09 14:00" before: the list stays narrow."""
+    """ "11-09 14:00" this year, "2025-11-09 14:00" before: the list stays narrow."""
     if value is None:
         return "—"
     if value.year == datetime.now(value.tzinfo).year:

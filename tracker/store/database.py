@@ -8,13 +8,16 @@ one written by a newer tracker is refused.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 import sqlalchemy.exc
 from sqlalchemy import Engine, create_engine, event, text
@@ -55,9 +58,14 @@ def make_engine(url: str) -> Engine:
         raise DatabaseError(f"not a database URL: {url!r}") from None
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
-        if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS})
+        is_file = bool(database) and database != ":memory:" and not database.startswith("file:")
+        if is_file:
+            _make_folder(Path(database).parent)
+        readonly = is_file and _read_only_file(Path(database))
+        if readonly:
+            engine = create_engine(url, creator=lambda: _open_read_only(Path(database)))
+        else:
+            engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     try:
@@ -66,9 +74,39 @@ def make_engine(url: str) -> Engine:
         raise DatabaseError(f"cannot use database {parsed!r}: {exc}") from None
 
 
+def _make_folder(folder: Path) -> None:
+    if folder.is_dir():
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseError(
+            f"cannot create the database's folder {folder}: {exc.strerror or exc}"
+        ) from None
+    if not folder.is_dir():
+        raise DatabaseError(f"cannot create the database's folder {folder}: not a folder")
+
+
+def _read_only_file(path: Path) -> bool:
+    """A database file this process may read but not write (read-only commands still work)."""
+    return path.is_file() and os.access(path, os.R_OK) and not os.access(path, os.W_OK)
+
+
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    """Open a database this process cannot write: read-only, and immutable when its WAL
+    index cannot be created beside it (a read-only folder), so SQLite writes nothing."""
+    query = "mode=ro"
+    shm = path.with_name(path.name + "-shm")
+    if not os.access(path.parent, os.W_OK) and not shm.exists():
+        query += "&immutable=1"
+    uri = f"file:{quote(str(path))}?{query}"
+    return sqlite3.connect(uri, uri=True, timeout=SQLITE_BUSY_SECONDS, check_same_thread=False)
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    with contextlib.suppress(sqlite3.OperationalError):  # a read-only database keeps its mode
+        cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
@@ -143,6 +181,13 @@ def _current_revision(engine: Engine) -> str | None:
 
 
 def migrate(engine: Engine) -> None:
+    """Bring the schema to the head revision, atomically.
+
+    The whole upgrade is one transaction: on PostgreSQL (transactional DDL) under an
+    advisory lock, on SQLite under ``BEGIN IMMEDIATE`` (SQLite's DDL is transactional
+    too, but Python's sqlite3 runs DDL outside any transaction unless one is open).
+    A process killed mid-upgrade leaves the database as it was, never half-built.
+    """
     head = head_revision()
     if head is not None and _current_revision(engine) == head:
         return
@@ -156,6 +201,8 @@ def migrate(engine: Engine) -> None:
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK})
+        elif conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")  # one writer; the DDL inside it
         current = MigrationContext.configure(conn).get_current_revision()
         if current == head:
             return
@@ -164,6 +211,8 @@ def migrate(engine: Engine) -> None:
                 f"database schema {current} is newer than this tracker knows (head {head}); "
                 "upgrade tracker"
             )
+        if current is None and conn.dialect.name == "sqlite":
+            _drop_half_built(conn)
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
     run_after_upgrade(config, engine)
@@ -177,6 +226,88 @@ def run_after_upgrade(config: Config, engine: Engine) -> None:
     through the ORM, which describes the head schema, not the one of a revision between)."""
     for hook in config.attributes.pop(AFTER_UPGRADE, ()):
         hook(engine)
+
+
+def _drop_half_built(conn: Any) -> None:
+    """Drop what a first run killed mid-way (before migrations were atomic) left behind.
+
+    Only a schema without a revision whose tables are all empty is dropped: nothing
+    stored is ever lost. A database with rows but no revision is left for a person.
+    """
+    names = [
+        row[0]
+        for row in conn.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "ORDER BY rowid DESC"  # the newest first: a table before those it refers to
+        )
+    ]
+    ours = [n for n in names if n != "alembic_version" and not n.startswith("sentences_fts_")]
+    if not ours:
+        return
+    for name in ours:
+        if conn.exec_driver_sql(f'SELECT 1 FROM "{name}" LIMIT 1').first() is not None:
+            raise DatabaseError(
+                f"the database has tables but no schema revision ({name} has rows): "
+                "not a tracker database, or one from a half-finished upgrade"
+            )
+    for kind in ("view", "trigger"):
+        for (name,) in conn.exec_driver_sql(
+            f"SELECT name FROM sqlite_master WHERE type = '{kind}'"
+        ).all():
+            conn.exec_driver_sql(f'DROP {kind.upper()} IF EXISTS "{name}"')
+    for name in ours:
+        conn.exec_driver_sql(f'DROP TABLE IF EXISTS "{name}"')
+
+
+class FileWatch:
+    """Notices a SQLite database file deleted or replaced under a long-running process
+    (``tracker run``), which would otherwise go on writing into the unlinked file.
+
+    It never opens the file itself: closing a second descriptor of a SQLite file drops
+    the POSIX locks SQLite holds through its own, the classic way to corrupt one. It
+    compares the path's device and inode with those at the start and, on Linux, looks
+    for SQLite's descriptor of the file marked "(deleted)" in ``/proc/self/fd`` (SQLite
+    may have created a new file at the path since, and it can get the same inode number).
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        database = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
+        self.path = Path(database).resolve() if database and database != ":memory:" else None
+        self._identity = self._stat()
+
+    def close(self) -> None:
+        """Nothing to release (kept so a Store can close what it holds)."""
+
+    def _stat(self) -> tuple[int, int] | None:
+        if self.path is None:
+            return None
+        try:
+            found = os.stat(self.path)
+        except OSError:
+            return None
+        return found.st_dev, found.st_ino
+
+    def problem(self) -> str | None:
+        """Why the database is not the file it was at the start, or None."""
+        if self._identity is None:
+            return None
+        now = self._stat()
+        if now is None or self._unlinked():
+            return f"the database file {self.path} was deleted"
+        if now != self._identity:
+            return f"the database file {self.path} was replaced by another file"
+        return None
+
+    def _unlinked(self) -> bool:
+        fds = Path("/proc/self/fd")
+        if not fds.is_dir():
+            return False
+        gone = f"{self.path} (deleted)"
+        for fd in fds.iterdir():
+            with contextlib.suppress(OSError):
+                if os.readlink(fd) == gone:
+                    return True
+        return False
 
 
 @contextmanager

@@ -14,8 +14,8 @@ out and was taken over).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from functools import cache, lru_cache
 from typing import Any
@@ -32,8 +32,9 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.orm import Session
 
-from tracker.errors import NotFoundError
+from tracker.errors import DatabaseError, NotFoundError
 from tracker.store.database import translate_errors
 from tracker.store.repository import Store, utcnow
 from tracker.store.schema import Check, Story, Version
@@ -88,6 +89,7 @@ class CheckRecord:
     fingerprint: str | None = None
     last_changed_at: datetime | None = None
     article_region: str | None = None
+    logged: bool = False  # its check-log row is written already (with its version)
 
 
 _CLAIMED_COLUMNS = (
@@ -264,6 +266,29 @@ def _due_story(row: Any, latest: tuple[int, int, str | None] | None) -> DueStory
     )
 
 
+def reclaim_leases(
+    store: Store, is_dead: Callable[[str], bool], *, now: datetime | None = None
+) -> int:
+    """Free the live leases whose owner ``is_dead`` (a killed ``poll`` on this machine):
+    those stories are due again now instead of when the lease runs out. How many."""
+    now = now or utcnow()
+    with store.session() as session:
+        leased = session.execute(
+            select(Story.id, Story.lease_owner).where(
+                Story.lease_owner.is_not(None), Story.lease_until >= now
+            )
+        ).all()
+        dead = [sid for sid, owner in leased if is_dead(owner)]
+        for start in range(0, len(dead), 500):
+            session.execute(
+                update(Story)
+                .where(Story.id.in_(dead[start : start + 500]))
+                .values(lease_owner=None, lease_until=None, next_check_at=now)
+                .execution_options(synchronize_session=False)
+            )
+    return len(dead)
+
+
 def next_due_at(store: Store) -> datetime | None:
     """When the next story falls due (None when nothing is scheduled)."""
     with store.session() as session:
@@ -319,10 +344,86 @@ _CHECK_FIELDS = (
 _CHECK_INSERT = insert(Check.__table__).values({name: bindparam(name) for name in _CHECK_FIELDS})
 
 
+# What a server sends is stored in bounded columns (VARCHAR on PostgreSQL): a value longer
+# than its column is dropped, not cut (a cut ETag or URL would be a wrong one).
+_BOUNDED = {
+    name: Story.__table__.c[name].type.length
+    for name in ("etag", "last_modified", "final_url", "moved_to", "fingerprint")
+}
+
+
+def fitted(record: CheckRecord) -> CheckRecord:
+    """``record`` with every server-sent value that does not fit its column dropped."""
+    changes = {
+        name: None
+        for name, length in _BOUNDED.items()
+        if length and getattr(record, name) is not None and len(getattr(record, name)) > length
+    }
+    return replace(record, **changes) if changes else record
+
+
 def record_checks(store: Store, owner: str, records: Sequence[CheckRecord]) -> None:
-    """Log a batch of checks and reschedule their stories, in one transaction."""
+    """Log a batch of checks and reschedule their stories, in one transaction.
+
+    Should the batch fail, each check is written alone, so one story's bad values
+    never cost the others their check rows (and leave them leased); a check that
+    cannot be written whole is written without its server-sent values.
+    """
     if not records:
         return
+    records = [fitted(r) for r in records]
+    try:
+        _write_checks(store, owner, records)
+    except DatabaseError:
+        if len(records) == 1 and not _has_server_values(records[0]):
+            raise
+        failed: DatabaseError | None = None
+        for record in records:
+            try:
+                _write_checks(store, owner, [record])
+            except DatabaseError as exc:
+                try:
+                    _write_checks(store, owner, [_without_server_values(record, exc)])
+                except DatabaseError as again:
+                    failed = failed or again
+        if failed is not None:  # the others are written; this one's lease runs out
+            raise failed from None
+
+
+def _has_server_values(record: CheckRecord) -> bool:
+    return any(getattr(record, name) is not None for name in _BOUNDED)
+
+
+def _without_server_values(record: CheckRecord, exc: Exception) -> CheckRecord:
+    reason = f"check stored without its headers ({str(exc)[:200]})"
+    return replace(record, **dict.fromkeys(_BOUNDED), error=reason)
+
+
+def log_stored_check(
+    session: Session,
+    story_id: int,
+    checked_at: datetime,
+    *,
+    http_status: int | None,
+    size: int | None,
+    elapsed_ms: int | None,
+    version_number: int,
+) -> None:
+    """The check-log row of a check that stored a version, in the version's transaction."""
+    session.execute(
+        insert(Check.__table__).values(
+            story_id=story_id,
+            checked_at=checked_at,
+            outcome="changed",
+            http_status=http_status,
+            bytes=size,
+            elapsed_ms=elapsed_ms,
+            version_number=version_number,
+        )
+    )
+
+
+def _write_checks(store: Store, owner: str, records: Sequence[CheckRecord]) -> None:
     checks = [
         {
             "story_id": r.story_id,
@@ -335,6 +436,7 @@ def record_checks(store: Store, owner: str, records: Sequence[CheckRecord]) -> N
             "version_number": r.version_number,
         }
         for r in records
+        if not r.logged
     ]
     stories = [
         {
@@ -347,7 +449,8 @@ def record_checks(store: Store, owner: str, records: Sequence[CheckRecord]) -> N
         for r in records
     ]
     with translate_errors(store.engine), store.engine.begin() as conn:
-        _execute_many(conn, _CHECK_INSERT, checks)
+        if checks:
+            _execute_many(conn, _CHECK_INSERT, checks)
         _execute_many(conn, _story_update(), stories)
 
 

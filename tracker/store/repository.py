@@ -7,14 +7,17 @@ A version is written in one transaction with all its sentences, or not at all.
 from __future__ import annotations
 
 import hashlib
+import random
+import time
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+import sqlalchemy.exc
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
@@ -22,7 +25,7 @@ from tracker.errors import InputError, NotFoundError
 from tracker.metadata import article_meta, meta_text
 from tracker.model import Article, Note, Section, Sentence, Split
 from tracker.notes import notes_from_json, notes_json, split_notes
-from tracker.store.database import open_database, translate_errors
+from tracker.store.database import FileWatch, open_database, translate_errors
 from tracker.store.schema import (
     Check,
     SentenceText,
@@ -31,10 +34,14 @@ from tracker.store.schema import (
     VersionDiff,
     VersionSentence,
 )
-from tracker.urls import looks_like_url, normalise_story_url, url_part
+from tracker.urls import URL_CHARS, looks_like_url, normalise_story_url, url_part
 
 # Values per IN (…) list or multi-row INSERT: far below every backend's parameter limit.
 CHUNK = 500
+# Tries of a write that lost a unique-key race to a concurrent writer (see Store.write).
+WRITE_ATTEMPTS = 20
+WRITE_BACKOFF = 0.02  # seconds; the pause before retry k is up to k times this
+T = TypeVar("T")
 
 
 def utcnow() -> datetime:
@@ -119,14 +126,27 @@ def legacy_canonical_text(article: Article, split: Split) -> str:
     return "\n\n".join(parts)
 
 
+@dataclass(frozen=True)
+class _Stored:
+    """What a caller gives with a version besides its text."""
+
+    fetched_at: datetime | None
+    facts: list[dict[str, Any]] | None
+    raw_html: bytes | None
+    final_url: str | None
+    suspect: str | None
+
+
 class Store:
     """The tracker database. ``Store(url)`` connects and migrates; use as a context manager."""
 
     def __init__(self, url: str | None = None, *, engine: Engine | None = None) -> None:
         self.engine = engine or open_database(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.watch = FileWatch(self.engine)  # is the SQLite file still there? (tracker run)
 
     def close(self) -> None:
+        self.watch.close()
         self.engine.dispose()
 
     def __enter__(self) -> Store:
@@ -140,6 +160,23 @@ class Store:
         """One transaction: committed on success, rolled back on any error."""
         with translate_errors(self.engine), self._sessions.begin() as session:
             yield session
+
+    def write(self, work: Callable[[Session], T], *, attempts: int = WRITE_ATTEMPTS) -> T:
+        """``work(session)`` in one transaction, run again from the start when a concurrent
+        writer took the same unique key first (two ingests of one story at once both
+        numbering their version N+1): the second run sees the first one's version."""
+        with translate_errors(self.engine):
+            for attempt in range(1, attempts + 1):
+                try:
+                    with self._sessions.begin() as session:
+                        return work(session)
+                except sqlalchemy.exc.IntegrityError:
+                    if attempt == attempts:
+                        raise
+                    # a random pause, longer each time: two writers that keep colliding
+                    # stop doing so, and the one that lost does not lose every round
+                    time.sleep(random.uniform(0, WRITE_BACKOFF * attempt))
+            raise AssertionError("unreachable")  # pragma: no cover
 
     # -- stories ---------------------------------------------------------------
 
@@ -203,75 +240,101 @@ class Store:
         a text equal to the last unflagged version after a flagged one is not new.
         """
         digest = text_hash(canonical_text(article, split))
-        with self.session() if session is None else nullcontext(session) as session:
-            story = self.ensure_story(session, url)
-            latest = session.scalar(
-                select(Version).where(Version.story_id == story.id).order_by(Version.number.desc())
+
+        def save(session: Session) -> SaveResult:
+            return self._save_version(
+                session,
+                url,
+                article,
+                split,
+                sentences,
+                digest,
+                _Stored(fetched_at, facts, raw_html, final_url, suspect),
             )
-            if latest is not None and _same_text(latest, digest, article, split):
-                if latest.suspect is not None and suspect is None:
-                    latest.suspect = None  # confirmed: a version like any other from now on
-                    # its stored diff (against nothing, as a flagged text) is derived again
-                    session.execute(delete(VersionDiff).where(VersionDiff.version_id == latest.id))
-                    story.last_changed_at = latest.fetched_at
-                    return SaveResult(url=url, stored=True, number=latest.number)
-                return SaveResult(url=url, stored=False, number=latest.number)
-            if latest is not None and latest.suspect is not None and suspect is None:
-                shown = session.scalar(
-                    select(Version)
-                    .where(Version.story_id == story.id, Version.suspect.is_(None))
-                    .order_by(Version.number.desc())
-                    .limit(1)
-                )
-                if shown is not None and _same_text(shown, digest, article, split):
-                    return SaveResult(url=url, stored=False, number=shown.number)
-            fetched_at = fetched_at or utcnow()
-            if latest is not None and fetched_at < latest.fetched_at:
-                raise InputError(
-                    f"--at {fetched_at.isoformat()} is before the latest version "
-                    f"(v{latest.number}, {latest.fetched_at.isoformat()})"
-                )
-            reverts_to = session.scalar(
-                select(func.max(Version.number)).where(
-                    Version.story_id == story.id, Version.text_hash == digest
-                )
+
+        return self.write(save) if session is None else save(session)
+
+    def _save_version(
+        self,
+        session: Session,
+        url: str,
+        article: Article,
+        split: Split,
+        sentences: Sequence[Sentence],
+        digest: str,
+        given: _Stored,
+    ) -> SaveResult:
+        story = self.ensure_story(session, url)
+        suspect = given.suspect
+        latest = session.scalar(
+            select(Version).where(Version.story_id == story.id).order_by(Version.number.desc())
+        )
+        if latest is not None and _same_text(latest, digest, article, split):
+            if latest.suspect is not None and suspect is None:
+                latest.suspect = None  # confirmed: a version like any other from now on
+                # its stored diff (against nothing, as a flagged text) is derived again
+                session.execute(delete(VersionDiff).where(VersionDiff.version_id == latest.id))
+                story.last_changed_at = latest.fetched_at
+                return SaveResult(url=url, stored=True, number=latest.number)
+            return SaveResult(url=url, stored=False, number=latest.number)
+        if latest is not None and latest.suspect is not None and suspect is None:
+            shown = session.scalar(
+                select(Version)
+                .where(Version.story_id == story.id, Version.suspect.is_(None))
+                .order_by(Version.number.desc())
+                .limit(1)
             )
-            version = Version(
-                story_id=story.id,
-                number=(latest.number + 1) if latest else 1,
-                fetched_at=fetched_at,
-                text_hash=digest,
-                words=article.words,
-                sections=split.kinds,
-                marker=split.marker,
-                header=list(split.header) or None,
-                title=article.title,
-                byline=article.byline,
-                published=article.published,
-                final_url=final_url,
-                reverts_to=reverts_to,
-                raw_html=zlib.compress(raw_html, 1) if raw_html else None,  # 3x faster than 6
-                facts=facts,
-                meta=article_meta(article),
-                notes=notes_json(split_notes(split, url=url)),
-                suspect=suspect,
+            if shown is not None and _same_text(shown, digest, article, split):
+                return SaveResult(url=url, stored=False, number=shown.number)
+        fetched_at = given.fetched_at or utcnow()
+        if latest is not None and fetched_at < latest.fetched_at:
+            raise InputError(
+                f"a version seen at {fetched_at.isoformat()} is before the latest version "
+                f"(v{latest.number}, seen {latest.fetched_at.isoformat()})"
             )
-            session.add(version)
-            session.flush()
-            ids = _sentence_ids(session, [s.text for s in sentences])
-            session.add_all(
-                VersionSentence(
-                    version_id=version.id,
-                    position=s.index,
-                    sentence_id=ids[s.text],
-                    paragraph=s.paragraph,
-                    section=s.section,
-                )
-                for s in sentences
+        reverts_to = session.scalar(
+            select(func.max(Version.number)).where(
+                Version.story_id == story.id, Version.text_hash == digest
             )
-            if suspect is None:
-                story.last_changed_at = fetched_at
-            return SaveResult(url=url, stored=True, number=version.number, reverts_to=reverts_to)
+        )
+        final_url = given.final_url
+        version = Version(
+            story_id=story.id,
+            number=(latest.number + 1) if latest else 1,
+            fetched_at=fetched_at,
+            text_hash=digest,
+            words=article.words,
+            sections=split.kinds,
+            marker=split.marker,
+            header=list(split.header) or None,
+            title=article.title,
+            byline=article.byline,
+            published=article.published,
+            final_url=final_url if final_url and len(final_url) <= URL_CHARS else None,
+            reverts_to=reverts_to,
+            # zlib level 1: 3x faster than 6
+            raw_html=zlib.compress(given.raw_html, 1) if given.raw_html else None,
+            facts=given.facts,
+            meta=article_meta(article),
+            notes=notes_json(split_notes(split, url=url)),
+            suspect=suspect,
+        )
+        session.add(version)
+        session.flush()
+        ids = _sentence_ids(session, [s.text for s in sentences])
+        session.add_all(
+            VersionSentence(
+                version_id=version.id,
+                position=s.index,
+                sentence_id=ids[s.text],
+                paragraph=s.paragraph,
+                section=s.section,
+            )
+            for s in sentences
+        )
+        if suspect is None:
+            story.last_changed_at = fetched_at
+        return SaveResult(url=url, stored=True, number=version.number, reverts_to=reverts_to)
 
     def latest_hash(self, url: str) -> str | None:
         """The text hash of the story's latest version (None for a new story)."""
