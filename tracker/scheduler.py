@@ -362,6 +362,8 @@ class Daemon:
             return
         try:
             await job.run()
+        except asyncio.CancelledError:
+            return  # the daemon is stopping: the job ends with it, nothing to report
         except TrackerError as exc:  # the database (locked, gone): one line, not a traceback
             log.error("%s job failed: %s", job.name, exc)
         except Exception:  # one bad pass must not end the daemon, nor hold up polling
