@@ -317,3 +317,16 @@ def test_naming_a_flagged_version_says_what_it_is(
         code, _, err = run(capsys, *args, "--db", db_url)
         assert code == 3
         assert err.count("\n") == 1 and "v2 of" in err and "flagged version" in err
+
+
+def test_list_and_search_leave_a_flagged_version_out(
+    capsys, store, db_url: str, http_server: TestHTTPServer
+) -> None:
+    from tracker.store.listing import list_page
+    from tracker.store.search import find_phrase
+
+    url = _flagged_story(store, http_server)
+    bulletin_words = BULLETIN.split(". ")[0]
+    assert not [m for m in find_phrase(store, bulletin_words) if m.url == url]
+    (row,) = [r for r in list_page(store).stories if r.url == url]
+    assert row.versions == 2  # v1 and v3; the flagged v2 is not counted

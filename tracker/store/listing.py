@@ -141,7 +141,7 @@ def _version_counts(session: Any, ids: list[int]) -> dict[int, int]:
         counts.update(
             session.execute(
                 select(Version.story_id, func.count())
-                .where(Version.story_id.in_(chunk))
+                .where(Version.story_id.in_(chunk), Version.suspect.is_(None))
                 .group_by(Version.story_id)
             ).all()
         )

@@ -46,7 +46,10 @@ def find_phrase(store: Store, phrase: str, *, story: str | None = None) -> list[
                 select(Story.url, Version.number, VersionSentence.sentence_id)
                 .join(Version, Version.id == VersionSentence.version_id)
                 .join(Story, Story.id == Version.story_id)
-                .where(VersionSentence.sentence_id.in_(id_list[start : start + CHUNK]))
+                .where(
+                    VersionSentence.sentence_id.in_(id_list[start : start + CHUNK]),
+                    Version.suspect.is_(None),  # a flagged version is hidden unless asked for
+                )
             )
             if story is not None:
                 query = query.where(Story.url == story)
@@ -69,6 +72,7 @@ def find_in_headlines(store: Store, phrase: str, *, story: str | None = None) ->
         select(Story.url, Version.number, Version.title, Version.meta)
         .join(Version, Version.story_id == Story.id)
         .where(or_(Version.title.ilike(like), cast(Version.meta, Text).ilike(like)))
+        .where(Version.suspect.is_(None))
     )
     if story is not None:
         query = query.where(Story.url == story)
@@ -93,7 +97,7 @@ def story_versions(store: Store, urls: Iterable[str]) -> dict[str, list[tuple[in
             rows = session.execute(
                 select(Story.url, Version.number, Version.fetched_at)
                 .join(Version, Version.story_id == Story.id)
-                .where(Story.url.in_(wanted[start : start + CHUNK]))
+                .where(Story.url.in_(wanted[start : start + CHUNK]), Version.suspect.is_(None))
                 .order_by(Story.url, Version.number)
             )
             for url, number, at in rows:
