@@ -126,7 +126,7 @@ def parse_html(html: str, *, url: str | None = None, name: str = "input") -> Art
 
     html = drop_elements(html, _NOT_TEXT, keep=_KEEP)
     limits.check(name, html.count("<"), "HTML tags", "MAX_PAGE_TAGS")
-    site = rules_for(url) if url else None
+    site = rules_for(url, fresh=True) if url else None
     selected = select_paragraphs(html, site.selector) if site and site.selector else ()
     if selected:  # the site's CSS selector names the article text: no guessing
         from trafilatura.metadata import extract_metadata

@@ -86,7 +86,7 @@ def split_notes(split: Split, *, url: str | None = None) -> tuple[Note, ...]:
     (``corrections`` in ``tracker.toml``, :mod:`tracker.sites`).
     """
     patterns = None
-    site = rules_for(url) if url else None
+    site = rules_for(url, fresh=True) if url else None
     if site is not None and site.corrections:
         base = load_patterns(os.environ.get("TRACKER_NOTES"))
         patterns = (*site_patterns(site.corrections), *base)

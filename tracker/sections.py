@@ -86,7 +86,7 @@ def split_article(
     """
     if markers is None:
         markers = load_markers(os.environ.get("TRACKER_MARKERS") or None)
-        site = rules_for(url) if url else None
+        site = rules_for(url, fresh=True) if url else None
         if site is not None and site.markers:
             markers = (*markers, *site_markers(site.markers))
     paragraphs = list(article.paragraphs)

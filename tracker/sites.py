@@ -70,9 +70,14 @@ class SiteBook:
             return None
 
 
-def rules_for(url: str | None) -> SiteRules | None:
-    """The published rules of the site of ``url`` (None: no rules for it)."""
-    return active().for_url(url) if url else None
+def rules_for(url: str | None, *, fresh: bool = False) -> SiteRules | None:
+    """The published rules of the site of ``url`` (None: no rules for it).
+
+    ``fresh``: look at the published file now, not up to RECHECK seconds ago. The
+    extraction stages ask so: a page fetched just after a reload must be read with the
+    new rules, or it is stored as unchanged and its validators hide it from then on.
+    """
+    return active(fresh=fresh).for_url(url) if url else None
 
 
 def every_for(url: str) -> float | None:
@@ -142,14 +147,14 @@ def load(path: str | Path) -> SiteBook:
 _cache: dict[str, tuple[float, tuple[int, int, int], SiteBook]] = {}
 
 
-def active() -> SiteBook:
+def active(*, fresh: bool = False) -> SiteBook:
     """The book named by ``TRACKER_SITES``, read again when the file changes."""
     path = os.environ.get(ENV)
     if not path:
         return SiteBook()
     now = time.monotonic()
     cached = _cache.get(path)
-    if cached is not None and now - cached[0] < RECHECK:
+    if cached is not None and not fresh and now - cached[0] < RECHECK:
         return cached[2]
     try:
         stat = os.stat(path)
