@@ -159,7 +159,7 @@ async def _poll_until_two_versions(store: Store, server: StoryServer, console: C
     def on_check(report: CheckReport) -> None:
         r = report.record
         what = f"stored v{r.version_number}" if r.outcome == "changed" else r.outcome
-        console.print(f"{iso(r.checked_at)}  check: {what}", markup=False)
+        console.print(f"{iso(r.checked_at.replace(microsecond=0))}  check: {what}", markup=False)
 
     settings = FetchSettings(allow_hosts=frozenset({f"127.0.0.1:{server.port}"}))
     async with Fetcher(settings) as fetcher:
