@@ -54,7 +54,7 @@ from tracker.errors import InputError, TrackerError
 from tracker.extract import parse_page
 from tracker.fetch import Fetcher, FetchResult
 from tracker.fingerprint import Region, covers, fingerprint, locate, text_fingerprint
-from tracker.ingest import ingest_article, prepare
+from tracker.ingest import prepare
 from tracker.model import Article, Split
 from tracker.scheduler import Plan, SchedulePolicy, StoryClock, reschedule, worker_processes
 from tracker.sections import split_article
@@ -609,16 +609,25 @@ def ingest_checked(
 
 
 def _store_checked(
-    store: Store, due: DueStory, result: FetchResult, article: Article, at: datetime
+    store: Store,
+    due: DueStory,
+    result: FetchResult,
+    article: Article,
+    at: datetime,
+    *,
+    suspect: str | None = None,
 ) -> SaveResult:
     """Store the version with its check-log row in one transaction: a poll killed after
-    it leaves both (the batch write then skips that row), never a version without one."""
+    it leaves both (the batch write then skips that row), never a version without one.
+    A flagged version (``suspect``) gets its row from the batch, as a ``suspect`` check."""
     prepared = prepare(store, due.url, article, facts=False)
     final_url = result.final_url if result.final_url != due.url else None
 
     def save(session: Session) -> SaveResult:
-        saved = prepared.save(session, fetched_at=at, raw_html=result.body, final_url=final_url)
-        if saved.stored:
+        saved = prepared.save(
+            session, fetched_at=at, raw_html=result.body, final_url=final_url, suspect=suspect
+        )
+        if saved.stored and suspect is None:
             log_stored_check(
                 session,
                 due.id,
@@ -639,32 +648,10 @@ def _keep_flagged(
     """Store a text the gate doubts as a flagged version (a bulletin replaced before it is
     confirmed is not lost); returns the check's note."""
     try:
-        saved = _store_text(store, due, result, article, at, suspect=why)
+        saved = _store_checked(store, due, result, article, at, suspect=why)
     except TrackerError as exc:
         return f"{why} (not kept: {exc})"
     return f"{why}; kept as flagged v{saved.number}" if saved.stored else why
-
-
-def _store_text(
-    store: Store,
-    due: DueStory,
-    result: FetchResult,
-    article: Article,
-    at: datetime,
-    *,
-    suspect: str | None = None,
-) -> SaveResult:
-    """The fetched text as a version (facts left to the facts job)."""
-    return ingest_article(
-        store,
-        due.url,
-        article,
-        fetched_at=at,
-        raw_html=result.body,
-        final_url=result.final_url if result.final_url != due.url else None,
-        facts=False,
-        suspect=suspect,
-    )
 
 
 def _relocated(

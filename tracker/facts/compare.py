@@ -36,7 +36,7 @@ from tracker.facts.novelty import (
     answered_questions,
     dropped_sentences,
 )
-from tracker.facts.quantities import measured_distances, quantity_changes
+from tracker.facts.quantities import counted_label, measured_distances, quantity_changes
 from tracker.facts.style import fold_marks
 from tracker.facts.times import time_changes
 from tracker.model import FactChange, FactChangeKind, Sentence, SentenceOp, Significance
@@ -418,10 +418,7 @@ def _counted_thing(hunk: Hunk, a: Side, b: Side) -> str | None:
                 and fact.number in words
             ):
                 keys.add(fact.key)
-    if len(keys) != 1:
-        return None
-    key = keys.pop()
-    return key[:1].upper() + key[1:]
+    return counted_label(keys.pop()) if len(keys) == 1 else None
 
 
 _HUNK_CHANGE: dict[str, FactChangeKind] = {

@@ -239,7 +239,7 @@ def _place_change(
     if new is None:
         return []
     old = next((f for f in a_list if _same_value(f, new)), a_list[0])
-    label = _counted_label(key)
+    label = counted_label(key)
     told = _told(a.sentences, old.sentence)
     before = old.place or _place_phrase(told) or told
     return [
@@ -292,7 +292,7 @@ def _unit_only(key: str) -> bool:
     return bool(dimension) and thing in lx.UNITS
 
 
-def _counted_label(key: str) -> str:
+def counted_label(key: str) -> str:
     """ "people force" → "People forced": a counted noun and what was done to it."""
     counted = key.split("/")[0]
     words = counted.split()
@@ -304,7 +304,7 @@ def _counted_label(key: str) -> str:
 def _quantity_change(
     change: FactChangeKind, key: str, old: Fact | None, new: Fact, a: Side, b: Side
 ) -> Candidate:
-    label = _counted_label(key)
+    label = counted_label(key)
     before = old.number if old else None
     after = new.number or ""
     after_shown = f"{after}{said_suffix(new)}"
@@ -338,9 +338,9 @@ def _source_change(
     old = next(f for f in a_list if f.source)
     new = b_sources[0]
     sources = list(dict.fromkeys(f.source or "" for f in b_sources))
-    candidate = _attribution_change(_counted_label(key), old, new, a, b)
+    candidate = _attribution_change(counted_label(key), old, new, a, b)
     after = ", ".join(sources)
-    summary = f"{_counted_label(key)}: source {old.source} → {after}"
+    summary = f"{counted_label(key)}: source {old.source} → {after}"
     return [
         Candidate(
             replace(candidate.change, after=after, summary=summary),
