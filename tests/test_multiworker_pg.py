@@ -73,7 +73,7 @@ def test_three_workers_store_every_change_once_and_never_fetch_a_story_twice_at_
     workers = [_worker(pg_database) for _ in range(WORKERS)]
     try:
         # the loop ends as soon as every change is in; the long limit is for a loaded machine
-            deadline = time.monotonic() + 150
+        deadline = time.monotonic() + 150
         while time.monotonic() < deadline and _stored(pg_database) < STORIES * 3:
             time.sleep(0.5)
         time.sleep(1.0)  # a little longer: a duplicate would show up now
