@@ -38,6 +38,15 @@ LABELS: dict[str, str] = {
 CONJUNCTIONS = frozenset({"and", "or", "but", "nor", "that", "which", "who", "while"})
 QUANTIFIER_EDIT_WORDS = 8  # a vague count made precise is a short edit
 CONTEXT_WORDS = 4  # unchanged words kept on each side of a hunk, up to a clause boundary
+# A context that would end on "on the" or "and" reads as cut off: it runs on this many
+# words more, to the next content word.
+CONTEXT_RUN_ON = 3
+# Words a quoted phrase cannot end on without reading cut off ("… on the", "… and").
+DANGLING_WORDS: frozenset[str] = frozenset(
+    "a an the of to in on at for and or but nor that with by from as into onto than "
+    "is are was were be been has have had will would its their his her whose which who".split()
+)
+NEGATION_EDIT_WORDS = 3  # the longest insertion that flips a claim: "has not yet been"
 MAX_PHRASE_WORDS = 40  # a longer rewrite is told as its whole sentence
 # Words that end a figure's phrase: what follows them is another part of the clause.
 PHRASE_STOPS = frozenset(
@@ -111,7 +120,13 @@ class Hunk:
 
     @property
     def negation_flipped(self) -> bool:
-        """ "will go ahead" → "will not go ahead": the claim turned into its opposite."""
+        """ "will go ahead" → "will not go ahead": the claim turned into its opposite.
+
+        Only a short edit flips a claim: a clause added with its own "no" ("… and there
+        were no survivors") tells something new, it does not deny what was said.
+        """
+        if not can_flip(self.removed, self.added):
+            return False
         return _negations(self.removed) != _negations(self.added)
 
     @property
@@ -196,7 +211,9 @@ def _context(left: str, right: str) -> tuple[str, str]:
             break
     kept_right: list[str] = []
     for word in right.split():
-        if len(kept_right) >= CONTEXT_WORDS:
+        if len(kept_right) >= CONTEXT_WORDS + CONTEXT_RUN_ON or (
+            len(kept_right) >= CONTEXT_WORDS and not _dangling(kept_right[-1])
+        ):
             break
         kept_right.append(word)
         if word[-1:] in CLAUSE_MARKS or word[-1:] == ".":
@@ -208,6 +225,20 @@ def _context(left: str, right: str) -> tuple[str, str]:
     if right.startswith(" ") and right_text:
         right_text = " " + right_text
     return left_text, right_text
+
+
+def can_flip(removed: str, added: str) -> bool:
+    """Can a "not" or "no" in this edit deny what the sentence said? A word or two
+    inserted ("will not go ahead") or words replaced ("found it burning" → "did not find
+    it burning") can; a clause inserted whole ("… and there were no survivors") cannot."""
+    if removed.strip() and added.strip():
+        return True
+    return max(len(removed.split()), len(added.split())) <= NEGATION_EDIT_WORDS
+
+
+def _dangling(word: str) -> bool:
+    """A function word a phrase cannot end on ("the", "of", "and")."""
+    return word.lower() in DANGLING_WORDS
 
 
 def _phrase(left: str, right: str, middle: str) -> str:
@@ -283,10 +314,13 @@ def categorise(removed: str, added: str, at_start: bool = False) -> str:
         or (_has_title(both) and _names(removed) == _names(added))
     ):
         return "title"
-    if MODALITY.search(both) and _modal_words(removed) != _modal_words(added):
-        return "certainty"
     if _tense_changed(removed, added):
-        return "status"  # "leads" → "until recently led", "is missing" → "was found"
+        # "leads" → "until recently led", "is expected to be released" → "was released",
+        # "presumed dead" → "died": what became of the thing, before how sure it is
+        return "status"
+    flips = can_flip(removed, added)
+    if MODALITY.search(both) and _modal_words(removed, flips) != _modal_words(added, flips):
+        return "certainty"
     if SAY_WORDS.search(both) and _say_words(removed) != _say_words(added):
         return "attribution"
     if _names(removed) != _names(added) and (_names(removed) or _names(added)):
@@ -426,8 +460,11 @@ def _negations(text: str) -> int:
     return len(NEGATION.findall(text))
 
 
-def _modal_words(text: str) -> set[str]:
-    return {m.lower() for m in MODALITY.findall(text)}
+def _modal_words(text: str, short: bool = True) -> set[str]:
+    """The hedges and negations of an edit; a long one's own "no" or "not" (a clause
+    added: "… and there were no survivors") does not make the claim more or less sure."""
+    words = {m.lower() for m in MODALITY.findall(text)}
+    return words if short else {w for w in words if not NEGATION.fullmatch(w)}
 
 
 def _say_words(text: str) -> set[str]:
