@@ -109,8 +109,14 @@ def sentence_candidates(
 
 
 def is_commentary(text: str) -> bool:
-    """What ought to happen or a question to readers ("… is a must", "Do you know …?")."""
-    return text.rstrip(" \"'”’").endswith("?") or bool(lx.PRESCRIPTIVE.search(text))
+    """What ought to happen or a question to readers ("… is a must", "Do you know …?").
+
+    "Joseph said elections should be held" is news: a source's call, reported. Only an
+    unattributed "should" is the writer's own opinion.
+    """
+    if text.rstrip(" \"'”’").endswith("?"):
+        return True
+    return bool(lx.PRESCRIPTIVE.search(text)) and not lx.SAID.search(text)
 
 
 def _is_story_text(sentence: Sentence, sentences: Sequence[Sentence]) -> bool:

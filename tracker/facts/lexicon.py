@@ -759,7 +759,7 @@ FIGURE_EDIT_WORDS = 6  # an edit of a figure changes a few words: "32" → "at l
 # How far (in words) from a number its fate word may be ("36 people were later found dead").
 COUNT_WORD_WINDOW = 8
 # Quantifiers that count without a figure ("a series of aftershocks", "several injured").
-VAGUE_QUANTIFIERS: frozenset[str] = frozenset(["series", "several", "numerous", "scores"])
+VAGUE_QUANTIFIERS: frozenset[str] = frozenset(["series", "several", "numerous", "scores", "many"])
 # Prepositions that tie a status noun to its entity ("seizure of", "fight for", "fighting in").
 STATUS_NOUN_PREPS: frozenset[str] = frozenset(["of", "for", "in"])
 # Verbs that describe how things are rather than what happened (background sentences).
@@ -807,8 +807,6 @@ VAGUE_COUNT = re.compile(
 )
 # A vague count ("hundreds") is read this many words either side of the counted word.
 VAGUE_WINDOW = 3
-# Vague words that are not counts of people or things on their own.
-VAGUE_QUANTIFIERS: frozenset[str] = frozenset(["several", "many", "series"])
 # A place told without a name: "in a northeastern coastal area", "near the border".
 PLACE_PHRASE = re.compile(
     r"\b(?:in|near|at|along|off|outside) (?:an?|the) (?:[a-z-]+ ){0,3}"

@@ -10,6 +10,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import replace
 
 from tracker.facts import lexicon as lx
+from tracker.facts.blocks import is_commentary
 from tracker.facts.candidates import Candidate, Side, doc_names, main_event, names_in, stem_of
 from tracker.facts.coverage import (
     FIGURE_TOKEN,
@@ -34,11 +35,6 @@ def _is_background(facts: Sequence[Fact], sentence: int) -> bool:
     """ "Japan lies on the Ring of Fire": a state of things, not something that happened."""
     event = main_event(facts, sentence)
     return event is not None and event.predicate.split()[0] in lx.STATIVE_VERBS
-
-
-def _is_commentary(text: str) -> bool:
-    """What ought to happen or a question to readers ("… is a must", "Do you know …?")."""
-    return text.rstrip(" \"'”’").endswith("?") or bool(lx.PRESCRIPTIVE.search(text))
 
 
 def _cut_short(sentence: Sentence, sentences: Sequence[Sentence]) -> bool:
@@ -98,7 +94,7 @@ def added_sentences(a: Side, b: Side, cover: Coverage, explained: set[int]) -> l
             news = _news_value(sentence.text, names, vocabulary)
             news += lx.NEWS_WEIGHTS["new_event"] * _new_event(b.facts, sentence.index, events)
             news -= lx.NEWS_WEIGHTS["background"] * _is_background(b.facts, sentence.index)
-            news -= lx.NEWS_WEIGHTS["commentary"] * _is_commentary(sentence.text)
+            news -= lx.NEWS_WEIGHTS["commentary"] * is_commentary(sentence.text)
             out.append(
                 _sentence_change("added", b.facts, sentence, None, sentence.text, weight=news)
             )

@@ -26,7 +26,7 @@ MODEL_FILE = Path(__file__).with_name("salience.toml")
 # Recall weighs more than precision when the threshold is chosen: a missed fact is worse
 # for a standards editor than one line too many.
 RECALL_WEIGHT = 1.5
-L2 = 0.3  # ridge strength: small data, many features; keeps weights from memorising stories
+L2 = 10.0  # ridge strength, by 3-seed leave-stories-out CV: 0.3 → 10 took held-out F1 0.537 → 0.571
 # An editor lists a handful of whole new or dropped sentences per update, however many
 # a rewrite brings: past this many (by score) they are minor. A revision that keeps the
 # story word for word adds each sentence on purpose, and lists a few more.
