@@ -148,21 +148,24 @@ def record_gone(store: Store) -> list[int]:
     news twice."""
     from sqlalchemy import func
 
+    # The latest number of the gone stories only (one index lookup each), not a GROUP BY over
+    # every version: this runs every second, and that was 4 ms at 10,000 stories.
     newest = (
-        select(Version.story_id, func.max(Version.number).label("number"))
-        .group_by(Version.story_id)
-        .subquery()
+        select(func.max(Version.number))
+        .where(Version.story_id == Story.id)
+        .correlate(Story)
+        .scalar_subquery()
     )
     told = select(ChangeEntry.id).where(
         ChangeEntry.kind == "gone",
         ChangeEntry.story_id == Story.id,
-        ChangeEntry.number == newest.c.number,
+        ChangeEntry.number == newest,
     )
     with store.session() as session:
         rows = session.execute(
-            select(Story.id, Story.last_error, Story.last_checked_at, newest.c.number)
-            .join(newest, newest.c.story_id == Story.id)
-            .where(Story.status == "gone", ~told.exists())
+            select(Story.id, Story.last_error, Story.last_checked_at, newest).where(
+                Story.status == "gone", newest.is_not(None), ~told.exists()
+            )
         ).all()
     made = []
     for story_id, error, checked_at, number in rows:
