@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from contextlib import suppress
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tracker import limits
 from tracker.charsets import decode_body
@@ -129,22 +132,20 @@ def parse_html(html: str, *, url: str | None = None, name: str = "input") -> Art
     site = rules_for(url, fresh=True) if url else None
     selected = select_paragraphs(html, site.selector) if site and site.selector else ()
     if selected:  # the site's CSS selector names the article text: no guessing
-        from trafilatura.metadata import extract_metadata
-
         meta = read_html_meta(html)
-        doc = extract_metadata(html, default_url=url)
+        tree = load_html(html)
         paragraphs = _clean_paragraphs(list(selected))
         limits.check(name, sum(map(len, paragraphs)), "characters of text", "MAX_ARTICLE_CHARS")
     else:
         # One parse: trafilatura's own, read for the metadata first (trafilatura then prunes
-        # it). fast: no second-opinion fallback extractors (readability, jusText); 1.5x
+        # a copy). fast: no second-opinion fallback extractors (readability, jusText); 1.5x
         # faster with the same expected snippets and furniture leaks on the real pages.
         tree = load_html(html)
         meta = read_tree_meta(tree) if tree is not None else read_html_meta(html)
         doc = trafilatura.bare_extraction(
             tree if tree is not None else html,
             url=url,
-            with_metadata=True,
+            with_metadata=False,  # read below: only the fields an Article keeps
             include_comments=False,
             fast=True,
         )
@@ -153,7 +154,8 @@ def parse_html(html: str, *, url: str | None = None, name: str = "input") -> Art
         paragraphs = _clean_paragraphs(text.split("\n")) if text else ()
     if not paragraphs:
         raise InputError(f"{name}: no article text found in the HTML page")
-    title = normalise(doc.title) if getattr(doc, "title", None) else None
+    found = PageFields.read(tree, url)
+    title = normalise(found.title) if found.title else None
     headlines = {title, normalise(meta["h1"]) if meta.get("h1") else None} - {None}
     if paragraphs and normalise(paragraphs[0]) in headlines:
         paragraphs = paragraphs[1:]  # trafilatura sometimes repeats the headline as text
@@ -162,10 +164,67 @@ def parse_html(html: str, *, url: str | None = None, name: str = "input") -> Art
     return Article(
         paragraphs=paragraphs,
         title=title,
-        byline=normalise(doc.author) if getattr(doc, "author", None) else None,
-        published=meta.get("published") or getattr(doc, "date", None),
+        byline=normalise(found.author) if found.author else None,
+        published=meta.get("published") or found.date(),
         meta=tuple(sorted(meta.items())),
     )
+
+
+@dataclass(frozen=True)
+class PageFields:
+    """trafilatura's title, author and (on demand) date of a page: the parts of its
+    ``extract_metadata`` an :class:`Article` keeps, read the same way. Its categories, tags,
+    licence and site name (2-3 ms a page, a third of the metadata's cost) are not read, and
+    its date search (htmldate) runs only for a page whose meta tags give no published time."""
+
+    title: str | None
+    author: str | None
+    tree: Any
+    url: str | None  # the page's own URL (meta tags, JSON-LD), else None
+    default_url: str | None  # the URL it was fetched from
+
+    @classmethod
+    def read(cls, tree: Any, url: str | None) -> PageFields:
+        if tree is None:
+            return cls(None, None, None, None, url)
+        from trafilatura.metadata import (
+            examine_meta,
+            extract_author,
+            extract_meta_json,
+            extract_title,
+        )
+
+        found = examine_meta(tree)
+        if found.author and " " not in found.author:
+            found.author = None  # (as trafilatura does: a single word is no author's name)
+        with suppress(Exception):  # its JSON-LD reader has bugs; trafilatura ignores them too
+            found = extract_meta_json(tree, found)
+        title = found.title or extract_title(tree)
+        author = found.author or extract_author(tree)
+        return cls(_trimmed(title), _trimmed(author), tree, found.url, url)
+
+    def date(self) -> str | None:
+        """The page's date as trafilatura finds it (htmldate: URL, headers, then the text)."""
+        if self.tree is None:
+            return None
+        from trafilatura.metadata import extract_url, find_date
+        from trafilatura.settings import set_date_params
+
+        url = self.url or extract_url(self.tree, self.default_url)  # its canonical link
+        return _trimmed(find_date(self.tree, **set_date_params(True), url=url))
+
+
+def _trimmed(value: str | None) -> str | None:
+    """A metadata field as trafilatura's Document.clean_and_trim leaves it."""
+    if not isinstance(value, str):
+        return value
+    from html import unescape
+
+    from trafilatura.utils import line_processing
+
+    if len(value) > 10000:
+        value = value[:9999] + "…"
+    return line_processing(unescape(value))
 
 
 _BLOCKS = ("p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "figcaption")

@@ -132,9 +132,13 @@ class Prepared:
         )
 
 
-def prepare(store: Store, url: str, article: Article, *, facts: bool = True) -> Prepared:
-    """Split and segment ``article``; extract its facts when ``facts`` and its text is new."""
-    split = split_article(article, url=url)
+def prepare(
+    store: Store, url: str, article: Article, *, facts: bool = True, split: Split | None = None
+) -> Prepared:
+    """Split and segment ``article``; extract its facts when ``facts`` and its text is new.
+    ``split``: the article already split (by :func:`~tracker.sections.split_article` for
+    ``url``), as the poller's quality gate does."""
+    split = split if split is not None else split_article(article, url=url)
     sentences = segment(split)
     fact_rows = None
     if facts and store.latest_hash(url) != text_hash(canonical_text(article, split)):

@@ -40,7 +40,7 @@ def drop_elements(text: str, names: Sequence[str], *, keep: str | None = None) -
     if not closers:
         return text
     keep_pattern = re.compile(re.escape(keep), re.I) if keep else None
-    gt = kept = -1  # the first ">" and ``keep`` at or after the last tag looked at
+    gt = -1  # the first ">" at or after the last tag looked at
     pieces: list[str] = []
     copied = 0  # text[:copied] is decided
     for tag in opening.finditer(text):
@@ -50,10 +50,8 @@ def drop_elements(text: str, names: Sequence[str], *, keep: str | None = None) -
             gt = text.find(">", tag.end())
             if gt < 0:
                 break  # no ">" after it: neither this nor a later tag is complete
-        if keep_pattern is not None and kept < tag.end():
-            found = keep_pattern.search(text, tag.end())
-            kept = found.start() if found else len(text)
-        if keep and kept + len(keep) <= gt:
+        # only up to that ">": a search on to the page's end, case-insensitive, was 1-4 ms
+        if keep_pattern is not None and keep_pattern.search(text, tag.end(), gt):
             continue  # its attributes name ``keep`` (JSON-LD metadata): kept
         positions = closers.get(tag.group(1).lower(), [])
         c = bisect_left(positions, gt + 1)

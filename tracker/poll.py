@@ -598,7 +598,7 @@ def ingest_checked(
         flagged = _keep_flagged(store, due, result, article, at, note)
         return _Verdict("suspect", f"{SHRUNK}{seen}:{mark}", flagged)
     try:
-        saved = _store_checked(store, due, result, article, at)
+        saved = _store_checked(store, due, result, article, at, split=split)
     except TrackerError as exc:
         return _Verdict("error", due.fingerprint, str(exc))
     outcome = "changed" if saved.stored else "unchanged"
@@ -616,11 +616,13 @@ def _store_checked(
     at: datetime,
     *,
     suspect: str | None = None,
+    split: Split | None = None,
 ) -> SaveResult:
     """Store the version with its check-log row in one transaction: a poll killed after
     it leaves both (the batch write then skips that row), never a version without one.
-    A flagged version (``suspect``) gets its row from the batch, as a ``suspect`` check."""
-    prepared = prepare(store, due.url, article, facts=False)
+    A flagged version (``suspect``) gets its row from the batch, as a ``suspect`` check.
+    ``split``: the article split for ``due.url`` already (the gate's), not split again."""
+    prepared = prepare(store, due.url, article, facts=False, split=split)
     final_url = result.final_url if result.final_url != due.url else None
 
     def save(session: Session) -> SaveResult:

@@ -231,7 +231,7 @@ class Fetcher:
         """One request: a finished result, or the URL a redirect points to."""
         response: Reply
         if self._get is not None:
-            response = await self._get(str(target.url), headers)
+            response = await self._get(target.text, headers)
         else:
             request = httpx.Request("GET", target.url, headers=headers)
             request.extensions["timeout"] = self._timeouts

@@ -118,11 +118,14 @@ class _Target:
     url: httpx.URL
     host: str  # lower case, IDNA-encoded, IPv6 without brackets
     port: int
+    # Worked out once per URL (targets are cached), not on every check of it:
+    text: str  # str(url), what the request is sent to
+    authority: str  # host:port, the per-host limit's key
 
-    @property
-    def authority(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"{host}:{self.port}"
+
+def _target(url: httpx.URL, host: str, port: int) -> _Target:
+    bracketed = f"[{host}]" if ":" in host else host
+    return _Target(url, host, port, str(url), f"{bracketed}:{port}")
 
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -145,7 +148,7 @@ def _target_of(url: str | httpx.URL) -> _Target:
         raise UnsafeURLError(f"scheme {parsed.scheme or '(none)'!r} is not http or https")
     if not parsed.host:
         raise UnsafeURLError(f"URL {str(url)!r} has no host")
-    return _Target(parsed, parsed.host.lower(), parsed.port or _DEFAULT_PORTS[parsed.scheme])
+    return _target(parsed, parsed.host.lower(), parsed.port or _DEFAULT_PORTS[parsed.scheme])
 
 
 def _is_allowed_host(host: str, port: int, allow_hosts: frozenset[str]) -> bool:

@@ -243,26 +243,45 @@ def _latest_statement() -> Any:
 
 
 def _due_story(row: Any, latest: tuple[int, int, str | None] | None) -> DueStory:
+    # unpacked in one go, in _CLAIMED_COLUMNS' order: a Row's attribute lookups by name were
+    # half of a claim's Python time per story
+    (
+        story_id,
+        url,
+        status,
+        etag,
+        last_modified,
+        fingerprint,
+        every_seconds,
+        interval_seconds,
+        failures,
+        created_at,
+        last_changed_at,
+        final_url,
+        moved_to,
+        article_region,
+        allow_private,
+    ) = row
     number, words, marker = latest or (None, None, None)
     return DueStory(
-        id=row.id,
-        url=row.url,
-        status=row.status,
-        etag=row.etag,
-        last_modified=row.last_modified,
-        fingerprint=row.fingerprint,
-        every_seconds=row.every_seconds,
-        interval_seconds=row.interval_seconds,
-        failures=row.failures or 0,
-        created_at=row.created_at,
-        last_changed_at=row.last_changed_at,
-        final_url=row.final_url,
-        moved_to=row.moved_to,
+        id=story_id,
+        url=url,
+        status=status,
+        etag=etag,
+        last_modified=last_modified,
+        fingerprint=fingerprint,
+        every_seconds=every_seconds,
+        interval_seconds=interval_seconds,
+        failures=failures or 0,
+        created_at=created_at,
+        last_changed_at=last_changed_at,
+        final_url=final_url,
+        moved_to=moved_to,
         latest_number=number,
         latest_words=words,
         latest_marker=marker,
-        article_region=row.article_region,
-        allow_private=bool(row.allow_private),
+        article_region=article_region,
+        allow_private=bool(allow_private),
     )
 
 
