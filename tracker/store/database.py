@@ -23,7 +23,7 @@ import sqlalchemy.exc
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
-from tracker.errors import DatabaseError
+from tracker.errors import DatabaseError, require_text
 
 # Alembic is imported only to migrate: a database already at the head revision (every
 # command but the first after an upgrade) is checked with one SELECT, and a command
@@ -51,7 +51,7 @@ def normalise_url(url: str) -> str:
 
 def make_engine(url: str) -> Engine:
     """An engine with SQLite in WAL mode and foreign keys on; no migration."""
-    url = normalise_url(url)
+    url = normalise_url(require_text(url, "database", DatabaseError))
     try:
         parsed = make_url(url)
     except sqlalchemy.exc.ArgumentError:

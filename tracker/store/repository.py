@@ -21,7 +21,7 @@ import sqlalchemy.exc
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from tracker.errors import InputError, NotFoundError
+from tracker.errors import InputError, NotFoundError, require_text
 from tracker.metadata import article_meta, meta_text
 from tracker.model import Article, Note, Section, Sentence, Split
 from tracker.notes import notes_from_json, notes_json, split_notes
@@ -182,6 +182,7 @@ class Store:
 
     def story(self, session: Session, url: str) -> Story:
         """The story ``url`` names: its URL (normalised or not), label, id or unique URL part."""
+        require_text(url, "story")
         story = session.scalar(select(Story).where(Story.url == url))
         return story if story is not None else _find_story(session, url)
 
