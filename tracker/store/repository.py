@@ -18,10 +18,11 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import sqlalchemy.exc
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, delete, event, func, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm.attributes import set_committed_value
 
-from tracker.errors import InputError, NotFoundError, require_text
+from tracker.errors import InputError, NotFoundError, ReadOnlyDatabaseError, require_text
 from tracker.metadata import article_meta, meta_text
 from tracker.model import Article, Note, Section, Sentence, Split
 from tracker.notes import notes_from_json, notes_json, split_notes
@@ -144,6 +145,9 @@ class Store:
         self.engine = engine or open_database(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.watch = FileWatch(self.engine)  # is the SQLite file still there? (tracker run)
+        # Facts extracted while the database is read-only, by version id: they serve this
+        # process (history, diff) and are never written (see set_facts).
+        self._unsaved_facts: dict[int, list[dict[str, Any]]] = {}
 
     def close(self) -> None:
         self.watch.close()
@@ -159,7 +163,15 @@ class Store:
     def session(self) -> Iterator[Session]:
         """One transaction: committed on success, rolled back on any error."""
         with translate_errors(self.engine), self._sessions.begin() as session:
+            if self._unsaved_facts:
+                event.listen(session, "loaded_as_persistent", self._with_unsaved_facts)
             yield session
+
+    def _with_unsaved_facts(self, _session: Session, instance: object) -> None:
+        if isinstance(instance, Version) and instance.facts is None:
+            facts = self._unsaved_facts.get(instance.id)
+            if facts is not None:
+                set_committed_value(instance, "facts", facts)  # not a change to write
 
     def write(self, work: Callable[[Session], T], *, attempts: int = WRITE_ATTEMPTS) -> T:
         """``work(session)`` in one transaction, run again from the start when a concurrent
@@ -379,14 +391,23 @@ class Store:
             return _stored_version(url, version)
 
     def set_facts(self, url: str, number: int, facts: list[dict[str, Any]]) -> None:
-        with self.session() as session:
-            story = self.story(session, url)
-            version = session.scalar(
-                select(Version).where(Version.story_id == story.id, Version.number == number)
-            )
-            if version is None:
-                raise NotFoundError(f"{url} has no version {number}")
-            version.facts = facts
+        """Keep a version's facts; on a read-only database, keep them in this process only,
+        so that reading commands still show fact changes (computed, not stored)."""
+        version_id: int | None = None
+        try:
+            with self.session() as session:
+                story = self.story(session, url)
+                version = session.scalar(
+                    select(Version).where(Version.story_id == story.id, Version.number == number)
+                )
+                if version is None:
+                    raise NotFoundError(f"{url} has no version {number}")
+                version_id = version.id
+                version.facts = facts
+        except ReadOnlyDatabaseError:
+            if version_id is None:
+                raise
+            self._unsaved_facts[version_id] = facts
 
     def versions_without_facts(self, limit: int = 100) -> list[tuple[str, int]]:
         with self.session() as session:
