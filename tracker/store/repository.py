@@ -7,13 +7,14 @@ A version is written in one transaction with all its sentences, or not at all.
 from __future__ import annotations
 
 import hashlib
+import logging
 import random
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -43,6 +44,10 @@ CHUNK = 500
 WRITE_ATTEMPTS = 20
 WRITE_BACKOFF = 0.02  # seconds; the pause before retry k is up to k times this
 T = TypeVar("T")
+# How far in the future a capture time may be (clock skew between machines). A version dated
+# later would hold back every version after it, polled ones included, until that time.
+FUTURE_SKEW = timedelta(minutes=5)
+log = logging.getLogger("tracker.store")
 
 
 def utcnow() -> datetime:
@@ -299,7 +304,11 @@ class Store:
             )
             if shown is not None and _same_text(shown, digest, article, split):
                 return SaveResult(url=url, stored=False, number=shown.number)
-        fetched_at = given.fetched_at or utcnow()
+        now = utcnow()
+        fetched_at = given.fetched_at or now
+        if latest is not None and latest.fetched_at > now + FUTURE_SKEW:
+            # to the new version's time (the poller's check started a moment ago)
+            _redate_future_versions(session, story, now, min(fetched_at, now))
         if latest is not None and fetched_at < latest.fetched_at:
             raise InputError(
                 f"a version seen at {fetched_at.isoformat()} is before the latest version "
@@ -593,6 +602,38 @@ def _story_info(story: Story, versions: int) -> StoryInfo:
         every_seconds=story.every_seconds,
         id=story.id,
     )
+
+
+def _redate_future_versions(session: Session, story: Story, now: datetime, to: datetime) -> None:
+    """Date the story's versions stored with a capture time in the future (a database
+    written before ``--at`` refused one) to ``to`` (about now): else no later version could
+    be stored until that time, the poller's included. Never before the versions dated in
+    the past, so the order by number is kept."""
+    before = session.scalar(
+        select(func.max(Version.fetched_at)).where(
+            Version.story_id == story.id, Version.fetched_at <= now
+        )
+    )
+    to = max(to, before) if before is not None else to
+    future = list(
+        session.scalars(
+            select(Version)
+            .where(Version.story_id == story.id, Version.fetched_at > now)
+            .order_by(Version.number)
+        )
+    )
+    for version in future:
+        log.warning(
+            "tracker: warning: %s: v%d was dated %s, in the future; re-dated to now (%s)",
+            story.url,
+            version.number,
+            version.fetched_at.isoformat(timespec="seconds"),
+            to.isoformat(timespec="seconds"),
+        )
+        version.fetched_at = to
+    if story.last_changed_at is not None and story.last_changed_at > now:
+        story.last_changed_at = to
+    session.flush()
 
 
 def _version_info(v: Version) -> VersionInfo:
