@@ -63,6 +63,7 @@ from tracker.store import SaveResult, Store, utcnow
 from tracker.store.polling import (
     CheckRecord,
     DueStory,
+    OwnerLock,
     claim_due,
     log_stored_check,
     next_due_at,
@@ -294,7 +295,10 @@ class Poller:
         self.private_fetcher = private_fetcher
         self.policy = policy or SchedulePolicy()
         self.settings = settings or PollSettings()
-        self.owner = owner or worker_id()
+        # PostgreSQL: the lock that tells other workers this owner is alive, so the leases
+        # of a killed poll are taken back at once (see reclaim_leases).
+        self._owner_lock = OwnerLock.hold(store, owner or worker_id())
+        self.owner = self._owner_lock.owner if self._owner_lock else owner or worker_id()
         self.on_check = on_check
         self.stopping = False
         self._reclaimed = False
@@ -305,6 +309,9 @@ class Poller:
     def close(self) -> None:
         """Wait for extractions in progress (each writes its version whole) and stop."""
         self._extractor.shutdown(wait=True, cancel_futures=True)
+        if self._owner_lock is not None:
+            self._owner_lock.close()
+            self._owner_lock = None
 
     def release_leases(self) -> None:
         release_leases(self.store, self.owner)
@@ -318,11 +325,12 @@ class Poller:
         return await self.drain(due_before=utcnow())
 
     def _reclaim_once(self) -> None:
-        """Free the leases of killed polls of this machine (SQLite: one machine), once."""
+        """Free the leases of killed polls, once: on SQLite (one machine) those of this
+        machine's processes that are gone, on PostgreSQL those whose owner lock is gone."""
         if not self._reclaimed:
             self._reclaimed = True
-            if self.store.engine.dialect.name == "sqlite":
-                reclaim_leases(self.store, dead_local_worker)
+            local = self.store.engine.dialect.name == "sqlite"
+            reclaim_leases(self.store, dead_local_worker if local else None)
 
     async def drain(
         self,
