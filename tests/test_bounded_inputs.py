@@ -75,6 +75,29 @@ def test_spacy_is_never_handed_more_than_the_limits() -> None:
     assert sum(map(len, pieces)) == limits.MAX_FACTS_CHARS and len(pieces) == 20
 
 
+def test_spacy_parses_at_most_max_facts_clauses_however_short(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import tracker.facts.extract as extract
+    from tracker.sentences import segment
+
+    text = "x;" * 49_000  # 98,000 one-letter clauses; 20,000 fit within MAX_FACTS_CHARS
+    sentences = segment(Split(sections=(Section("body", (text,)),)))
+    parsed: list[str] = []
+    real = extract.nlp()
+
+    class Counting:
+        def pipe(self, texts):  # type: ignore[no-untyped-def]
+            for doc in real.pipe(texts):
+                parsed.append(doc.text)
+                yield doc
+
+    monkeypatch.setattr(extract, "nlp", lambda: Counting())
+    facts = extract.extract_facts(sentences)
+    assert len(parsed) == limits.MAX_FACTS_CLAUSES and all(parsed)  # no empty doc parsed
+    assert facts and {f.sentence for f in facts} <= {s.index for s in sentences}
+
+
 def _store_raw(store, url: str, text: str) -> None:  # type: ignore[no-untyped-def]
     """A version written as an older tracker did, with no sentence limit."""
     split = Split(sections=(Section("body", (text,)),))

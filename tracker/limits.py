@@ -27,6 +27,9 @@ MAX_SENTENCES = 2_000
 MAX_SENTENCE_CHARS = 2_000
 # facts (capping): characters one version hands spaCy; later clauses are parsed as empty.
 MAX_FACTS_CHARS = 20_000
+# facts (capping): clauses one version hands spaCy, however short: each costs spaCy a doc
+# ("x;" * 49,000 is 20,000 one-letter clauses within MAX_FACTS_CHARS, and took 13 s).
+MAX_FACTS_CLAUSES = 2_000
 # word diff: token cells (tokens of A x tokens of B) diffed token by token; a larger pair is
 # diffed by content-defined chunks first, and chunks still too large become a replacement.
 MAX_WORD_DIFF_CELLS = 500_000
@@ -44,9 +47,11 @@ def check(subject: str, size: int, unit: str, limit_name: str) -> None:
 
 def nlp_texts(texts: Iterable[str]) -> Iterator[str]:
     """The texts handed to spaCy: each cut to MAX_SENTENCE_CHARS, and after MAX_FACTS_CHARS
-    in all, empty (one text out per text in, so callers can zip them back)."""
-    left = MAX_FACTS_CHARS
+    in all or MAX_FACTS_CLAUSES texts, empty (one text out per text in, so callers can zip
+    them back)."""
+    left, clauses = MAX_FACTS_CHARS, MAX_FACTS_CLAUSES
     for text in texts:
-        text = text[: min(MAX_SENTENCE_CHARS, left)]
+        text = text[: min(MAX_SENTENCE_CHARS, left)] if clauses > 0 else ""
         left -= len(text)
+        clauses -= bool(text)
         yield text
