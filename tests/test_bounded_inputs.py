@@ -151,6 +151,47 @@ def test_coverage_of_two_big_versions_stays_within_its_matrices() -> None:
     assert peak < 170 * 2**20
 
 
+_PARAGRAPHS = (
+    "<p>The river rose by two metres overnight, officials said. Schools were closed and "
+    "about 300 people left their homes as the water reached the main square.</p>"
+) * 3
+
+
+@pytest.mark.parametrize("closed", [True, False], ids=["closed", "never closed"])
+def test_a_huge_json_ld_block_is_dropped_unread(closed: bool) -> None:
+    import tracemalloc
+
+    huge = '{"headline": "' + "H" * 3_000_000 + '"}' + ("</script>" if closed else "")
+    page = f"<html><head><script type='application/ld+json'>{huge}</head><body>{_PARAGRAPHS}"
+    tracemalloc.start()
+    try:
+        try:
+            article = parse_bytes(page.encode(), name="ld.html")
+        except InputError as refused:  # never closed: the rest of the page is its content
+            assert not closed and "no article text" in str(refused)
+        else:
+            assert closed and "river rose" in article.paragraphs[0]
+            assert "og_title" not in dict(article.meta)  # not read
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 100 * 2**20  # trafilatura's JSON-LD reader took 450 MB for this one
+
+
+def test_a_json_ld_block_within_the_limit_is_still_read() -> None:
+    block = '{"headline": "Flood waters rise in the valley"}'
+    page = f"<html><head><script type='application/ld+json'>{block}</script></head><body>"
+    article = parse_bytes((page + _PARAGRAPHS).encode(), name="ld.html")
+    assert dict(article.meta)["og_title"] == "Flood waters rise in the valley"
+    long_text = "x" * (limits.MAX_JSON_LD_CHARS + 1)
+    script = f"<script type='application/ld+json'>{long_text}</script>"
+    assert drop_elements(f"a{script}b", ("script",), keep="application/ld+json") == f"a{script}b"
+    capped = drop_elements(
+        f"a{script}b", ("script",), keep="application/ld+json", keep_chars=limits.MAX_JSON_LD_CHARS
+    )
+    assert capped == "ab"
+
+
 def _store_raw(store, url: str, text: str) -> None:  # type: ignore[no-untyped-def]
     """A version written as an older tracker did, with no sentence limit."""
     split = Split(sections=(Section("body", (text,)),))

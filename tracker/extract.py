@@ -124,7 +124,7 @@ def parse_html(html: str, *, url: str | None = None, name: str = "input") -> Art
     import trafilatura  # imported here: it is slow to import and plain text does not need it
     from trafilatura.utils import load_html
 
-    html = drop_elements(html, _NOT_TEXT, keep=_KEEP)
+    html = drop_elements(html, _NOT_TEXT, keep=_KEEP, keep_chars=limits.MAX_JSON_LD_CHARS)
     limits.check(name, html.count("<"), "HTML tags", "MAX_PAGE_TAGS")
     site = rules_for(url, fresh=True) if url else None
     selected = select_paragraphs(html, site.selector) if site and site.selector else ()

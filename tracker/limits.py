@@ -18,6 +18,9 @@ from tracker.errors import InputError
 MAX_PAGE_BYTES = 5 * 1024 * 1024
 # extract: HTML tags of a page once scripts, styles and SVG are dropped (real pages: < 4,000).
 MAX_PAGE_TAGS = 40_000
+# extract (capping): characters of one JSON-LD block; a longer one is dropped unread (the
+# real pages' longest has 10,000; trafilatura took 450 MB to read a 3 MB one).
+MAX_JSON_LD_CHARS = 100_000
 # split: characters of an article's extracted text (about 16,000 words).
 MAX_ARTICLE_CHARS = 100_000
 # segment: sentences of one version.
