@@ -1,8 +1,9 @@
 """Words from a page never overflow a bounded column on PostgreSQL (issue 13, item 1's kin).
 
 PostgreSQL enforces VARCHAR lengths that SQLite ignores: a version's ``published`` text
-(VARCHAR(64)) or a fact change's unit or verb (VARCHAR(64) / (32)) longer than its column
-refused the whole version, or stopped ``derive`` for the database.
+(VARCHAR(64)), a fact change's unit or verb (VARCHAR(64) / (32)), a feed's link
+(VARCHAR(2048)) or ETag (VARCHAR(512)) longer than its column refused the whole version,
+stopped ``derive`` for the database, or made the whole feed fail at every read.
 """
 
 from __future__ import annotations
@@ -13,10 +14,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from tests.fuzzing import run_cli
+from tests.httpserver import TestHTTPServer
 from tracker.ingest import ingest_file
 from tracker.research import changes
 from tracker.store import Store
 from tracker.store.schema import DiffFactChange, Version
+from tracker.store.sources_schema import Source
 
 URL = "https://news.example/flood"
 PARAGRAPHS = (
@@ -64,3 +68,43 @@ def test_derive_fits_a_long_unit_or_verb_into_its_column(
         with store.session() as session:
             rows = session.execute(select(DiffFactChange.unit, DiffFactChange.certainty)).all()
         assert rows and all(unit is None and certainty is None for unit, certainty in rows)
+
+
+def test_a_feed_with_an_over_long_link_and_etag_is_still_followed(
+    pg_database: str, http_server: TestHTTPServer
+) -> None:
+    paragraphs = PARAGRAPHS * 2
+    http_server.page("/world/ok", f"<html><body><article><h1>Ok</h1>{paragraphs}</article>")
+    too_long = http_server.url("/world/" + "a" * 3000)  # over the URL columns' 2,048
+    feed = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>News</title>'
+        f"<link>{http_server.url('/')}</link><description>d</description>"
+        f"<item><title>Long</title><link>{too_long}</link></item>"
+        f"<item><title>Ok</title><link>{http_server.url('/world/ok')}</link></item>"
+        "</channel></rss>"
+    )
+    http_server.page(
+        "/rss.xml",
+        feed,
+        content_type="application/rss+xml",
+        etag='"' + "e" * 600 + '"',  # over sources.etag's 512
+        last_modified="Mon, 01 Jan 2026 00:00:00 GMT" + " x" * 100,  # over its 128
+    )
+    argv = ["follow", http_server.url("/rss.xml"), "--allow-private", "--db", pg_database]
+    followed = run_cli(argv)
+    assert followed.traceback is None, followed.traceback
+    assert followed.code == 0, followed.stderr
+    with Store(pg_database) as store:
+        assert [s.url for s in store.list_stories()] == [http_server.url("/world/ok")]
+        with store.session() as session:
+            source = session.scalars(select(Source)).one()
+            assert source.last_error is None and source.etag is None
+            assert source.last_checked_at is not None
+
+
+@pytest.mark.parametrize("command", ["add", "follow"])
+def test_an_over_long_label_is_a_one_line_input_error(pg_database: str, command: str) -> None:
+    url = "https://news.example/feed.xml" if command == "follow" else URL
+    outcome = run_cli([command, url, "--label", "L" * 300, "--db", pg_database])
+    assert outcome.code == 2 and outcome.traceback is None
+    assert outcome.stderr.strip() == "tracker: error: --label is 300 characters; the limit is 200"

@@ -41,7 +41,7 @@ from sqlalchemy.orm import Session
 from tracker.errors import DatabaseError, NotFoundError
 from tracker.store.database import translate_errors
 from tracker.store.repository import Store, utcnow
-from tracker.store.schema import Check, Story, Version
+from tracker.store.schema import Check, Story, Version, check_label
 
 POLLED_STATUSES = ("active", "gone", "error")
 
@@ -132,6 +132,7 @@ def add_story(
     ``allow_private`` (when given) is remembered: the story may be fetched from a
     loopback or private address by every later poll.
     """
+    check_label(label)
     now = utcnow()
     with store.session() as session:
         story = session.scalar(select(Story).where(Story.url == url))

@@ -35,6 +35,7 @@ from tracker.store.schema import (
     Version,
     VersionDiff,
     VersionSentence,
+    fitting,
 )
 from tracker.urls import URL_CHARS, looks_like_url, normalise_story_url, url_part
 
@@ -333,7 +334,7 @@ class Store:
             byline=article.byline,
             # a page's own text in a VARCHAR(64): a longer one is no date, and PostgreSQL
             # refused the whole version for it (it stays in ``meta``, a JSON column)
-            published=_fitting(article.published, Version.__table__.c.published.type.length),
+            published=fitting(article.published, Version.published),
             final_url=final_url if final_url and len(final_url) <= URL_CHARS else None,
             reverts_to=reverts_to,
             # zlib level 1: 3x faster than 6
@@ -604,11 +605,6 @@ def _story_info(story: Story, versions: int) -> StoryInfo:
         every_seconds=story.every_seconds,
         id=story.id,
     )
-
-
-def _fitting(value: str | None, length: int | None) -> str | None:
-    """``value``, or None when it is longer than its column (dropped, not cut)."""
-    return value if value is None or length is None or len(value) <= length else None
 
 
 def _redate_future_versions(session: Session, story: Story, now: datetime, to: datetime) -> None:
