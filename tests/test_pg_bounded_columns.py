@@ -16,11 +16,14 @@ from sqlalchemy import select
 
 from tests.fuzzing import run_cli
 from tests.httpserver import TestHTTPServer
+from tests.receivers import SavePageNow
+from tracker.archive import ArchiveSettings, archive_new_versions
 from tracker.ingest import ingest_file
 from tracker.research import changes
 from tracker.store import Store
 from tracker.store.schema import DiffFactChange, Version
-from tracker.store.sources_schema import Source
+from tracker.store.sources import SourceSettings, add_items, follow_source, list_sources
+from tracker.store.sources_schema import ArchiveCapture, Source
 
 URL = "https://news.example/flood"
 PARAGRAPHS = (
@@ -108,3 +111,28 @@ def test_an_over_long_label_is_a_one_line_input_error(pg_database: str, command:
     outcome = run_cli([command, url, "--label", "L" * 300, "--db", pg_database])
     assert outcome.code == 2 and outcome.traceback is None
     assert outcome.stderr.strip() == "tracker: error: --label is 300 characters; the limit is 200"
+
+
+def test_an_over_long_capture_url_does_not_block_archiving(
+    pg_database: str, tmp_path: Path
+) -> None:
+    long_url = "https://news.example/world/" + "a" * 2000  # a story URL that fits
+    text = tmp_path / "v1.txt"
+    text.write_text("Flood\n\nPolice said 12 people were killed in the town on Friday.\n")
+    spn = SavePageNow(pending_polls=0)
+    try:
+        settings = ArchiveSettings(endpoint=spn.endpoint, poll_every=0.05)
+        with Store(pg_database) as store:
+            ingest_file(store, long_url, text)
+            follow_source(store, SourceSettings(url="https://news.example/rss.xml", archive=True))
+            source_id = list_sources(store)[0].id
+            add_items(store, source_id, [(long_url, None)], label=None, every=None)
+            [capture] = archive_new_versions(store, settings)  # its URL: over 2,048
+            assert capture.ok
+            assert archive_new_versions(store, settings) == []  # kept: not tried again
+            with store.session() as session:
+                row = session.scalars(select(ArchiveCapture)).one()
+            assert row.status == "saved" and row.capture_url is None
+            assert row.error is not None and "too long" in row.error
+    finally:
+        spn.close()
