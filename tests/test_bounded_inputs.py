@@ -192,6 +192,21 @@ def test_a_json_ld_block_within_the_limit_is_still_read() -> None:
     assert capped == "ab"
 
 
+@pytest.mark.parametrize("where", ["<title>", "og:title", "author"])
+def test_a_huge_headline_or_metadata_field_is_cut_to_max_field_chars(where: str) -> None:
+    huge = "Flood " * 400_000  # 2.4 MB
+    head = {
+        "<title>": f"<title>{huge}</title>",
+        "og:title": f"<meta property='og:title' content='{huge}'>",
+        "author": f"<meta name='author' content='{huge}'>",
+    }[where]
+    page = f"<html><head>{head}</head><body><article><h1>Flood</h1>{_PARAGRAPHS}</article>"
+    article = parse_bytes(page.encode(), name="huge.html")
+    fields = [article.title, article.byline, *dict(article.meta).values()]
+    assert max(len(f) for f in fields if f) <= limits.MAX_FIELD_CHARS
+    assert "river rose" in article.paragraphs[0]
+
+
 def _store_raw(store, url: str, text: str) -> None:  # type: ignore[no-untyped-def]
     """A version written as an older tracker did, with no sentence limit."""
     split = Split(sections=(Section("body", (text,)),))

@@ -153,7 +153,7 @@ def parse_html(html: str, *, url: str | None = None, name: str = "input") -> Art
         paragraphs = _clean_paragraphs(text.split("\n")) if text else ()
     if not paragraphs:
         raise InputError(f"{name}: no article text found in the HTML page")
-    title = normalise(doc.title) if getattr(doc, "title", None) else None
+    title = limits.field(normalise(doc.title)) if getattr(doc, "title", None) else None
     headlines = {title, normalise(meta["h1"]) if meta.get("h1") else None} - {None}
     if paragraphs and normalise(paragraphs[0]) in headlines:
         paragraphs = paragraphs[1:]  # trafilatura sometimes repeats the headline as text
@@ -162,8 +162,8 @@ def parse_html(html: str, *, url: str | None = None, name: str = "input") -> Art
     return Article(
         paragraphs=paragraphs,
         title=title,
-        byline=normalise(doc.author) if getattr(doc, "author", None) else None,
-        published=meta.get("published") or getattr(doc, "date", None),
+        byline=limits.field(normalise(doc.author)) if getattr(doc, "author", None) else None,
+        published=meta.get("published") or limits.field(getattr(doc, "date", None)),
         meta=tuple(sorted(meta.items())),
     )
 

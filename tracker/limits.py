@@ -21,6 +21,10 @@ MAX_PAGE_TAGS = 40_000
 # extract (capping): characters of one JSON-LD block; a longer one is dropped unread (the
 # real pages' longest has 10,000; trafilatura took 450 MB to read a 3 MB one).
 MAX_JSON_LD_CHARS = 100_000
+# extract (capping): characters of a headline or metadata field (<title>, og:title, byline,
+# …); a longer one is cut. Real headlines have under 200; a 2.4 MB <title> was stored and
+# printed whole by every history and diff.
+MAX_FIELD_CHARS = 1_000
 # split: characters of an article's extracted text (about 16,000 words).
 MAX_ARTICLE_CHARS = 100_000
 # segment: sentences of one version.
@@ -46,6 +50,13 @@ def check(subject: str, size: int, unit: str, limit_name: str) -> None:
     limit = globals()[limit_name]
     if size > limit:
         raise InputError(f"{subject} has {size:,} {unit}, over the limit {limit_name} ({limit:,})")
+
+
+def field(text: str | None) -> str | None:
+    """A headline or metadata field cut to MAX_FIELD_CHARS (None stays None)."""
+    if text is None or len(text) <= MAX_FIELD_CHARS:
+        return text
+    return text[:MAX_FIELD_CHARS].rstrip()
 
 
 def nlp_texts(texts: Iterable[str]) -> Iterator[str]:

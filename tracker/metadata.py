@@ -18,6 +18,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from tracker import limits
 from tracker.model import Article, MetaChange
 from tracker.printable import without_surrogates
 
@@ -93,7 +94,7 @@ _SPACES = re.compile(r"\s+")
 def _clean(value: Any) -> str | None:
     text = _SPACES.sub(" ", str(value)).strip() if value is not None else ""
     # JSON-LD may spell a lone surrogate ("\udcff"), which json.loads keeps.
-    return without_surrogates(text) or None
+    return limits.field(without_surrogates(text)) or None
 
 
 def read_html_meta(html: str) -> dict[str, str]:
