@@ -106,3 +106,39 @@ def test_postgresql_never_takes_a_live_owners_lease(pg_database: str) -> None:
             owners = dict(session.execute(select(Story.url, Story.lease_owner)).all())
         assert owners == {live_url: live.owner, dead_url: None}
         live.close()
+
+
+def test_a_running_poller_takes_back_a_dead_peers_leases(
+    pg_database: str, http_server: TestHTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    from tracker import poll
+    from tracker.fetch import Fetcher, FetchSettings
+    from tracker.poll import Gate, Poller, PollSettings
+
+    monkeypatch.setattr(poll, "DEAD_LEASES_EVERY", 0.0)  # a daemon, minutes later
+    http_server.page("/p", _page(0))
+    url = http_server.url("/p")
+    settings = FetchSettings(allow_hosts=frozenset({f"127.0.0.1:{http_server.port}"}))
+
+    async def go(store: Store) -> list[dict[str, int]]:
+        async with Fetcher(settings) as fetcher:
+            poller = Poller(store, fetcher, settings=PollSettings(gate=Gate()))
+            try:
+                first = await poller.drain()  # as the daemon drains
+                with store.session() as session:
+                    story_id = session.scalar(select(Story.id).where(Story.url == url))
+                peer = OwnerLock.hold(store, worker_id())  # another `tracker run` worker
+                assert peer is not None and story_id is not None
+                claim_due(store, peer.owner, limit=1, lease_seconds=300, ids=[story_id])
+                peer.close()  # killed
+                http_server.page("/p", _page(1))
+                second = await poller.drain()
+                return [dict(first.counts), dict(second.counts)]
+            finally:
+                poller.close()
+
+    with Store(pg_database) as store:
+        add_story(store, url)
+        assert asyncio.run(go(store)) == [{"changed": 1}, {"changed": 1}]
