@@ -408,6 +408,62 @@ def test_a_future_at_is_refused_and_blocks_nothing(tmp_path: Path) -> None:
     assert now.returncode == 0 and "stored v1" in now.stdout
 
 
+def _date_in_2062(store: Store, url: str) -> None:
+    """What a database written before --at refused future times may hold."""
+    with store.session() as session:
+        story = session.scalar(select(Story).where(Story.url == url))
+        assert story is not None
+        far = utcnow().replace(year=2062)
+        session.execute(update(Version).where(Version.story_id == story.id).values(fetched_at=far))
+        story.last_changed_at = far
+
+
+def test_a_version_stored_in_the_future_is_re_dated_at_the_next_ingest(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    db = str(tmp_path / "t.db")
+    url = "https://news.example/a"
+    with Store(f"sqlite:///{db}") as store:
+        ingest_file(store, url, _text_file(tmp_path, 1), facts=False)
+        _date_in_2062(store, url)
+        with caplog.at_level("WARNING", logger="tracker.store"):
+            result = ingest_file(store, url, _text_file(tmp_path, 2), facts=False)
+        assert result.stored and result.number == 2
+        [warning] = [r.getMessage() for r in caplog.records if r.name == "tracker.store"]
+        assert "v1 was dated 2062-" in warning and "re-dated to now" in warning
+        times = [v.fetched_at for v in store.history(url)]
+        assert times[0] <= times[1] <= utcnow()
+        assert story_row(store, url).last_changed_at <= utcnow()  # type: ignore[operator]
+    later = tracker("ingest", url, str(_text_file(tmp_path, 3)), db=db)
+    assert later.returncode == 0 and "stored v3" in later.stdout
+    assert later.stderr == ""  # warned once: nothing in the future any more
+
+
+def test_the_cli_warns_in_one_line_when_it_re_dates_a_future_version(tmp_path: Path) -> None:
+    db = str(tmp_path / "t.db")
+    url = "https://news.example/a"
+    with Store(f"sqlite:///{db}") as store:
+        ingest_file(store, url, _text_file(tmp_path, 1), facts=False)
+        _date_in_2062(store, url)
+    result = tracker("ingest", url, str(_text_file(tmp_path, 2)), db=db)
+    assert result.returncode == 0 and "stored v2" in result.stdout
+    assert result.stderr.count("\n") == 1 and "re-dated to now" in result.stderr
+
+
+def test_a_future_version_does_not_block_the_poller(
+    store: Store, http_server: TestHTTPServer
+) -> None:
+    http_server.page("/f", article(5))
+    url = http_server.url("/f")
+    add_story(store, url)
+    run_poll(store, http_server)
+    _date_in_2062(store, url)
+    http_server.page("/f", article(5, round_=7))
+    summary = run_poll(store, http_server, url)
+    assert summary.counts == {"changed": 1}
+    assert [v.number for v in store.history(url)] == [1, 2]
+
+
 def test_a_versions_order_error_does_not_speak_of_at(store: Store, tmp_path: Path) -> None:
     from tracker.selectors import parse_time
 

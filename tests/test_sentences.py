@@ -180,3 +180,8 @@ def test_list_number_stays_with_its_item() -> None:
         "1. Police said the river rose.",
         "Then it fell.",
     ]
+
+
+@pytest.mark.parametrize("paragraph", ["00;A", "He said;Then left.", "x!Y", "12)B"])
+def test_a_word_without_whitespace_is_never_split(paragraph: str) -> None:
+    assert split_sentences(paragraph) == [paragraph]

@@ -21,7 +21,7 @@ import httpx
 from sqlalchemy import select
 
 from tracker.store import Store, utcnow
-from tracker.store.schema import Story, Version
+from tracker.store.schema import Story, Version, fitting
 from tracker.store.sources_schema import ArchiveCapture, Source, SourceItem
 
 log = logging.getLogger("tracker.archive")
@@ -120,14 +120,21 @@ def archive_new_versions(
     done = []
     for version_id, url in rows:
         capture = save_page(url, settings)
+        # The archive's URL is longer than the story's: for a story URL near the 2,048 limit
+        # it overflowed the column, and PostgreSQL refused the row at every pass, the same
+        # version first each time, so no later version was archived.
+        kept = fitting(capture.capture_url, ArchiveCapture.capture_url)
+        error = capture.error
+        if capture.capture_url is not None and kept is None:
+            error = f"capture URL of {len(capture.capture_url):,} characters not kept: too long"
         with store.session() as session:
             session.merge(
                 ArchiveCapture(
                     version_id=version_id,
                     status="saved" if capture.ok else "failed",
-                    capture_url=capture.capture_url,
+                    capture_url=kept,
                     requested_at=utcnow(),
-                    error=capture.error,
+                    error=error,
                 )
             )
         if capture.ok:

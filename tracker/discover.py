@@ -22,6 +22,8 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 import courlan
 from courlan import filters as url_filters
 
+from tracker.urls import URL_CHARS
+
 SourceKind = Literal["feed", "sitemap", "page"]
 
 # The last path segment of an article URL on a section or home page: a slug of
@@ -59,7 +61,8 @@ class NotASource(ValueError):
 
 
 def normalise(url: str) -> str | None:
-    """The URL a story is tracked under, or None when it is not an http(s) URL."""
+    """The URL a story is tracked under, or None when it is not an http(s) URL or is too
+    long to store (one such link made PostgreSQL refuse the whole feed)."""
     url = url.strip()
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
@@ -68,7 +71,8 @@ def normalise(url: str) -> str | None:
         clean = courlan.normalize_url(url)
     except (ValueError, AttributeError):
         return None
-    return urldefrag(clean)[0]
+    normal = urldefrag(clean)[0]
+    return normal if len(normal) <= URL_CHARS else None
 
 
 def sniff(body: bytes, content_type: str | None) -> SourceKind:

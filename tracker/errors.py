@@ -25,3 +25,15 @@ class DatabaseError(TrackerError):
     """The database is locked, corrupt, unreachable or from a newer schema."""
 
     exit_code = 4
+
+
+class ReadOnlyDatabaseError(DatabaseError):
+    """A command that must write met a database this process can only read."""
+
+
+def require_text(value: str, what: str, error: type[TrackerError] = InputError) -> str:
+    """``value``, or ``error`` when it holds a lone surrogate: Python decodes argument bytes
+    that are not UTF-8 to U+DC80–U+DCFF, and no database, URL or UTF-8 output can hold them."""
+    if any("\ud800" <= c <= "\udfff" for c in value):
+        raise error(f"{what} {value!r} is not valid UTF-8 text (undecodable bytes)")
+    return value

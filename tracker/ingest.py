@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,18 +20,13 @@ from tracker.model import Article, Sentence, Split
 from tracker.sections import split_article
 from tracker.sentences import segment
 from tracker.store import SaveResult, Store, canonical_text, utcnow
-from tracker.store.repository import text_hash
+from tracker.store.repository import FUTURE_SKEW, text_hash
 from tracker.urls import normalise_story_url
 
 
 def check_story_url(url: str) -> str:
     """A story URL must be absolute http(s); returns it normalised or raises InputError."""
     return normalise_story_url(url)
-
-
-# How far in the future a given capture time may be (clock skew between machines). A version
-# dated later would hold back every version after it, polled ones included, until that time.
-FUTURE_SKEW = timedelta(minutes=5)
 
 
 def check_seen_at(at: datetime | None) -> None:

@@ -26,18 +26,20 @@ def _patterns(names: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]
     )
 
 
-def drop_elements(text: str, names: Sequence[str], *, keep: str | None = None) -> str:
+def drop_elements(
+    text: str, names: Sequence[str], *, keep: str | None = None, keep_chars: int | None = None
+) -> str:
     """``text`` without the elements called ``names``: from each opening tag to the first
     closing tag of the same name after it, as ``re.sub`` with the expression above does.
-    An opening tag whose attributes contain ``keep`` (``application/ld+json``) stays, and
-    so does one that is never closed."""
+    An opening tag whose attributes contain ``keep`` (``application/ld+json``) stays unless
+    its content is longer than ``keep_chars``, and so does one that is never closed."""
     opening, closing = _patterns(tuple(names))
     closers: dict[str, list[int]] = {}  # start positions of each name's closing tags
     closer_end: dict[int, int] = {}
     for tag in closing.finditer(text):
         closers.setdefault(tag.group(1).lower(), []).append(tag.start())
         closer_end[tag.start()] = tag.end()
-    if not closers:
+    if not closers and keep_chars is None:
         return text
     keep_pattern = re.compile(re.escape(keep), re.I) if keep else None
     gt = -1  # the first ">" at or after the last tag looked at
@@ -51,12 +53,21 @@ def drop_elements(text: str, names: Sequence[str], *, keep: str | None = None) -
             if gt < 0:
                 break  # no ">" after it: neither this nor a later tag is complete
         # only up to that ">": a search on to the page's end, case-insensitive, was 1-4 ms
-        if keep_pattern is not None and keep_pattern.search(text, tag.end(), gt):
-            continue  # its attributes name ``keep`` (JSON-LD metadata): kept
+        kept = keep_pattern is not None and keep_pattern.search(text, tag.end(), gt) is not None
         positions = closers.get(tag.group(1).lower(), [])
         c = bisect_left(positions, gt + 1)
+        end = positions[c] if c < len(positions) else len(text)
+        short = keep_chars is None or end - gt - 1 <= keep_chars
         if c == len(positions):
+            if kept and not short:
+                # a long kept element never closed: the page's rest is its content (raw
+                # text to an HTML parser), dropped like a long closed one
+                pieces.append(text[copied : tag.start()])
+                copied = len(text)
+                break
             continue  # never closed: the tag stays
+        if kept and short:
+            continue  # its attributes name ``keep`` (JSON-LD metadata): kept
         pieces.append(text[copied : tag.start()])
         copied = closer_end[positions[c]]
     pieces.append(text[copied:])

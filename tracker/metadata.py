@@ -18,7 +18,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from tracker import limits
 from tracker.model import Article, MetaChange
+from tracker.printable import without_surrogates
 
 # field -> XPath expressions, first match wins. Values are normalised afterwards.
 XPATHS: dict[str, tuple[str, ...]] = {
@@ -91,7 +93,8 @@ _SPACES = re.compile(r"\s+")
 
 def _clean(value: Any) -> str | None:
     text = _SPACES.sub(" ", str(value)).strip() if value is not None else ""
-    return text or None
+    # JSON-LD may spell a lone surrogate ("\udcff"), which json.loads keeps.
+    return limits.field(without_surrogates(text)) or None
 
 
 def read_html_meta(html: str) -> dict[str, str]:

@@ -63,6 +63,7 @@ from tracker.store import SaveResult, Store, utcnow
 from tracker.store.polling import (
     CheckRecord,
     DueStory,
+    OwnerLock,
     claim_due,
     log_stored_check,
     next_due_at,
@@ -77,6 +78,9 @@ from tracker.store.polling import (
 COVERAGE = 0.5  # share of the last version's words the text elements must hold
 UNSCHEDULED = ("removed", "retired")  # statuses a named check does not re-schedule
 RECLAIM_EVERY = 0.5  # seconds: look for newly due stories while checks are in flight
+# seconds between looks for the leases of dead workers (at a poll's start, then in a daemon's
+# drains): a worker killed under `tracker run` costs the others at most this, not the lease
+DEAD_LEASES_EVERY = 60.0
 CLAIM_RETRY = 0.05  # seconds before claiming again stories another worker had locked
 SWITCH_INTERVAL = 0.0005  # seconds; see Poller.__init__
 SUSPECT = "s:"  # prefix of a fingerprint whose page failed the quality gate
@@ -294,10 +298,13 @@ class Poller:
         self.private_fetcher = private_fetcher
         self.policy = policy or SchedulePolicy()
         self.settings = settings or PollSettings()
-        self.owner = owner or worker_id()
+        # PostgreSQL: the lock that tells other workers this owner is alive, so the leases
+        # of a killed poll are taken back at once (see reclaim_leases).
+        self._owner_lock = OwnerLock.hold(store, owner or worker_id())
+        self.owner = self._owner_lock.owner if self._owner_lock else owner or worker_id()
         self.on_check = on_check
         self.stopping = False
-        self._reclaimed = False
+        self._reclaimed_at: float | None = None  # time.monotonic() of the last look
         self._extractor = _extractor(self.settings)
         # Where worker processes (extraction, the daemon's facts job) open the same database.
         self.db_url = store.engine.url.render_as_string(hide_password=False)
@@ -305,6 +312,9 @@ class Poller:
     def close(self) -> None:
         """Wait for extractions in progress (each writes its version whole) and stop."""
         self._extractor.shutdown(wait=True, cancel_futures=True)
+        if self._owner_lock is not None:
+            self._owner_lock.close()
+            self._owner_lock = None
 
     def release_leases(self) -> None:
         release_leases(self.store, self.owner)
@@ -318,11 +328,14 @@ class Poller:
         return await self.drain(due_before=utcnow())
 
     def _reclaim_once(self) -> None:
-        """Free the leases of killed polls of this machine (SQLite: one machine), once."""
-        if not self._reclaimed:
-            self._reclaimed = True
-            if self.store.engine.dialect.name == "sqlite":
-                reclaim_leases(self.store, dead_local_worker)
+        """Free the leases of killed polls, at most every DEAD_LEASES_EVERY: on SQLite (one
+        machine) those of this machine's processes that are gone, on PostgreSQL those whose
+        owner lock is gone."""
+        now = time.monotonic()
+        if self._reclaimed_at is None or now - self._reclaimed_at >= DEAD_LEASES_EVERY:
+            self._reclaimed_at = now
+            local = self.store.engine.dialect.name == "sqlite"
+            reclaim_leases(self.store, dead_local_worker if local else None)
 
     async def drain(
         self,

@@ -16,6 +16,14 @@ import re
 # (U+202A-U+202E, U+2066-U+2069) that make a line read other than it is stored.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _LINE_BREAKS = re.compile("[\t\n]")
+# A lone surrogate: what Python makes of argument bytes that are not UTF-8 (a file name), or
+# what JSON may spell ("\udcff"). No UTF-8 output, page or database can hold one.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate replaced by U+FFFD, the replacement character."""
+    return _LONE_SURROGATE.sub("\ufffd", text)
 
 
 def printable(text: str | None, *, one_line: bool = True) -> str:
@@ -25,7 +33,7 @@ def printable(text: str | None, *, one_line: bool = True) -> str:
         return ""
     if one_line:
         text = _LINE_BREAKS.sub(" ", text)
-    return _CONTROL.sub("?", text)
+    return without_surrogates(_CONTROL.sub("?", text))
 
 
 def printable_or_none(text: str | None) -> str | None:

@@ -25,6 +25,7 @@ from tracker.extract import read_article
 from tracker.metadata import article_meta, meta_changes
 from tracker.model import Diff, FactChange, MetaChange, Note, SentenceOp
 from tracker.notes import announced_update, arrived, find_notes, split_notes
+from tracker.printable import without_surrogates
 from tracker.selectors import parse_time, pick_version, version_or_at
 from tracker.store import Store, VersionInfo
 from tracker.store.search import PhraseMatch, find_in_headlines, find_phrase, story_versions
@@ -164,8 +165,8 @@ def diff_files(path_a: str | Path, path_b: str | Path) -> LabelledDiff:
     from tracker import semdiff
 
     article_a, article_b = read_article(path_a), read_article(path_b)
-    left = semdiff.prepare(article_a, str(path_a))
-    right = semdiff.prepare(article_b, str(path_b))
+    left = semdiff.prepare(article_a, without_surrogates(str(path_a)))
+    right = semdiff.prepare(article_b, without_surrogates(str(path_b)))
     diff = annotate(
         semdiff.diff(left, right),
         article_meta(article_a),
@@ -182,7 +183,7 @@ def diff_file_sections(path: str | Path) -> LabelledDiff:
     """A local file's breaking update against its earlier story."""
     from tracker import semdiff
 
-    return _sections_diff(semdiff.prepare(read_article(path), str(path)))
+    return _sections_diff(semdiff.prepare(read_article(path), without_surrogates(str(path))))
 
 
 def _labelled(

@@ -158,11 +158,20 @@ def _syntok_spans(paragraph: str) -> tuple[tuple[int, int], ...]:
 def _join_spans(paragraph: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     joined: list[tuple[int, int]] = []
     for start, end in spans:
-        if joined and _should_join(_tail(paragraph, *joined[-1]), paragraph[start:end]):
+        if joined and (
+            _inside_token(paragraph, joined[-1][1], start)
+            or _should_join(_tail(paragraph, *joined[-1]), paragraph[start:end])
+        ):
             joined[-1] = (joined[-1][0], end)
         else:
             joined.append((start, end))
     return joined
+
+
+def _inside_token(paragraph: str, before_end: int, after_start: int) -> bool:
+    """syntok cuts some runs without whitespace ("00;A", "said;Then"): a sentence boundary
+    there would split one word in two, and the words of a version must survive segmentation."""
+    return not any(c.isspace() for c in paragraph[before_end:after_start])
 
 
 def _tail(paragraph: str, start: int, end: int) -> str:

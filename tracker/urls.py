@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit, urlunsplit
 
-from tracker.errors import InputError
+from tracker.errors import InputError, require_text
 
 # The longest story URL: the URL columns are VARCHAR(2048) (enforced by PostgreSQL; SQLite
 # would store more, but a database must move between the two).
@@ -25,7 +25,7 @@ def normalise_story_url(url: str) -> str:
     """The one spelling of a story URL; an InputError if it is not absolute http(s)."""
     from courlan import normalize_url  # imported here: courlan loads its tables on import
 
-    text = url.strip()
+    text = require_text(url, "story URL").strip()
     parts = urlsplit(text)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise InputError(f"not a story URL (need http:// or https://): {url!r}")

@@ -55,10 +55,22 @@ def main(argv: list[str] | None = None) -> int:
         _fail(f"{exc.format_message()} (see: {command} --help)", exc.exit_code)
     except KeyboardInterrupt:
         _fail("interrupted", 130)
+    except UnicodeEncodeError as exc:
+        if not _from_argument(exc, sys.argv[1:] if argv is None else argv):
+            raise
+        # The net under require_text: an argument's undecodable bytes reached an encoder.
+        _fail(f"an argument is not valid UTF-8 text (undecodable bytes): {exc.reason}", 2)
     except BrokenPipeError:
         sys.stderr.close()
         sys.exit(0)
     sys.exit(result if isinstance(result, int) else 0)
+
+
+def _from_argument(exc: UnicodeEncodeError, argv: list[str]) -> bool:
+    """True when the characters that failed to encode are lone surrogates from the command
+    line (bytes that were not UTF-8), not a fault of tracker's own text."""
+    bad = exc.object[exc.start : exc.end] if isinstance(exc.object, str) else ""
+    return bool(bad) and any(bad in arg for arg in argv)
 
 
 def _fail(message: str, code: int) -> None:

@@ -23,6 +23,7 @@ from tracker.cli.options import (
 from tracker.errors import InputError
 from tracker.extract import read_article
 from tracker.ingest import ingest_file
+from tracker.printable import printable
 from tracker.render import html as htmldoc
 from tracker.render import json as jsondoc
 from tracker.render import terminal
@@ -172,7 +173,7 @@ def diff(
         htmldoc.write_diff(
             html, result, context=None if context == 0 else context, show_all=show_all
         )
-        typer.echo(f"wrote {html}", err=json)
+        typer.echo(f"wrote {printable(str(html))}", err=json)
     if json:
         print_json(jsondoc.dumps(jsondoc.labelled_diff_document(result)))
     elif html is None:

@@ -62,9 +62,11 @@ def follow(
     """Follow a feed, sitemap or section page: its new articles are tracked as stories."""
     from tracker.scheduler import parse_duration
     from tracker.sources import check_source_url, compile_pattern
+    from tracker.store.schema import check_label
     from tracker.store.sources import SourceSettings, follow_source, source_info, unfollow_source
 
     source_url = check_source_url(url)
+    check_label(label)  # before the source is read
     _check_allowed(source_url, allow_private)
     for pattern in (*(include or ()), *(exclude or ())):
         compile_pattern(pattern)

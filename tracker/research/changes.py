@@ -370,6 +370,26 @@ def _op_row(
     )
 
 
+# The VARCHAR columns of a fact change and their lengths (PostgreSQL enforces them).
+_BOUNDED = {
+    column.key: column.type.length
+    for column in DiffFactChange.__table__.c
+    if getattr(column.type, "length", None)
+}
+
+
+def _fitted(**values: Any) -> DiffFactChange:
+    """A fact change row whose words from the page (a unit, a verb) fit their columns: a
+    longer optional value is dropped, a longer required one cut, so one odd version
+    never stops ``derive`` for the whole database."""
+    for name, length in _BOUNDED.items():
+        value = values.get(name)
+        if isinstance(value, str) and len(value) > length:
+            nullable = DiffFactChange.__table__.c[name].nullable
+            values[name] = None if nullable else value[:length]
+    return DiffFactChange(**values)
+
+
 def _change_row(
     position: int,
     change: FactChange,
@@ -382,7 +402,7 @@ def _change_row(
     numeric = change.kind == "quantity" or change.slot == "count"
     before = split_value(change.before, numeric=numeric)
     after = split_value(change.after, numeric=numeric)
-    return DiffFactChange(
+    return _fitted(
         position=position,
         change=change.change,
         kind=change.kind,

@@ -23,7 +23,7 @@ import sqlalchemy.exc
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
-from tracker.errors import DatabaseError
+from tracker.errors import DatabaseError, ReadOnlyDatabaseError, require_text
 
 # Alembic is imported only to migrate: a database already at the head revision (every
 # command but the first after an upgrade) is checked with one SELECT, and a command
@@ -51,7 +51,7 @@ def normalise_url(url: str) -> str:
 
 def make_engine(url: str) -> Engine:
     """An engine with SQLite in WAL mode and foreign keys on; no migration."""
-    url = normalise_url(url)
+    url = normalise_url(require_text(url, "database", DatabaseError))
     try:
         parsed = make_url(url)
     except sqlalchemy.exc.ArgumentError:
@@ -88,8 +88,15 @@ def _make_folder(folder: Path) -> None:
 
 
 def _read_only_file(path: Path) -> bool:
-    """A database file this process may read but not write (read-only commands still work)."""
-    return path.is_file() and os.access(path, os.R_OK) and not os.access(path, os.W_OK)
+    """A database file this process may read but not write (read-only commands still work):
+    the file is read-only, or its folder is, where SQLite must create its -wal and -shm (or
+    -journal) files to write, unless a writable -wal is there already."""
+    if not (path.is_file() and os.access(path, os.R_OK)):
+        return False
+    if not os.access(path, os.W_OK):
+        return True
+    wal = path.with_name(path.name + "-wal")
+    return not os.access(path.parent, os.W_OK) and not os.access(wal, os.W_OK)
 
 
 def _open_read_only(path: Path) -> sqlite3.Connection:
@@ -318,9 +325,24 @@ def translate_errors(engine: Engine) -> Iterator[None]:
         yield
     except sqlalchemy.exc.OperationalError as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "cannot connect"
+        _raise_if_read_only(where, reason)
         raise DatabaseError(f"{where}: {reason}") from None
     except sqlalchemy.exc.DatabaseError as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        _raise_if_read_only(where, reason)
         if "not a database" in reason or "malformed" in reason:
             reason = "not a tracker database, or the file is corrupt"
         raise DatabaseError(f"{where}: {reason}") from None
+
+
+# What SQLite ("attempt to write a readonly database") and PostgreSQL ("cannot execute INSERT
+# in a read-only transaction", a hot standby or default_transaction_read_only) say.
+_READ_ONLY = re.compile(r"readonly database|read-only transaction", re.I)
+
+
+def _raise_if_read_only(where: str, reason: str) -> None:
+    if _READ_ONLY.search(reason):
+        raise ReadOnlyDatabaseError(
+            f"{where} is read-only ({reason}): this command must write to the database; "
+            "reading commands (list, history, show, diff) still work"
+        ) from None

@@ -14,12 +14,15 @@ out and was taken over).
 
 from __future__ import annotations
 
+import contextlib
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from functools import cache, lru_cache
 from typing import Any
 
+import sqlalchemy.exc
 from sqlalchemy import (
     Connection,
     Dialect,
@@ -30,6 +33,7 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    text,
     update,
 )
 from sqlalchemy.orm import Session
@@ -37,7 +41,7 @@ from sqlalchemy.orm import Session
 from tracker.errors import DatabaseError, NotFoundError
 from tracker.store.database import translate_errors
 from tracker.store.repository import Store, utcnow
-from tracker.store.schema import Check, Story, Version
+from tracker.store.schema import Check, Story, Version, check_label
 
 POLLED_STATUSES = ("active", "gone", "error")
 
@@ -128,6 +132,7 @@ def add_story(
     ``allow_private`` (when given) is remembered: the story may be fetched from a
     loopback or private address by every later poll.
     """
+    check_label(label)
     now = utcnow()
     with store.session() as session:
         story = session.scalar(select(Story).where(Story.url == url))
@@ -285,27 +290,108 @@ def _due_story(row: Any, latest: tuple[int, int, str | None] | None) -> DueStory
     )
 
 
+# PostgreSQL: a poller holds a session advisory lock (key 1: _OWNER_LOCK_SPACE, key 2:
+# owner_lock_key(owner)) for as long as it lives, and marks its owner name with
+# OWNER_LOCKED. A lease whose marked owner holds no such lock any more (killed: PostgreSQL
+# drops a dead client's locks with its connection) is taken back at once, from any machine.
+# Unmarked owners (an older tracker) keep their lease to its end.
+_OWNER_LOCK_SPACE = 73_110_002
+OWNER_LOCKED = ":locked"
+
+
+def owner_lock_key(owner: str) -> int:
+    """The advisory lock's second key for ``owner``: a positive int4. Two owners sharing one
+    only keep a dead one's leases to their end, never free a live one's."""
+    return zlib.crc32(owner.encode("utf-8")) & 0x7FFFFFFF
+
+
+class OwnerLock:
+    """The advisory lock that says a PostgreSQL lease owner is alive: held on a connection
+    of its own from :meth:`hold` to :meth:`close`."""
+
+    def __init__(self, conn: Connection, owner: str) -> None:
+        self._conn = conn
+        self.owner = owner
+
+    @classmethod
+    def hold(cls, store: Store, owner: str) -> OwnerLock | None:
+        """Lock for ``owner`` (its name gets the mark); None on a database without advisory
+        locks (SQLite: one machine, where the poller checks process ids instead)."""
+        if store.engine.dialect.name != "postgresql":
+            return None
+        marked = owner + OWNER_LOCKED
+        with translate_errors(store.engine):
+            conn = store.engine.connect()
+            try:
+                conn.execute(
+                    text("SELECT pg_advisory_lock(:space, :key)"),
+                    {"space": _OWNER_LOCK_SPACE, "key": owner_lock_key(marked)},
+                )
+                conn.commit()  # a session lock: it outlives the transaction
+            except BaseException:
+                conn.close()
+                raise
+        return cls(conn, marked)
+
+    def close(self) -> None:
+        """Release the lock (closing the connection would too, but it goes back to a pool)."""
+        with contextlib.suppress(sqlalchemy.exc.SQLAlchemyError):
+            self._conn.execute(text("SELECT pg_advisory_unlock_all()"))
+            self._conn.commit()
+        self._conn.close()
+
+
+def _live_owner_keys(session: Session) -> set[int]:
+    """The owner lock keys held now in this database, by any session."""
+    rows = session.execute(
+        text(
+            "SELECT objid::bigint FROM pg_locks WHERE locktype = 'advisory' AND granted "
+            "AND objsubid = 2 AND classid = CAST(:space AS oid) AND database = "
+            "(SELECT oid FROM pg_database WHERE datname = current_database())"
+        ),
+        {"space": _OWNER_LOCK_SPACE},
+    )
+    return {key for (key,) in rows}
+
+
 def reclaim_leases(
-    store: Store, is_dead: Callable[[str], bool], *, now: datetime | None = None
+    store: Store, is_dead: Callable[[str], bool] | None = None, *, now: datetime | None = None
 ) -> int:
-    """Free the live leases whose owner ``is_dead`` (a killed ``poll`` on this machine):
-    those stories are due again now instead of when the lease runs out. How many."""
+    """Free the live leases of dead owners: those ``is_dead`` says are (a killed ``poll``
+    on this machine) and, on PostgreSQL, the marked owners that hold no owner lock. Those
+    stories are due again now instead of when the lease runs out. How many."""
     now = now or utcnow()
     with store.session() as session:
-        leased = session.execute(
-            select(Story.id, Story.lease_owner).where(
-                Story.lease_owner.is_not(None), Story.lease_until >= now
+        owners = set(
+            session.scalars(
+                select(Story.lease_owner)
+                .where(Story.lease_owner.is_not(None), Story.lease_until >= now)
+                .distinct()
             )
-        ).all()
-        dead = [sid for sid, owner in leased if is_dead(owner)]
+        )
+        # The locks are read after the leases: an owner whose lease was seen took its lock
+        # before it claimed, so it is among them if it is still alive.
+        live = _live_owner_keys(session) if session.bind.dialect.name == "postgresql" else None
+        dead = [
+            owner
+            for owner in owners
+            if (is_dead is not None and is_dead(owner))
+            or (
+                live is not None
+                and owner.endswith(OWNER_LOCKED)
+                and owner_lock_key(owner) not in live
+            )
+        ]
+        freed = 0
         for start in range(0, len(dead), 500):
-            session.execute(
+            # by owner, not by story: a story another worker has claimed since is its own
+            freed += session.execute(
                 update(Story)
-                .where(Story.id.in_(dead[start : start + 500]))
+                .where(Story.lease_owner.in_(dead[start : start + 500]), Story.lease_until >= now)
                 .values(lease_owner=None, lease_until=None, next_check_at=now)
                 .execution_options(synchronize_session=False)
-            )
-    return len(dead)
+            ).rowcount
+    return freed
 
 
 def next_due_at(store: Store) -> datetime | None:

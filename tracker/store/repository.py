@@ -7,21 +7,23 @@ A version is written in one transaction with all its sentences, or not at all.
 from __future__ import annotations
 
 import hashlib
+import logging
 import random
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import sqlalchemy.exc
-from sqlalchemy import Engine, delete, func, insert, select
+from sqlalchemy import Engine, delete, event, func, insert, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm.attributes import set_committed_value
 
-from tracker.errors import InputError, NotFoundError
+from tracker.errors import InputError, NotFoundError, ReadOnlyDatabaseError, require_text
 from tracker.metadata import article_meta, meta_text
 from tracker.model import Article, Note, Section, Sentence, Split
 from tracker.notes import notes_from_json, notes_json, split_notes
@@ -33,6 +35,7 @@ from tracker.store.schema import (
     Version,
     VersionDiff,
     VersionSentence,
+    fitting,
 )
 from tracker.urls import URL_CHARS, looks_like_url, normalise_story_url, url_part
 
@@ -42,6 +45,10 @@ CHUNK = 500
 WRITE_ATTEMPTS = 20
 WRITE_BACKOFF = 0.02  # seconds; the pause before retry k is up to k times this
 T = TypeVar("T")
+# How far in the future a capture time may be (clock skew between machines). A version dated
+# later would hold back every version after it, polled ones included, until that time.
+FUTURE_SKEW = timedelta(minutes=5)
+log = logging.getLogger("tracker.store")
 
 
 def utcnow() -> datetime:
@@ -144,6 +151,9 @@ class Store:
         self.engine = engine or open_database(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.watch = FileWatch(self.engine)  # is the SQLite file still there? (tracker run)
+        # Facts extracted while the database is read-only, by version id: they serve this
+        # process (history, diff) and are never written (see set_facts).
+        self._unsaved_facts: dict[int, list[dict[str, Any]]] = {}
 
     def close(self) -> None:
         self.watch.close()
@@ -159,7 +169,15 @@ class Store:
     def session(self) -> Iterator[Session]:
         """One transaction: committed on success, rolled back on any error."""
         with translate_errors(self.engine), self._sessions.begin() as session:
+            if self._unsaved_facts:
+                event.listen(session, "loaded_as_persistent", self._with_unsaved_facts)
             yield session
+
+    def _with_unsaved_facts(self, _session: Session, instance: object) -> None:
+        if isinstance(instance, Version) and instance.facts is None:
+            facts = self._unsaved_facts.get(instance.id)
+            if facts is not None:
+                set_committed_value(instance, "facts", facts)  # not a change to write
 
     def write(self, work: Callable[[Session], T], *, attempts: int = WRITE_ATTEMPTS) -> T:
         """``work(session)`` in one transaction, run again from the start when a concurrent
@@ -182,6 +200,7 @@ class Store:
 
     def story(self, session: Session, url: str) -> Story:
         """The story ``url`` names: its URL (normalised or not), label, id or unique URL part."""
+        require_text(url, "story")
         story = session.scalar(select(Story).where(Story.url == url))
         return story if story is not None else _find_story(session, url)
 
@@ -286,7 +305,11 @@ class Store:
             )
             if shown is not None and _same_text(shown, digest, article, split):
                 return SaveResult(url=url, stored=False, number=shown.number)
-        fetched_at = given.fetched_at or utcnow()
+        now = utcnow()
+        fetched_at = given.fetched_at or now
+        if latest is not None and latest.fetched_at > now + FUTURE_SKEW:
+            # to the new version's time (the poller's check started a moment ago)
+            _redate_future_versions(session, story, now, min(fetched_at, now))
         if latest is not None and fetched_at < latest.fetched_at:
             raise InputError(
                 f"a version seen at {fetched_at.isoformat()} is before the latest version "
@@ -309,7 +332,9 @@ class Store:
             header=list(split.header) or None,
             title=article.title,
             byline=article.byline,
-            published=article.published,
+            # a page's own text in a VARCHAR(64): a longer one is no date, and PostgreSQL
+            # refused the whole version for it (it stays in ``meta``, a JSON column)
+            published=fitting(article.published, Version.published),
             final_url=final_url if final_url and len(final_url) <= URL_CHARS else None,
             reverts_to=reverts_to,
             # zlib level 1: 3x faster than 6
@@ -382,14 +407,23 @@ class Store:
             return _stored_version(url, version)
 
     def set_facts(self, url: str, number: int, facts: list[dict[str, Any]]) -> None:
-        with self.session() as session:
-            story = self.story(session, url)
-            version = session.scalar(
-                select(Version).where(Version.story_id == story.id, Version.number == number)
-            )
-            if version is None:
-                raise NotFoundError(f"{url} has no version {number}")
-            version.facts = facts
+        """Keep a version's facts; on a read-only database, keep them in this process only,
+        so that reading commands still show fact changes (computed, not stored)."""
+        version_id: int | None = None
+        try:
+            with self.session() as session:
+                story = self.story(session, url)
+                version = session.scalar(
+                    select(Version).where(Version.story_id == story.id, Version.number == number)
+                )
+                if version is None:
+                    raise NotFoundError(f"{url} has no version {number}")
+                version_id = version.id
+                version.facts = facts
+        except ReadOnlyDatabaseError:
+            if version_id is None:
+                raise
+            self._unsaved_facts[version_id] = facts
 
     def versions_without_facts(self, limit: int = 100) -> list[tuple[str, int]]:
         with self.session() as session:
@@ -575,6 +609,38 @@ def _story_info(story: Story, versions: int) -> StoryInfo:
         every_seconds=story.every_seconds,
         id=story.id,
     )
+
+
+def _redate_future_versions(session: Session, story: Story, now: datetime, to: datetime) -> None:
+    """Date the story's versions stored with a capture time in the future (a database
+    written before ``--at`` refused one) to ``to`` (about now): else no later version could
+    be stored until that time, the poller's included. Never before the versions dated in
+    the past, so the order by number is kept."""
+    before = session.scalar(
+        select(func.max(Version.fetched_at)).where(
+            Version.story_id == story.id, Version.fetched_at <= now
+        )
+    )
+    to = max(to, before) if before is not None else to
+    future = list(
+        session.scalars(
+            select(Version)
+            .where(Version.story_id == story.id, Version.fetched_at > now)
+            .order_by(Version.number)
+        )
+    )
+    for version in future:
+        log.warning(
+            "tracker: warning: %s: v%d was dated %s, in the future; re-dated to now (%s)",
+            story.url,
+            version.number,
+            version.fetched_at.isoformat(timespec="seconds"),
+            to.isoformat(timespec="seconds"),
+        )
+        version.fetched_at = to
+    if story.last_changed_at is not None and story.last_changed_at > now:
+        story.last_changed_at = to
+    session.flush()
 
 
 def _version_info(v: Version) -> VersionInfo:

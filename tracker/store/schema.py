@@ -27,6 +27,7 @@ from sqlalchemy import (
     false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm.attributes import InstrumentedAttribute
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -265,3 +266,21 @@ class CheckDay(Base):
     checks: Mapped[int] = mapped_column(Integer)
     bytes: Mapped[int] = mapped_column(BigInteger)
     elapsed_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+def fitting(value: str | None, column: InstrumentedAttribute[Any]) -> str | None:
+    """``value``, or None when it is longer than its VARCHAR ``column`` (``Source.etag``):
+    what a page or server sends is dropped, not cut (a cut ETag or date is a wrong one),
+    and PostgreSQL, which enforces the length, then stores the rest of the row."""
+    length = getattr(column.type, "length", None)
+    return value if value is None or length is None or len(value) <= length else None
+
+
+def check_label(label: str | None) -> None:
+    """InputError for a label longer than the label columns (VARCHAR(200) on PostgreSQL,
+    which refused it with a database error; SQLite stored it)."""
+    from tracker.errors import InputError
+
+    length = Story.label.type.length
+    if label is not None and length is not None and len(label) > length:
+        raise InputError(f"--label is {len(label):,} characters; the limit is {length:,}")

@@ -15,7 +15,7 @@ from sqlalchemy import func, or_, select
 
 from tracker.errors import NotFoundError
 from tracker.store.repository import Store, utcnow
-from tracker.store.schema import Story
+from tracker.store.schema import Story, check_label, fitting
 from tracker.store.sources_schema import Source, SourceItem
 
 FOLLOWED_STATUSES = ("active", "error")
@@ -86,6 +86,7 @@ class SourceCheck:
 
 def follow_source(store: Store, settings: SourceSettings) -> bool:
     """Follow a source (due at once); following it again updates its settings. True if new."""
+    check_label(settings.label)
     now = utcnow()
     with store.session() as session:
         source = session.scalar(select(Source).where(Source.url == settings.url))
@@ -271,8 +272,8 @@ def record_source_check(store: Store, check: SourceCheck) -> None:
         if check.kind:
             source.kind = check.kind
         if check.error is None:
-            source.etag = check.etag
-            source.last_modified = check.last_modified
+            source.etag = fitting(check.etag, Source.etag)
+            source.last_modified = fitting(check.last_modified, Source.last_modified)
 
 
 def sources_of_story(store: Store, story_id: int) -> list[str]:
