@@ -398,3 +398,38 @@ def test_a_correction_note_is_not_a_new_fact() -> None:
     note = "Correction: An earlier version of this story misstated the size of the warehouse."
     diff = diff_of(STORY, STORY + "\n\n" + note)
     assert not [c for c in diff.facts if "misstated" in (c.after or "")], diff.facts
+
+
+def test_a_person_swapped_for_another_is_listed_wherever_it_stands() -> None:
+    # the last paragraph, a one-name edit: an editor lists it however low it sits
+    diff = story_edit("Volunteers from nearby Ashford", "Volunteers from nearby Dunmore")
+    found = [c for c in find_change(diff, "Ashford", "Dunmore") if c in diff.facts]
+    assert found, describe(diff)
+    assert any(c.reason == "one name put in the place of another" for c in found)
+
+
+def test_a_name_in_another_form_is_not_a_swap() -> None:
+    from tracker.facts.hunks import name_swapped
+
+    assert name_swapped("Ashford", "Dunmore")
+    assert name_swapped("Dana Kowalczyk", "Tom Briggs")
+    assert not name_swapped("Ireland", "Irish")  # one name, two forms
+    assert not name_swapped("Dana Kowalczyk", "Dana Smith")  # a shared word: an edit of one name
+    assert not name_swapped("the chief", "Tom Briggs")  # not a name on both sides
+
+
+def test_a_credit_line_edit_is_not_a_fact() -> None:
+    base = STORY + "\n\nLena Ortiz and Sam Cole contributed reporting."
+    diff = story_edit("Lena Ortiz", "Priya Nandan", base)
+    assert not [c for c in diff.facts if "Priya" in (c.after or "")], describe(diff)
+    found = find_change(diff, "Lena", "Priya")
+    assert all(c.significance != "fact" for c in found), describe(diff)
+
+
+def test_a_sources_call_for_action_is_news_not_commentary() -> None:
+    from tracker.facts.blocks import is_commentary
+
+    assert is_commentary("Storage rules must change.")
+    assert is_commentary("Should towns store grain near homes?")
+    assert not is_commentary("The mayor said storage rules must change before winter.")
+    assert not is_commentary("Storage rules should be reviewed, according to the county.")

@@ -119,12 +119,17 @@ def is_commentary(text: str) -> bool:
     return bool(lx.PRESCRIPTIVE.search(text)) and not lx.SAID.search(text)
 
 
+def is_furniture(text: str) -> bool:
+    """A credit, caption or page line ("… contributed reporting", "(AP Photo/…)"), any outlet."""
+    return any(p.search(text) for p in lx.FURNITURE_PATTERNS)
+
+
 def _is_story_text(sentence: Sentence, sentences: Sequence[Sentence]) -> bool:
     """Not a fragment, a credit line or the cut-off end of an excerpt."""
     text = sentence.text
     if len(text.split()) < MIN_WORDS:
         return False
-    if any(p.search(text) for p in lx.FURNITURE_PATTERNS):
+    if is_furniture(text):
         return False
     is_last = sentence.index == len(sentences) - 1
     return not (is_last and not text.rstrip().endswith(lx.SENTENCE_ENDS))

@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from tracker.facts import lexicon as lx
 from tracker.facts import salience
-from tracker.facts.blocks import is_commentary, sentence_candidates
+from tracker.facts.blocks import is_commentary, is_furniture, sentence_candidates
 from tracker.facts.candidates import Candidate, Side, stem_of
 from tracker.facts.coverage import Coverage, coverage_of, inserted_block
 from tracker.facts.events import (
@@ -27,7 +27,7 @@ from tracker.facts.events import (
     scope_changes,
     status_changes,
 )
-from tracker.facts.hunks import Hunk, describe, hunks, number_phrase, respelled
+from tracker.facts.hunks import Hunk, describe, hunks, name_swapped, number_phrase, respelled
 from tracker.facts.model import Fact
 from tracker.facts.normalize import parse_number, stems
 from tracker.facts.novelty import (
@@ -389,6 +389,9 @@ def _hunk_candidate(
         **_news_features(hunk.added, known),
     }
     fixed: Significance | None = "style" if hunk.style else None
+    if fixed is None and (is_furniture(change.evidence_a or "") or is_furniture(change.evidence_b)):
+        change = replace(change, reason="a credit or caption line, not story text")
+        fixed = "minor"
     if fixed is None and hunk.category in ("information", "name") and _reworded(hunk):
         change = replace(change, reason="reworded: the same names and figures")
         fixed = "minor"
@@ -398,6 +401,13 @@ def _hunk_candidate(
     elif fixed is None and respelled(hunk.removed, hunk.added):
         # a name corrected is listed wherever it stands: the earlier spelling was wrong
         change = replace(change, reason="a name respelled: a correction")
+        fixed = "fact"
+    elif (
+        fixed is None
+        and hunk.category in ("name", "place")
+        and name_swapped(hunk.removed, hunk.added)
+    ):
+        change = replace(change, reason="one name put in the place of another")
         fixed = "fact"
     return salience.Scored(change, features, fixed)
 

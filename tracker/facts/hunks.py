@@ -363,6 +363,10 @@ def _is_date_edit(removed: str, added: str, before: str, after: str) -> bool:
     )
 
 
+# At most this many words a side for a swap of names (a full name, "New York Times").
+NAME_SWAP_WORDS = 3
+
+
 def respelled(removed: str, added: str) -> bool:
     """One capitalised name written with a letter or two changed: a correction."""
     old, new = removed.strip(" ,.;:'’"), added.strip(" ,.;:'’")
@@ -371,6 +375,20 @@ def respelled(removed: str, added: str) -> bool:
     if not (old[:1].isupper() and new[:1].isupper()) or min(len(old), len(new)) < 4:
         return False
     return Levenshtein.distance(old.lower(), new.lower()) <= max(1, len(old) // 6)
+
+
+def name_swapped(removed: str, added: str) -> bool:
+    """One short proper name put in the place of another ("Meri Brown" → "Robyn Brown"):
+    a person, place or organisation swapped, which an editor lists wherever it stands."""
+    old, new = removed.strip(" ,.;:'’"), added.strip(" ,.;:'’")
+    words_old, words_new = old.split(), new.split()
+    if not words_old or not words_new or max(len(words_old), len(words_new)) > NAME_SWAP_WORDS:
+        return False
+    capitalised = all(w[:1].isupper() and w[1:2].islower() for w in words_old + words_new)
+    if not capitalised or {w.lower() for w in words_old} & {w.lower() for w in words_new}:
+        return False
+    # "Ireland" → "Irish", "Russia" → "Russian": one name in another form, not another name
+    return old[:2].lower() != new[:2].lower()
 
 
 def _short(removed: str, added: str) -> bool:

@@ -10,7 +10,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import replace
 
 from tracker.facts import lexicon as lx
-from tracker.facts.blocks import is_commentary
+from tracker.facts.blocks import is_commentary, is_furniture
 from tracker.facts.candidates import Candidate, Side, doc_names, main_event, names_in, stem_of
 from tracker.facts.coverage import (
     FIGURE_TOKEN,
@@ -59,7 +59,7 @@ def added_sentences(a: Side, b: Side, cover: Coverage, explained: set[int]) -> l
         if s.index not in explained
         and cover.b_score[s.index] < lx.COVERED_SIMILARITY
         and _is_substantive(s.text)
-        and not _furniture(s.text)
+        and not is_furniture(s.text)
         and not _cut_short(s, b.sentences)
     ]
     block = inserted_block(b, cover)
@@ -223,10 +223,6 @@ def _term_difference(a_terms: set[str], b_terms: set[str]) -> tuple[set[str], se
         {t for t in a_terms if stem_of(t) not in b_keys},
         {t for t in b_terms if stem_of(t) not in a_keys},
     )
-
-
-def _furniture(text: str) -> bool:
-    return any(p.search(text) for p in lx.FURNITURE_PATTERNS)
 
 
 def _name_count(terms: set[str], known: Collection[str] = ()) -> int:
