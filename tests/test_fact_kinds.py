@@ -433,3 +433,33 @@ def test_a_sources_call_for_action_is_news_not_commentary() -> None:
     assert is_commentary("Should towns store grain near homes?")
     assert not is_commentary("The mayor said storage rules must change before winter.")
     assert not is_commentary("Storage rules should be reviewed, according to the county.")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figure", "phrase"),
+    [
+        ("Police said 40 people were hurt.", "40", "40 people"),
+        ("The storm moved on after killing 13 people in the valley.", "13", "13 people"),
+        ("Crews counted at least 50 homes lost.", "50", "at least 50 homes lost"),
+        ("It brought winds near 165 mph and heavy rain.", "165", "winds near 165 mph"),
+    ],
+)
+def test_a_figure_keeps_its_modifier_but_not_the_verb_before_it(
+    sentence: str, figure: str, phrase: str
+) -> None:
+    from tracker.facts.hunks import number_phrase
+
+    assert number_phrase(sentence, figure) == phrase
+
+
+def test_a_count_newly_placed_reads_as_a_line() -> None:
+    before = STORY.replace(
+        "Volunteers from nearby Ashford",
+        "Twelve bodies were found in a rural area. Volunteers from nearby Ashford",
+    )
+    after = STORY.replace(
+        "Volunteers from nearby Ashford",
+        "Twelve bodies were found in Ashford. Volunteers from nearby Ashford",
+    )
+    lines = [c.summary for c in all_changes(diff_of(before, after))]
+    assert "Place of the bodies (Twelve): in a rural area → Ashford" in lines, lines

@@ -53,6 +53,12 @@ PHRASE_STOPS = frozenset(
     "and or but was were is are has have had in on at as with from to by for that which "
     "who said says after before when while".split()
 )
+# Words that end the modifier read before a bare figure: verbs of saying, auxiliaries and
+# clause words (a participle in "-ing" ends it too).
+FIGURE_PREFIX_STOPS = frozenset(
+    "said says say told reported also after before when while as was were is are be been "
+    "has have had who which that than".split()
+)
 CLAUSE_MARKS = frozenset(',;:()—–"“”')
 
 COMPASS = re.compile(
@@ -510,6 +516,7 @@ def number_phrase(sentence: str, value: str) -> str:
             and start > max(0, i - 2)
             and words[start - 1][-1:] not in stops
             and words[start - 1].lower() not in CONJUNCTIONS
+            and not _ends_modifier(words[start - 1])
         ):
             start -= 1
         end = i + len(target)
@@ -521,6 +528,14 @@ def number_phrase(sentence: str, value: str) -> str:
                 break
         return " ".join(words[start:end]).strip(" ,;:.—–-")
     return value
+
+
+def _ends_modifier(word: str) -> bool:
+    """A word before a figure that is no part of it: a verb or a clause word ("police said
+    200 bodies", "after killing 13 people"), where "at least 50" and "winds near 165" keep
+    theirs."""
+    word = word.lower().strip(",;:\"'“”")
+    return word in FIGURE_PREFIX_STOPS or (word.endswith("ing") and len(word) > 5)
 
 
 def _same_word(word: str, target: str) -> bool:

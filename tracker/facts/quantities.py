@@ -4,6 +4,7 @@ a distance now measured, the source or the place of a count.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -238,10 +239,12 @@ def _place_change(
     new = next((f for f in b_list if f.place and not same_source(f.place, a_places)), None)
     if new is None:
         return []
+    if _DIRECTION.fullmatch(key.split("/")[0]):
+        return []  # "40 miles northeast of …" is a distance (measured_distances), not a count
     old = next((f for f in a_list if _same_value(f, new)), a_list[0])
     label = counted_label(key)
     told = _told(a.sentences, old.sentence)
-    before = old.place or _place_phrase(told) or told
+    before = old.place or _place_phrase(told)
     return [
         change_between(
             a,
@@ -255,9 +258,13 @@ def _place_change(
             slot="location",
             before=before,
             after=new.place,
-            summary=f"Where ({label.lower()} {new.number}): {before} → {new.place}",
+            summary=f"Place of the {label.lower()} ({new.number}): "
+            f"{before or 'not given'} → {new.place}",
         )
     ]
+
+
+_DIRECTION = re.compile(r"(?:north|south|east|west)(?:-?(?:north|south|east|west))*(?:ern)?")
 
 
 def _told(sentences: Sequence[Sentence], index: int) -> str:
