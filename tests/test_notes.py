@@ -38,6 +38,12 @@ def stored_pair(store: Store, second: str) -> queries.LabelledDiff:
         ("Note to readers: This report was retracted.", "editors-note"),
         ("Retraction: The story about the bridge was wrong.", "retraction"),
         ("The river rose again. This story has been updated.", "update"),
+        (
+            "MILLBROOK, Ohio — In a story May 2 about a warehouse fire, the news agency "
+            "reported erroneously that the roof collapsed.",
+            "correction",
+        ),
+        ("A corrected version of the story is below:", "correction"),
     ],
 )
 def test_the_phrasings_outlets_use_are_recognised(paragraph: str, kind: str) -> None:
@@ -51,6 +57,7 @@ def test_the_phrasings_outlets_use_are_recognised(paragraph: str, kind: str) -> 
         "The council corrected its earlier estimate of the damage.",
         "Our correction policy is published online.",
         "The update arrived at noon, the operator said.",
+        "The mayor said the report was wrong.",
     ],
 )
 def test_story_text_that_mentions_corrections_is_not_a_note(paragraph: str) -> None:
