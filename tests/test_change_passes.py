@@ -72,3 +72,37 @@ def test_a_version_the_short_passes_do_not_look_at_is_found_by_the_next_full_pas
     monkeypatch.setattr(changes, "FULL_PASS_EVERY", 0.0)
     assert len(record_changes(store)) == 1
     assert entries(store) == [1, 2]
+
+
+def test_a_batch_with_an_entry_another_worker_recorded_first_records_the_others(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    urls = [f"{URL}-{i}" for i in range(3)]
+    for url in urls:
+        ingest_article(store, url, article(32))
+    pending = changes._pending
+
+    def raced(store: Store, limit: int) -> list:
+        rows = pending(store, limit)
+        with store.session() as session:  # another worker, between the look and the write
+            session.add(
+                ChangeEntry(
+                    kind="version",
+                    version_id=rows[1].id,
+                    story_id=rows[1].story_id,
+                    number=1,
+                    fetched_at=rows[1].fetched_at,
+                    significance="none",
+                    fact_lines=[],
+                    other_lines=[],
+                    events=["first version"],
+                    created_at=rows[1].fetched_at,
+                )
+            )
+        return rows
+
+    monkeypatch.setattr(changes, "_pending", raced)
+    assert len(record_changes(store)) == 2  # the other worker's entry is not written twice
+    monkeypatch.setattr(changes, "_pending", pending)
+    assert record_changes(store) == []
+    assert entries(store) == [1, 1, 1]
