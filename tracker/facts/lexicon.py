@@ -656,8 +656,10 @@ MAX_REVISION_SENTENCE_CHANGES = 4
 BLOCK_RUN = 8
 BLOCK_KEPT_SHARE = 0.8
 BLOCK_GAP = 2
-# An added sentence sharing this share of its content words with an A sentence rewrites it.
-REWRITE_OVERLAP = 0.25
+# An added sentence sharing this share of its content words with an A sentence rewrites it
+# (a third: one word in four is a dateline's place name shared by chance; 3-seed CV held-out
+# F1 0.583 at 0.25, 0.594 at 0.34, 0.596 at 0.4, 0.589 at 0.5).
+REWRITE_OVERLAP = 0.34
 # Content words are compared on their first letters (after folding) to catch inflections.
 STEM_LENGTH = 5
 # A B sentence whose stems are this much inside one A sentence restates it.
