@@ -463,3 +463,8 @@ def test_a_count_newly_placed_reads_as_a_line() -> None:
     )
     lines = [c.summary for c in all_changes(diff_of(before, after))]
     assert "Place of the bodies (Twelve): in a rural area → Ashford" in lines, lines
+
+
+def test_a_verb_of_saying_in_another_tense_is_style() -> None:
+    diff = story_edit("Dana Kowalczyk said crews", "Dana Kowalczyk says crews")
+    assert_style_only(diff, "says crews", "said crews")

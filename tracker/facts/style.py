@@ -73,6 +73,8 @@ def style_reason(removed: str, added: str, a_text: str, b_text: str) -> str | No
         return "a dateline's wire tag or case"
     if not (set(old_words) ^ set(new_words)) - FUNCTION_WORDS:
         return "small words only"
+    if _say_tense_only(old_words, new_words):
+        return "a verb of saying in another tense ('says' → 'said')"
     if _conversion_only(removed, added):
         return "a unit conversion added or dropped"
     if _same_numbers(old_words, new_words):
@@ -88,6 +90,22 @@ def style_reason(removed: str, added: str, a_text: str, b_text: str) -> str | No
     if _reference_named(removed, added, a_text) or _reference_named(added, removed, b_text):
         return "a name the story already gives, for its reference ('the region', 'he')"
     return None
+
+
+# The forms of the verbs of saying: a wire copy's present ("police say") turned past
+# ("police said") by the next outlet or update is house style, not news.
+_SAY_FORMS = frozenset("say says said tell tells told".split())
+
+
+def _say_tense_only(old: list[str], new: list[str]) -> bool:
+    """The edit only moves a verb of saying between tenses (and small words)."""
+    changed = (set(old) ^ set(new)) - FUNCTION_WORDS
+    return (
+        bool(changed)
+        and changed <= _SAY_FORMS
+        and bool(changed & set(old))
+        and bool(changed & set(new))
+    )
 
 
 def _reference_named(reference: str, name: str, document: str) -> bool:
