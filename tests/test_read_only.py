@@ -17,13 +17,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import delete, select, text, update
 
 from tracker import queries
 from tracker.errors import ReadOnlyDatabaseError
 from tracker.ingest import ingest_file
 from tracker.store import Store
-from tracker.store.schema import Version
+from tracker.store.schema import Version, VersionDiff
 
 ROOT = Path(__file__).resolve().parent.parent
 URL = "https://news.example/flood"
@@ -135,3 +135,24 @@ def test_a_read_only_postgresql_database_is_read(pg_database: str, tmp_path: Pat
             ingest_file(store, URL, _text_file(tmp_path, 3))
         with store.session() as session:
             assert session.scalars(select(Version.facts)).all() == [None, None]
+
+
+def test_export_says_how_to_export_a_read_only_database(tmp_path: Path) -> None:
+    folder = tmp_path / "db"
+    folder.mkdir()
+    db = folder / "t.db"
+    with Store(f"sqlite:///{db}") as store:
+        ingest_file(store, URL, _text_file(tmp_path, 1))
+        ingest_file(store, URL, _text_file(tmp_path, 2))
+        with store.session() as session:
+            session.execute(delete(VersionDiff))  # parsed, not derived yet: export derives
+    db.chmod(0o444)
+    try:
+        refused = _tracker(db, "export", "--out", str(tmp_path / "a"), "-q")
+        assert refused.returncode == 4 and refused.stderr.count("\n") == 1
+        assert "export --no-derive only reads" in refused.stderr
+        exported = _tracker(db, "export", "--out", str(tmp_path / "b"), "--no-derive", "-q")
+        assert exported.returncode == 0, exported.stderr
+        assert (tmp_path / "b" / "versions.jsonl").read_text().count("\n") == 2
+    finally:
+        db.chmod(0o644)

@@ -69,6 +69,13 @@ def test_a_story_name_with_undecodable_bytes_is_a_one_line_error(
     assert "not valid UTF-8" in _one_line_error(argv)
 
 
+def test_a_time_with_undecodable_bytes_is_a_one_line_error(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(_page(), "utf-8")
+    argv = ["ingest", "https://news.example/a", str(page), "--at", f"2h {BAD}"]
+    assert "not valid UTF-8" in _one_line_error([*argv, "--db", str(tmp_path / "t.db")])
+
+
 def test_a_database_path_with_undecodable_bytes_is_a_one_line_error(tmp_path: Path) -> None:
     assert "not valid UTF-8" in _one_line_error(["list", "--db", str(tmp_path / f"t{BAD}.db")])
 

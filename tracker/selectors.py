@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from tracker.errors import InputError, NotFoundError
+from tracker.errors import InputError, NotFoundError, require_text
 from tracker.store import VersionInfo
 
 # Versions people name by word: the first one and the latest one.
@@ -16,7 +16,7 @@ NAMED = {"first": 0, "latest": -1, "last": -1}
 def parse_time(text: str, *, now: datetime | None = None) -> datetime:
     """A time as people write it: ISO-8601 ("2026-11-09T14:00Z"), "2026-11-09 14:00",
     "yesterday", "2h ago", "9 Nov 14:00" (dateparser). A time without a zone is UTC."""
-    stripped = text.strip()
+    stripped = require_text(text, "time").strip()  # dateparser skipped undecodable bytes
     try:
         value = datetime.fromisoformat(stripped.replace("Z", "+00:00"))
     except ValueError:

@@ -16,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from tracker.cli import app
 from tracker.cli.options import Db, Json, open_store, print_json
-from tracker.errors import InputError
+from tracker.errors import InputError, ReadOnlyDatabaseError
 from tracker.selectors import parse_time
 
 
@@ -80,7 +80,10 @@ def export_command(
         raise InputError("--since is after --until")
     with open_store(db) as store:
         if derive:
-            changes.derive_pending(store)
+            try:
+                changes.derive_pending(store)
+            except ReadOnlyDatabaseError as exc:
+                raise ReadOnlyDatabaseError(f"{exc} (export --no-derive only reads)") from None
         totals = count_rows(store, where)
         with _progress(quiet) as progress:
             tasks = {t: progress.add_task(t, total=n) for t, n in totals.items()}

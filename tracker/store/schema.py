@@ -29,6 +29,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.orm.attributes import InstrumentedAttribute
 
+from tracker.errors import InputError
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """Timezone-aware UTC datetimes on every backend (SQLite forgets the zone)."""
@@ -281,8 +283,6 @@ def fitting(value: str | None, column: InstrumentedAttribute[Any]) -> str | None
 def check_label(label: str | None) -> None:
     """InputError for a label longer than the label columns (VARCHAR(200) on PostgreSQL,
     which refused it with a database error; SQLite stored it)."""
-    from tracker.errors import InputError
-
     length = Story.label.type.length
     if label is not None and length is not None and len(label) > length:
         raise InputError(f"--label is {len(label):,} characters; the limit is {length:,}")
