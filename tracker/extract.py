@@ -132,20 +132,17 @@ def parse_html(html: str, *, url: str | None = None, name: str = "input") -> Art
     limits.check(name, html.count("<"), "HTML tags", "MAX_PAGE_TAGS")
     site = rules_for(url, fresh=True) if url else None
     selected = select_paragraphs(html, site.selector) if site and site.selector else ()
+    tree = load_html(html)
+    if tree is not None:
+        _flatten_repeats(tree)
     if selected:  # the site's CSS selector names the article text: no guessing
         meta = read_html_meta(html)
-        tree = load_html(html)
-        if tree is not None:
-            _flatten_repeats(tree)
         paragraphs = _clean_paragraphs(list(selected))
         limits.check(name, sum(map(len, paragraphs)), "characters of text", "MAX_ARTICLE_CHARS")
     else:
         # One parse: trafilatura's own, read for the metadata first (trafilatura then prunes
         # a copy). fast: no second-opinion fallback extractors (readability, jusText); 1.5x
         # faster with the same expected snippets and furniture leaks on the real pages.
-        tree = load_html(html)
-        if tree is not None:
-            _flatten_repeats(tree)
         meta = read_tree_meta(tree) if tree is not None else read_html_meta(html)
         doc = trafilatura.bare_extraction(
             tree if tree is not None else html,

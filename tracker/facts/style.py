@@ -100,12 +100,7 @@ _SAY_FORMS = frozenset("say says said tell tells told".split())
 def _say_tense_only(old: list[str], new: list[str]) -> bool:
     """The edit only moves a verb of saying between tenses (and small words)."""
     changed = (set(old) ^ set(new)) - FUNCTION_WORDS
-    return (
-        bool(changed)
-        and changed <= _SAY_FORMS
-        and bool(changed & set(old))
-        and bool(changed & set(new))
-    )
+    return changed <= _SAY_FORMS and bool(changed & set(old)) and bool(changed & set(new))
 
 
 def _reference_named(reference: str, name: str, document: str) -> bool:
