@@ -409,3 +409,36 @@ def test_where_people_went_changing_is_a_location_change() -> None:
     )
     where = [c for c in found if c.slot == "location"]
     assert [(c.before, c.after) for c in where] == [("Ostrava", "Brno")]
+
+
+def test_cause_not_yet_known_answered_by_a_source_is_resolved() -> None:
+    found = changes(
+        "A warehouse burned in Dorval on Tuesday.\n\n"
+        "The cause of the fire was not immediately known.",
+        "A warehouse burned in Dorval on Tuesday.\n\n"
+        "The cause of the fire was not immediately clear.\n\n"
+        "Fire chief Marta Olsen said faulty wiring in the loading bay sparked the blaze.",
+    )
+    answered = [c for c in found if c.change == "resolved"]
+    assert len(answered) == 1
+    assert "not immediately known" in answered[0].before
+    assert "faulty wiring" in answered[0].after
+
+
+def test_it_was_not_clear_what_caused_it_asks_for_a_cause() -> None:
+    found = changes(
+        "A freight train left the tracks near Aldmoor. It was not clear what caused the crash.",
+        "A freight train left the tracks near Aldmoor.\n\n"
+        "Investigators said a broken rail caused the derailment.",
+    )
+    answered = [c for c in found if c.change == "resolved"]
+    assert answered and "broken rail" in answered[0].after
+
+
+def test_an_unattributed_causal_sentence_does_not_answer_the_question() -> None:
+    found = changes(
+        "A warehouse burned in Dorval on Tuesday. The cause of the fire was not immediately known.",
+        "A warehouse burned in Dorval on Tuesday. The cause of the fire was not immediately known."
+        "\n\nThe smoke caused delays on the highway for hours.",
+    )
+    assert not [c for c in found if c.change == "resolved"]

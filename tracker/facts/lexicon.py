@@ -825,6 +825,26 @@ MEASURE_REACH = 60
 OPEN_QUESTION = re.compile(
     r"\b(?:(?:not|n't) (?:immediately )?(?:clear|known)|unclear|unknown) (?:if|whether)\b", re.I
 )
+# What a story does not know yet, told of its subject: "The cause of the blast was not
+# immediately known", "The victims' names have not been released".
+UNKNOWN_YET = re.compile(
+    r"\b(?:was|were|is|are|remains?|remained|has|have)\s+(?:still\s+)?(?:been\s+)?"
+    r"(?:(?:not|n't)\s+(?:yet\s+|immediately\s+|been\s+)*"
+    r"(?:known|clear|released|determined|established|identified|disclosed)"
+    r"|unknown|unclear|undetermined|under investigation)\b",
+    re.I,
+)
+# The question after "it was not clear": "… what caused the fire", "… why the train left".
+WH_QUESTION = re.compile(r"\s*(?P<wh>what|why|how|who|where)\b\s*(?P<rest>[^,;]*)", re.I)
+# Nouns that ask why something happened; a sentence with a causal phrase answers them.
+CAUSE_NOUNS = frozenset({"cause", "causes", "reason", "reasons", "origin", "motive", "trigger"})
+CAUSAL = re.compile(
+    r"\b(?:caused|causing|result(?:ed)? (?:of|from)|triggered|triggering|sparked|set off|"
+    r"blamed|due to|because of|led to|started by)\b",
+    re.I,
+)
+# Attribution to a source, besides the verbs of SAID: "Per the ministry, …".
+PER_SOURCE = re.compile(r"\b[Pp]er\s+(?:the\s+)?[A-Z]\w+")
 # A sentence that reports someone's word.
 SAID = re.compile(r"\b(?:said|says|told|stated|according to|statement)\b", re.I)
 # Where people went: a verb of moving and the named place it ends in.

@@ -102,34 +102,38 @@ def added_sentences(a: Side, b: Side, cover: Coverage, explained: set[int]) -> l
 
 
 def answered_questions(a: Side, b: Side, cover: Coverage, explained: set[int]) -> list[Candidate]:
-    """An open question of A ("it was not clear if X was connected to the conflict")
-    that a source in B now answers ("the ministry said the conflict was a factor").
+    """An open question of A that a new sentence of B answers.
 
-    The answer is a new sentence that speaks of what the question ended on.
+    Two forms of news prose ask one: "it was not clear if X was connected to the
+    conflict", answered by a source that speaks of what the question ended on, and
+    "the cause of the blast was not immediately known", answered by a source that
+    speaks of the subject or, when the subject asks why, gives a cause. B may keep
+    its hedge ("not immediately clear") beside the source's answer.
     """
     out = []
     for old in a.sentences:
-        match = lx.OPEN_QUESTION.search(old.text)
-        if match is None:
+        question = _open_question(old.text)
+        if question is None:
             continue
-        asked = [w for w in re.findall(r"[A-Za-z-]+", old.text[match.end() :]) if len(w) > 3]
-        if not asked:
-            continue
-        topic = stem_of(asked[-1])  # what the question ends on: "… connected to the conflict"
+        topics, asks_cause, subject = question
         for new in b.sentences:
             j = new.index
             if j in explained or cover.b_score[j] >= lx.COVERED_SIMILARITY:
                 continue
-            if lx.OPEN_QUESTION.search(new.text) or not lx.SAID.search(new.text):
+            if lx.OPEN_QUESTION.search(new.text) or lx.UNKNOWN_YET.search(new.text):
                 continue
-            if topic not in {stem_of(w) for w in re.findall(r"[A-Za-z-]+", new.text)}:
+            attributed = bool(lx.SAID.search(new.text) or lx.PER_SOURCE.search(new.text))
+            if not attributed or (asks_cause and lx.CAUSAL.search(new.text) is None):
+                continue
+            words = {stem_of(w) for w in re.findall(r"[A-Za-z-]+", new.text)}
+            if not asks_cause and not topics & words:
                 continue
             out.append(
                 Candidate(
                     FactChange(
                         change="resolved",
                         kind="certainty",
-                        subject=asked[-1],
+                        subject=subject,
                         slot="certainty",
                         before=f"not clear: {old.text}",
                         after=new.text,
@@ -146,6 +150,40 @@ def answered_questions(a: Side, b: Side, cover: Coverage, explained: set[int]) -
             explained.add(j)
             break
     return out
+
+
+def _open_question(text: str) -> tuple[set[str], bool, str] | None:
+    """(topic stems, does it ask for a cause, subject) of a sentence that says something
+    is not known yet, or None."""
+    match = lx.OPEN_QUESTION.search(text)
+    if match is not None:
+        asked = [w for w in re.findall(r"[A-Za-z-]+", text[match.end() :]) if len(w) > 3]
+        if not asked:
+            return None
+        # what the question ends on: "… connected to the conflict"
+        return {stem_of(asked[-1])}, False, asked[-1]
+    match = lx.UNKNOWN_YET.search(text)
+    if match is None:
+        return None
+    subject = [w for w in re.findall(r"[A-Za-z-]+", text[: match.start()]) if len(w) > 3]
+    subject = [w for w in subject if w.lower() not in lx.STOP_LEMMAS]
+    asks_cause = any(w.lower() in lx.CAUSE_NOUNS for w in subject)
+    if not subject:
+        # "It was not immediately clear what caused the fire": the question follows
+        asked = lx.WH_QUESTION.match(text[match.end() :])
+        if asked is None:
+            return None
+        subject = [
+            w
+            for w in re.findall(r"[A-Za-z-]+", asked.group("rest"))
+            if len(w) > 3 and w.lower() not in lx.STOP_LEMMAS
+        ]
+        if not subject:
+            return None
+        rest = asked.group("rest")
+        asks_cause = asked.group("wh").lower() == "why" or bool(lx.CAUSAL.match(rest))
+    topics = {stem_of(w) for w in subject if w.lower() not in lx.CAUSE_NOUNS}
+    return topics, asks_cause, subject[0] if asks_cause else subject[-1]
 
 
 def _new_event(facts: Sequence[Fact], sentence: int, known: set[tuple[str, str]]) -> bool:
