@@ -442,3 +442,13 @@ def test_an_unattributed_causal_sentence_does_not_answer_the_question() -> None:
         "\n\nThe smoke caused delays on the highway for hours.",
     )
     assert not [c for c in found if c.change == "resolved"]
+
+
+def test_the_one_change_of_a_revision_is_listed_whatever_it_scores() -> None:
+    old = STORY
+    new = STORY.replace(
+        "last spring.", "last spring.\n\nThe bridge's designer, Karl Weiss, died in 1969."
+    )
+    found = changes(old, new)
+    assert [c.change for c in found] == ["added"]
+    assert "died in 1969" in (found[0].after or "")

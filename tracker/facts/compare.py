@@ -218,7 +218,8 @@ def _with_story_features(
 
     added = sorted((c for c in listed if c.features.get("added_sentence")), key=lambda c: -news(c))
     rank = {id(c): i for i, c in enumerate(added)}
-    # an update that changes one thing: that thing is its news
+    # an update that changes one thing: that thing is its news, and is listed whatever
+    # it scores, unless it is a rewording, an opinion or a question to readers
     alone = float(len([c for c in candidates if c.fixed != "style"]) == 1)
     out = []
     for c in candidates:
@@ -226,7 +227,11 @@ def _with_story_features(
         if id(c) in rank:
             features["added_rank"] = min(rank[id(c)], 6) / 3
             features["revision_added"] = kept_share
-        out.append(replace(c, features=features))
+        # a typed change or a whole new or dropped sentence, not a rewording ("Now: …")
+        reworded = c.change.kind == "sentence" and c.change.change == "changed"
+        told = not c.features.get("hunk") and not reworded
+        fixed = "fact" if alone and told and c.fixed is None else c.fixed
+        out.append(replace(c, features=features, fixed=fixed))
     return out
 
 
