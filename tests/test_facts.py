@@ -47,6 +47,15 @@ def test_passive_without_agent_has_no_agent() -> None:
     assert event.key == "plane"
 
 
+def test_people_named_by_their_part_are_counted_by_their_fate() -> None:
+    text = (
+        "The police chief said three suspected gunmen of the Varga attack were fatally shot "
+        "by officers and two others arrested."
+    )
+    counts = {f.key: f.number for f in facts_of(text, "quantity")}
+    assert counts == {"killed": "three", "arrested": "two"}
+
+
 def test_quantity_counts_the_event_not_the_people_noun() -> None:
     facts = facts_of("Officials said more than 1,400 soldiers have been killed.", "quantity")
     assert [(f.key, f.value, f.number) for f in facts] == [("killed", 1400.0, "more than 1,400")]

@@ -560,6 +560,9 @@ def _counted(noun: Token, number: Token) -> tuple[str, Token | None]:
         subject = _child(verb, ("nsubj", "nsubjpass")) if verb is not None else None
         if subject is not None and fold(subject.lemma_) in lx.COUNT_CLASSES:  # "the toll stood at"
             return lx.COUNT_CLASSES[fold(subject.lemma_)], verb
+        for word in verb.children if verb is not None else ():  # "were fatally shot"
+            if word.dep_ == "advmod" and fold(word.lemma_) in lx.COUNT_CLASSES:
+                return lx.COUNT_CLASSES[fold(word.lemma_)], verb
         words = [*noun.subtree, *([verb, *verb.subtree] if verb is not None else [])]
         # nearest first: "236 dead and 725 missing" — 725 counts the missing
         for word in sorted(words, key=lambda w: abs(w.i - number.i)):

@@ -243,6 +243,8 @@ COUNT_CLASSES: dict[str, str] = {
     **dict.fromkeys(["charge", "charged", "indict", "indicted"], "charged"),
     **dict.fromkeys(["aboard", "board", "passenger", "carry"], "aboard"),
     **dict.fromkeys(["body", "corpse", "remains"], "bodies"),
+    # "fatally shot", "mortally wounded": the adverb says they died
+    **dict.fromkeys(["fatally", "mortally"], "killed"),
 }
 # Nouns that only say "people": the count belongs to the event, not to the noun.
 PEOPLE_NOUNS: frozenset[str] = frozenset(
@@ -271,6 +273,29 @@ PEOPLE_NOUNS: frozenset[str] = frozenset(
         "official",
         "others",
         "other",
+        # people named by their part in the event or their trade
+        "suspect",
+        "killer",
+        "gunman",
+        "attacker",
+        "assailant",
+        "hostage",
+        "survivor",
+        "teacher",
+        "patient",
+        "prisoner",
+        "inmate",
+        "migrant",
+        "refugee",
+        "crew",
+        "journalist",
+        "employee",
+        "firefighter",
+        "tourist",
+        "demonstrator",
+        "player",
+        "pilot",
+        "guard",
     ]
 )
 # Numbers that are dates, times and ordinals are not quantities.
