@@ -56,6 +56,17 @@ def test_people_named_by_their_part_are_counted_by_their_fate() -> None:
     assert counts == {"killed": "three", "arrested": "two"}
 
 
+def test_counts_of_people_by_what_became_of_them() -> None:
+    text = (
+        "Six of the guards have since retired. Rescuers said 40 miners were trapped "
+        "and 12 were rescued."
+    )
+    counts = {f.key: f.number for f in facts_of(text, "quantity")}
+    assert counts == {"left their posts": "Six", "trapped": "40", "rescued": "12"}
+    counts = {f.key: f.number for f in facts_of("Two missiles killed five people.", "quantity")}
+    assert counts["killed"] == "five"
+
+
 def test_quantity_counts_the_event_not_the_people_noun() -> None:
     facts = facts_of("Officials said more than 1,400 soldiers have been killed.", "quantity")
     assert [(f.key, f.value, f.number) for f in facts] == [("killed", 1400.0, "more than 1,400")]

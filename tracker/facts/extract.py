@@ -570,6 +570,16 @@ def _counted(noun: Token, number: Token) -> tuple[str, Token | None]:
                 break  # a fate word far away belongs to another clause
             if fold(word.lemma_) in lx.COUNT_CLASSES and word.pos_ in ("VERB", "ADJ", "NOUN"):
                 return lx.COUNT_CLASSES[fold(word.lemma_)], verb
+    if verb is not None and noun.dep_ in ("nsubj", "nsubjpass") and noun.head.i == verb.i:
+        # "40 miners were trapped": what was done to them, whoever they are
+        # the passive's verb, or a participle after "were" (not the verb of an active
+        # subject: "two missiles killed five people" counts missiles)
+        done = [w for w in verb.children if w.dep_ == "acomp"]
+        if noun.dep_ == "nsubjpass":
+            done.append(verb)
+        for word in done:
+            if word.pos_ == "VERB" and fold(word.lemma_) in lx.COUNT_CLASSES:
+                return lx.COUNT_CLASSES[fold(word.lemma_)], verb
     if verb is not None and is_people:
         return f"{lemma} {verb.lemma_.lower()}", verb
     if noun.pos_ in ("NOUN", "PROPN"):
