@@ -452,3 +452,17 @@ def test_the_one_change_of_a_revision_is_listed_whatever_it_scores() -> None:
     found = changes(old, new)
     assert [c.change for c in found] == ["added"]
     assert "died in 1969" in (found[0].after or "")
+
+
+def test_a_changed_figure_is_compared_with_the_one_of_the_sentence_it_replaced() -> None:
+    old = (
+        "Storm Varga reached the coast on Monday as a Category 4 hurricane.\n\n"
+        "It weakened within hours to a Category 3 storm, with winds of 120 mph."
+    )
+    new = (
+        "Storm Varga reached the coast on Monday as a Category 4 hurricane.\n\n"
+        "It weakened within hours to a Category 3 storm, with winds of 120 mph, "
+        "and then became a Category 2."
+    )
+    found = [c for c in changes(old, new) if c.kind == "quantity"]
+    assert [(c.before, c.after) for c in found] == [("a Category 3 storm", "a Category 2")]

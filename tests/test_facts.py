@@ -67,6 +67,12 @@ def test_counts_of_people_by_what_became_of_them() -> None:
     assert counts["killed"] == "five"
 
 
+def test_a_rank_on_a_scale_is_a_quantity_even_when_tagged_as_a_name() -> None:
+    text = "The storm weakened to a Category 3 storm and then became a Category 2."
+    assert [f.number for f in facts_of(text, "quantity")] == ["3", "2"]
+    assert facts_of("They drove along Route 66 to the coast.", "quantity") == []
+
+
 def test_quantity_counts_the_event_not_the_people_noun() -> None:
     facts = facts_of("Officials said more than 1,400 soldiers have been killed.", "quantity")
     assert [(f.key, f.value, f.number) for f in facts] == [("killed", 1400.0, "more than 1,400")]

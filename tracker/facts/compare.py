@@ -71,7 +71,7 @@ def score_candidates(
     a, b = Side(a_sentences, a_facts), Side(b_sentences, b_facts)
     cover = coverage_of(a_sentences, b_sentences)
     candidates = [
-        *quantity_changes(a, b, cover.b_score, inserted_block(b, cover)),
+        *quantity_changes(a, b, cover.b_score, cover.b_best, inserted_block(b, cover)),
         *status_changes(a, b),
         *agent_changes(a, b),
         *nominal_agent_changes(a, b),

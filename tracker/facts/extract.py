@@ -412,7 +412,11 @@ def _is_quantity_number(token: Token) -> bool:
         return False
     if token.ent_type_ in lx.NON_QUANTITY_ENTS:
         return False
-    if token.head.pos_ == "PROPN" and token.dep_ in ("compound", "nummod", "appos"):
+    if (
+        token.head.pos_ == "PROPN"
+        and token.dep_ in ("compound", "nummod", "appos")
+        and fold(token.head.text) not in lx.RANK_SCALES
+    ):
         return False  # part of a name: "Airbus 320", "Route 66"
     value = parse_number(token.text)
     if value is None:

@@ -304,6 +304,11 @@ PEOPLE_NOUNS: frozenset[str] = frozenset(
         "guard",
     ]
 )
+# Words that rank on a scale: "Category 3", "Level 4", "magnitude 7.1" are measures even
+# when the tagger reads them as part of a name ("Route 66").
+RANK_SCALES: frozenset[str] = frozenset(
+    ["category", "level", "magnitude", "grade", "phase", "stage", "force", "tier"]
+)
 # Numbers that are dates, times and ordinals are not quantities.
 NON_QUANTITY_ENTS: frozenset[str] = frozenset(["DATE", "TIME", "ORDINAL"])
 YEAR_RANGE = (1800, 2100)

@@ -53,7 +53,12 @@ def _same_value(x: Fact, y: Fact) -> bool:
     return abs(vx - vy) <= lx.UNIT_TOLERANCE * max(abs(vx), abs(vy), 1e-9)
 
 
-def quantity_changes(a: Side, b: Side, b_cover: list[float], sidebar: set[int]) -> list[Candidate]:
+def quantity_changes(
+    a: Side, b: Side, b_cover: list[float], b_partner: list[int], sidebar: set[int]
+) -> list[Candidate]:
+    """Figures new or changed in B. ``b_partner[j]`` is the A sentence that B's sentence
+    ``j`` says most of: a changed figure's old value is taken from it when it has one
+    ("weakened to Category 3" → "weakened to Category 3, then became a Category 2")."""
     a_keys = by_key(a.facts, "quantity")
     b_keys = by_key((f for f in b.facts if f.sentence not in sidebar), "quantity")
     a_all = [f for facts in a_keys.values() for f in facts]
@@ -69,7 +74,9 @@ def quantity_changes(a: Side, b: Side, b_cover: list[float], sidebar: set[int]) 
             continue
         new = fresh[0]
         if a_list:
-            old = a_list[0]
+            partner = b_partner[new.sentence] if new.sentence < len(b_partner) else -1
+            replaced = [f for f in a_list if f.sentence == partner]
+            old = replaced[-1] if replaced else a_list[0]
             changed = _quantity_change("quantity", key, old, new, a, b)
             source = _source_change(key, a_list, b_list, a, b)
             if source and source[0].change.after == new.source:
