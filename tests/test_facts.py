@@ -59,10 +59,10 @@ def test_people_named_by_their_part_are_counted_by_their_fate() -> None:
 def test_counts_of_people_by_what_became_of_them() -> None:
     text = (
         "Six of the guards have since retired. Rescuers said 40 miners were trapped "
-        "and 12 were rescued."
+        "and 12 were hospitalized."
     )
     counts = {f.key: f.number for f in facts_of(text, "quantity")}
-    assert counts == {"left their posts": "Six", "trapped": "40", "rescued": "12"}
+    assert counts == {"left their posts": "Six", "trapped": "40", "hospitalized": "12"}
     counts = {f.key: f.number for f in facts_of("Two missiles killed five people.", "quantity")}
     assert counts["killed"] == "five"
 

@@ -243,7 +243,6 @@ COUNT_CLASSES: dict[str, str] = {
     **dict.fromkeys(["charge", "charged", "indict", "indicted"], "charged"),
     **dict.fromkeys(["aboard", "board", "passenger", "carry"], "aboard"),
     **dict.fromkeys(["body", "corpse", "remains"], "bodies"),
-    **dict.fromkeys(["rescue", "rescued"], "rescued"),
     **dict.fromkeys(["hospitalize", "hospitalized", "hospitalise"], "hospitalized"),
     **dict.fromkeys(["displace", "displaced", "homeless"], "displaced"),
     **dict.fromkeys(["strand", "stranded", "trap", "trapped"], "trapped"),
