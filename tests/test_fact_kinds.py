@@ -442,6 +442,12 @@ def test_a_sources_call_for_action_is_news_not_commentary() -> None:
         ("The storm moved on after killing 13 people in the valley.", "13", "13 people"),
         ("Crews counted at least 50 homes lost.", "50", "at least 50 homes lost"),
         ("It brought winds near 165 mph and heavy rain.", "165", "winds near 165 mph"),
+        (
+            "He said four suspected gunmen of the Varga gang were shot.",
+            "four",
+            "four suspected gunmen",
+        ),
+        ("It spared the towns where 9,000 people had fled.", "9,000", "9,000 people"),
     ],
 )
 def test_a_figure_keeps_its_modifier_but_not_the_verb_before_it(

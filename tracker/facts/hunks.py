@@ -57,7 +57,7 @@ PHRASE_STOPS = frozenset(
 # clause words (a participle in "-ing" ends it too).
 FIGURE_PREFIX_STOPS = frozenset(
     "said says say told reported also after before when while as was were is are be been "
-    "has have had who which that than".split()
+    "has have had who which that than where whom whose".split()
 )
 CLAUSE_MARKS = frozenset(',;:()—–"“”')
 
@@ -526,6 +526,8 @@ def number_phrase(sentence: str, value: str) -> str:
             end += 1
             if words[end - 1][-1:] in CLAUSE_MARKS | {"."}:
                 break
+        while end > i + len(target) and words[end - 1].lower() in DANGLING_WORDS:
+            end -= 1  # "four suspected killers of": what it counts, not a cut-off phrase
         return " ".join(words[start:end]).strip(" ,;:.—–-")
     return value
 
