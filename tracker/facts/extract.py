@@ -585,7 +585,9 @@ def _counted(noun: Token, number: Token) -> tuple[str, Token | None]:
             if word.pos_ == "VERB" and fold(word.lemma_) in lx.COUNT_CLASSES:
                 return lx.COUNT_CLASSES[fold(word.lemma_)], verb
     if verb is not None and is_people:
-        return f"{lemma} {verb.lemma_.lower()}", verb
+        # "reduced to under 50 being detained": no noun, the figure counts people
+        counted = "people" if noun.pos_ in ("NUM", "PRON") else lemma
+        return f"{counted} {verb.lemma_.lower()}", verb
     if noun.pos_ in ("NOUN", "PROPN"):
         return lemma, verb
     return "", verb

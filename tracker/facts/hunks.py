@@ -140,7 +140,15 @@ class Hunk:
         return LABELS[self.category]
 
     def numbers(self) -> tuple[float | None, float | None]:
-        return _first_number(self.before), _first_number(self.after)
+        """The figures the edit changed: the first of its own words, else of its context
+        ("from several hundred to under 50" → "to 41": 50 → 41, not 100 → 100)."""
+        before = _first_number(self.removed)
+        after = _first_number(self.added)
+        if before is None:
+            before = _first_number(self.before)
+        if after is None:
+            after = _first_number(self.after)
+        return before, after
 
 
 def hunks(
