@@ -73,6 +73,13 @@ def test_a_rank_on_a_scale_is_a_quantity_even_when_tagged_as_a_name() -> None:
     assert facts_of("They drove along Route 66 to the coast.", "quantity") == []
 
 
+def test_people_tied_to_a_death_are_not_counted_as_killed() -> None:
+    tried = facts_of("A judge heard the trial of five men over the death of Ana Ruiz.", "quantity")
+    assert [f.key for f in tried if f.number == "five"] != ["killed"]
+    charged = facts_of("Three men were charged over the deaths of 12 people.", "quantity")
+    assert {f.number: f.key for f in charged} == {"Three": "charged", "12": "killed"}
+
+
 def test_quantity_counts_the_event_not_the_people_noun() -> None:
     facts = facts_of("Officials said more than 1,400 soldiers have been killed.", "quantity")
     assert [(f.key, f.value, f.number) for f in facts] == [("killed", 1400.0, "more than 1,400")]

@@ -573,6 +573,8 @@ def _counted(noun: Token, number: Token) -> tuple[str, Token | None]:
             if abs(word.i - number.i) > lx.COUNT_WORD_WINDOW:
                 break  # a fate word far away belongs to another clause
             if fold(word.lemma_) in lx.COUNT_CLASSES and word.pos_ in ("VERB", "ADJ", "NOUN"):
+                if word.pos_ == "NOUN" and _topic_of_the_people(word, noun):
+                    continue
                 return lx.COUNT_CLASSES[fold(word.lemma_)], verb
     if verb is not None and noun.dep_ in ("nsubj", "nsubjpass") and noun.head.i == verb.i:
         # "40 miners were trapped": what was done to them, whoever they are
@@ -591,6 +593,19 @@ def _counted(noun: Token, number: Token) -> tuple[str, Token | None]:
     if noun.pos_ in ("NOUN", "PROPN"):
         return lemma, verb
     return "", verb
+
+
+def _topic_of_the_people(word: Token, people: Token) -> bool:
+    """ "five men over the death of a teenager": the death is what they are tied to,
+    not their fate ("16 people in custody", "the deaths of 12 people" keep theirs)."""
+    if word.is_ancestor(people):
+        return False
+    node = word
+    while node.i != people.i and node.head.i != node.i:
+        if node.dep_ == "pobj" and node.head.lower_ in lx.TOPIC_PREPOSITIONS:
+            return True
+        node = node.head
+    return False
 
 
 # ---------------------------------------------------------------- entity statuses

@@ -303,6 +303,11 @@ PEOPLE_NOUNS: frozenset[str] = frozenset(
         "guard",
     ]
 )
+# Prepositions that tie people to an event they are not the victims of ("charged over
+# the death", "questioned about the killings", "a trial for the murder").
+TOPIC_PREPOSITIONS: frozenset[str] = frozenset(
+    ["over", "for", "about", "after", "following", "regarding", "concerning"]
+)
 # Words that rank on a scale: "Category 3", "Level 4", "magnitude 7.1" are measures even
 # when the tagger reads them as part of a name ("Route 66").
 RANK_SCALES: frozenset[str] = frozenset(
