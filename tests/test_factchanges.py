@@ -466,3 +466,11 @@ def test_a_changed_figure_is_compared_with_the_one_of_the_sentence_it_replaced()
     )
     found = [c for c in changes(old, new) if c.kind == "quantity"]
     assert [(c.before, c.after) for c in found] == [("a Category 3 storm", "a Category 2")]
+
+
+def test_a_headline_standing_as_its_own_paragraph_is_not_a_new_sentence() -> None:
+    new = "Mayor Varga speaks after the harbour bridge vote\n\n" + STORY.replace(
+        "on Monday", "on Monday, 9 to 2,"
+    )
+    found = changes(STORY, new)
+    assert not [c for c in found if "speaks after" in (c.after or "")]

@@ -37,7 +37,7 @@ def sentence_candidates(
         for s in b.sentences
         if s.index not in told_b
         and cover.b_score[s.index] < lx.COVERED_SIMILARITY
-        and _is_story_text(s, b.sentences)
+        and is_story_text(s, b.sentences)
     ]
     vocabulary = vocabulary_of(a.sentences)
     # No block size for new sentences: a line inserted beside one would change it.
@@ -76,7 +76,7 @@ def sentence_candidates(
     dropped = [
         s
         for s in kept
-        if cover.a_score[s.index] < lx.COVERED_SIMILARITY and _is_story_text(s, a.sentences)
+        if cover.a_score[s.index] < lx.COVERED_SIMILARITY and is_story_text(s, a.sentences)
     ]
     runs = _run_lengths([s.index for s in dropped])
     for sentence in dropped:
@@ -124,15 +124,21 @@ def is_furniture(text: str) -> bool:
     return any(p.search(text) for p in lx.FURNITURE_PATTERNS)
 
 
-def _is_story_text(sentence: Sentence, sentences: Sequence[Sentence]) -> bool:
-    """Not a fragment, a credit line or the cut-off end of an excerpt."""
+def is_story_text(sentence: Sentence, sentences: Sequence[Sentence]) -> bool:
+    """Not a fragment, a credit line, a headline or label standing as its own paragraph
+    without a full stop, or the cut-off end of an excerpt."""
     text = sentence.text
     if len(text.split()) < MIN_WORDS:
         return False
     if is_furniture(text):
         return False
+    if text.rstrip().endswith(lx.SENTENCE_ENDS):
+        return True
     is_last = sentence.index == len(sentences) - 1
-    return not (is_last and not text.rstrip().endswith(lx.SENTENCE_ENDS))
+    alone = not any(
+        s.paragraph == sentence.paragraph and s.index != sentence.index for s in sentences
+    )
+    return not (is_last or alone)
 
 
 def _run_lengths(indexes: Sequence[int]) -> dict[int, int]:

@@ -10,7 +10,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import replace
 
 from tracker.facts import lexicon as lx
-from tracker.facts.blocks import is_commentary, is_furniture
+from tracker.facts.blocks import is_commentary, is_story_text
 from tracker.facts.candidates import Candidate, Side, doc_names, main_event, names_in, stem_of
 from tracker.facts.coverage import (
     FIGURE_TOKEN,
@@ -37,12 +37,6 @@ def _is_background(facts: Sequence[Fact], sentence: int) -> bool:
     return event is not None and event.predicate.split()[0] in lx.STATIVE_VERBS
 
 
-def _cut_short(sentence: Sentence, sentences: Sequence[Sentence]) -> bool:
-    """The last sentence of an excerpt that stops mid-sentence ("… upgraded the str")."""
-    is_last = sentence.index == len(sentences) - 1
-    return is_last and not sentence.text.rstrip().endswith(lx.SENTENCE_ENDS)
-
-
 def _has_quantity(facts: Iterable[Fact], sentence: int) -> bool:
     return any(f.kind == "quantity" and f.sentence == sentence for f in facts)
 
@@ -59,8 +53,7 @@ def added_sentences(a: Side, b: Side, cover: Coverage, explained: set[int]) -> l
         if s.index not in explained
         and cover.b_score[s.index] < lx.COVERED_SIMILARITY
         and _is_substantive(s.text)
-        and not is_furniture(s.text)
-        and not _cut_short(s, b.sentences)
+        and is_story_text(s, b.sentences)
     ]
     block = inserted_block(b, cover)
     names = doc_names(a)
