@@ -115,17 +115,39 @@ def score_candidates(
         )
         for change, features, fixed in sentence_candidates(a, b, cover, told_a, told_b)
     ]
-    scored = _notes_apart(_with_sentence_facts(typed + edits + whole, a, b))
+    notes = (_note_sentences(a_sentences), _note_sentences(b_sentences))
+    scored = _notes_apart(_with_sentence_facts(typed + edits + whole, a, b), *notes)
     scored = _in_story_order(scored, ops, len(a_sentences), len(b_sentences))
     return _with_story_features(scored, cover, ops)
 
 
-def _notes_apart(candidates: list[salience.Scored]) -> list[salience.Scored]:
+def _note_sentences(sentences: Sequence[Sentence]) -> set[int]:
+    """The sentences of a correction or editor's note: from the sentence that opens the
+    note to the end of its paragraph ("Correction: … misstated the toll. It was 60.")."""
+    out: set[int] = set()
+    in_note = -1  # the paragraph a note has opened
+    for sentence in sentences:
+        if sentence.paragraph != in_note and find_notes([sentence.text]):
+            in_note = sentence.paragraph
+        if sentence.paragraph == in_note:
+            out.add(sentence.index)
+    return out
+
+
+def _notes_apart(
+    candidates: list[salience.Scored], a_notes: set[int], b_notes: set[int]
+) -> list[salience.Scored]:
     """A correction or editor's note is its own event (``tracker.notes``), not a new fact."""
     out = []
     for c in candidates:
         text = c.change.after if c.change.change == "added" else c.change.before
-        if c.change.change in ("added", "removed") and text and find_notes([text]):
+        evidence = set(c.change.b_sentences) or {-1}
+        in_note = evidence <= b_notes or (
+            not c.change.b_sentences
+            and bool(c.change.a_sentences)
+            and set(c.change.a_sentences) <= a_notes
+        )
+        if in_note or (c.change.change in ("added", "removed") and text and find_notes([text])):
             c = replace(
                 c,
                 change=replace(c.change, reason="a correction or editor's note"),
@@ -479,7 +501,29 @@ def _already_told(hunk: Hunk, told: Sequence[FactChange]) -> bool:
                 return True
         if change.kind == "quantity" and _told_inside(change, hunk):
             return True
+        if _holds_only(change, hunk):
+            return True
     return False
+
+
+def _holds_only(change: FactChange, hunk: Hunk) -> bool:
+    """The edit's new words hold the typed change's new value and no other name or
+    figure ("a flooded valley" → "the hill town of Marlow", told as Place: … → Marlow)."""
+    after = _PARENTHESIS.sub("", change.after or "").strip()
+    if not after or not hunk.added or fold_marks(after) not in fold_marks(hunk.added):
+        return False
+    before = _PARENTHESIS.sub("", change.before or "").strip()
+    if before and hunk.removed and fold_marks(before) not in fold_marks(hunk.removed):
+        return False
+    told = f"{before} {after}"
+    edit = f"{hunk.removed} {hunk.added}"
+    if not set(_FIGURE.findall(edit)) <= set(_FIGURE.findall(told)):
+        return False
+    return _capitalised(edit) <= _capitalised(told)
+
+
+def _capitalised(text: str) -> set[str]:
+    return {w.strip(".,;:\"'“”‘’()") for w in text.split()[0:] if w[:1].isupper()}
 
 
 def _told_inside(change: FactChange, hunk: Hunk) -> bool:
