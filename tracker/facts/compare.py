@@ -115,22 +115,32 @@ def score_candidates(
         )
         for change, features, fixed in sentence_candidates(a, b, cover, told_a, told_b)
     ]
-    notes = (_note_sentences(a_sentences), _note_sentences(b_sentences))
-    scored = _notes_apart(_with_sentence_facts(typed + edits + whole, a, b), *notes)
+    scored = _with_sentence_facts(typed + edits + whole, a, b)
+    b_told = {j for c in scored for j in c.change.b_sentences}
+    a_told = {i for c in scored if not c.change.b_sentences for i in c.change.a_sentences}
+    notes = (_note_sentences(a_sentences, a_told), _note_sentences(b_sentences, b_told))
+    scored = _notes_apart(scored, *notes)
     scored = _in_story_order(scored, ops, len(a_sentences), len(b_sentences))
     return _with_story_features(scored, cover, ops)
 
 
-def _note_sentences(sentences: Sequence[Sentence]) -> set[int]:
-    """The sentences of a correction or editor's note: from the sentence that opens the
-    note to the end of its paragraph ("Correction: … misstated the toll. It was 60.")."""
-    out: set[int] = set()
-    in_note = -1  # the paragraph a note has opened
+def _note_sentences(sentences: Sequence[Sentence], wanted: set[int]) -> set[int]:
+    """The sentences of a correction or editor's note, among the paragraphs that hold a
+    ``wanted`` sentence: from the sentence that opens the note to the end of its
+    paragraph ("Correction: … misstated the toll. It was 60.")."""
+    paragraphs: dict[int, list[Sentence]] = {}
     for sentence in sentences:
-        if sentence.paragraph != in_note and find_notes([sentence.text]):
-            in_note = sentence.paragraph
-        if sentence.paragraph == in_note:
-            out.add(sentence.index)
+        paragraphs.setdefault(sentence.paragraph, []).append(sentence)
+    by_index = {s.index: s for s in sentences}
+    asked = {by_index[i].paragraph for i in wanted if i in by_index}
+    out: set[int] = set()
+    for paragraph in asked:
+        group = paragraphs[paragraph]
+        if not find_notes([" ".join(s.text for s in group)]):
+            continue  # one test per paragraph: most hold no note
+        opened = next((k for k, s in enumerate(group) if find_notes([s.text])), None)
+        if opened is not None:
+            out |= {s.index for s in group[opened:]}
     return out
 
 
