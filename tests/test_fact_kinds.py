@@ -474,3 +474,10 @@ def test_a_count_newly_placed_reads_as_a_line() -> None:
 def test_a_verb_of_saying_in_another_tense_is_style() -> None:
     diff = story_edit("Dana Kowalczyk said crews", "Dana Kowalczyk says crews")
     assert_style_only(diff, "says crews", "said crews")
+
+
+def test_a_count_class_reads_as_itself() -> None:
+    from tracker.facts.quantities import counted_label
+
+    assert counted_label("in custody") == "In custody"
+    assert counted_label("people force") == "People forced"

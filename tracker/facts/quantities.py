@@ -310,7 +310,8 @@ def counted_label(key: str) -> str:
     """ "people force" → "People forced": a counted noun and what was done to it."""
     counted = key.split("/")[0]
     words = counted.split()
-    if len(words) == 2 and words[1].isalpha() and words[1] not in lx.UNITS:
+    is_class = counted in lx.COUNT_CLASSES.values()  # "in custody", "left their posts"
+    if not is_class and len(words) == 2 and words[1].isalpha() and words[1] not in lx.UNITS:
         counted = f"{words[0]} {past_participle(words[1])}"
     return counted[:1].upper() + counted[1:]
 
