@@ -474,3 +474,22 @@ def test_a_headline_standing_as_its_own_paragraph_is_not_a_new_sentence() -> Non
     )
     found = changes(STORY, new)
     assert not [c for c in found if "speaks after" in (c.after or "")]
+
+
+def test_people_not_released_is_not_an_open_question() -> None:
+    found = changes(
+        "Gunmen seized a bus near Aldmoor on Monday. The hostages were not released.",
+        "Gunmen seized a bus near Aldmoor on Monday. The hostages were not released."
+        "\n\nPolice said the hostages had been taken to a farm outside the town.",
+    )
+    assert not [c for c in found if c.change == "resolved"]
+
+
+def test_names_not_released_are_answered_by_a_source_naming_them() -> None:
+    found = changes(
+        "Two climbers died on Mount Varga on Sunday. Their names were not released.",
+        "Two climbers died on Mount Varga on Sunday.\n\n"
+        "The park service said the names of the climbers were Ana Ruiz and Tomas Brandt.",
+    )
+    answered = [c for c in found if c.change == "resolved"]
+    assert answered and "Ana Ruiz" in (answered[0].after or "")

@@ -870,9 +870,16 @@ OPEN_QUESTION = re.compile(
 UNKNOWN_YET = re.compile(
     r"\b(?:was|were|is|are|remains?|remained|has|have)\s+(?:still\s+)?(?:been\s+)?"
     r"(?:(?:not|n't)\s+(?:yet\s+|immediately\s+|been\s+)*"
-    r"(?:known|clear|released|determined|established|identified|disclosed)"
+    r"(?P<verb>known|clear|released|determined|established|identified|disclosed)"
     r"|unknown|unclear|undetermined|under investigation)\b",
     re.I,
+)
+# "Not released" is an open question only of information ("the names were not released"),
+# not of people ("the hostages were not released").
+WITHHELD_VERBS = frozenset({"released", "identified", "disclosed"})
+INFORMATION_NOUNS = frozenset(
+    "name names identity identities details cause causes motive number toll extent "
+    "circumstances nature reason origin amount figure figures results".split()
 )
 # The question after "it was not clear": "… what caused the fire", "… why the train left".
 WH_QUESTION = re.compile(r"\s*(?P<wh>what|why|how|who|where)\b\s*(?P<rest>[^,;]*)", re.I)

@@ -160,6 +160,9 @@ def _open_question(text: str) -> tuple[set[str], bool, str] | None:
         return None
     subject = [w for w in re.findall(r"[A-Za-z-]+", text[: match.start()]) if len(w) > 3]
     subject = [w for w in subject if w.lower() not in lx.STOP_LEMMAS]
+    withheld = (match.group("verb") or "").lower() in lx.WITHHELD_VERBS
+    if withheld and not any(w.lower() in lx.INFORMATION_NOUNS for w in subject):
+        return None  # "the hostages were not released" says what happened to them
     asks_cause = any(w.lower() in lx.CAUSE_NOUNS for w in subject)
     if not subject:
         # "It was not immediately clear what caused the fire": the question follows
