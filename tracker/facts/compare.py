@@ -533,7 +533,7 @@ def _holds_only(change: FactChange, hunk: Hunk) -> bool:
 
 
 def _capitalised(text: str) -> set[str]:
-    return {w.strip(".,;:\"'“”‘’()") for w in text.split()[0:] if w[:1].isupper()}
+    return {w.strip(".,;:\"'“”‘’()") for w in text.split() if w[:1].isupper()}
 
 
 def _told_inside(change: FactChange, hunk: Hunk) -> bool:
