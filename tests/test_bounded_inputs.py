@@ -397,3 +397,16 @@ def test_a_page_over_the_byte_limit_is_refused_by_name(tmp_path: Path) -> None:
     path = tmp_path / "big.txt"
     path.write_bytes(b"Police said. " * (limits.MAX_PAGE_BYTES // 13 + 1))
     assert "over the limit MAX_PAGE_BYTES (5,242,880)" in _cli_error("split", str(path))
+
+
+def test_many_unclosed_tags_before_one_gt_keep_the_kept_one_only() -> None:
+    from tracker.markup import drop_elements
+
+    # thousands of tags share the one ">" that closes the last: ``keep`` is looked for
+    # once for all of them, and only a tag with ``keep`` after it is kept
+    unclosed = "<script a " * 3000
+    page = f'{unclosed}<script type="application/ld+json">{{}}</script><p>Story.</p>'
+    out = drop_elements(page, ["script"], keep="application/ld+json")
+    assert out.endswith('<script type="application/ld+json">{}</script><p>Story.</p>')
+    plain = drop_elements("<script>x</script><p>Story.</p>", ["script"], keep="ld+json")
+    assert plain == "<p>Story.</p>"
