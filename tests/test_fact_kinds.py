@@ -151,6 +151,17 @@ def test_presumed_dead_becomes_died() -> None:
     assert_fact_change(diff, "presumed dead", "died", {"status", "certainty"})
 
 
+def test_a_person_battling_an_illness_in_hospital_is_hospitalized_not_contested() -> None:
+    # "battling" is a status of fighting over a place; "a hospital in the Dayton area" says
+    # where the hospital is, not who is in it.
+    old = "The warehouse owner is presumed dead, according to the county sheriff."
+    before = "Owner Carl Janssen is battling severe burns at a hospital in the Dayton area."
+    after = "Owner Carl Janssen died of his burns on Tuesday, the county sheriff said."
+    diff = diff_of(edited(old, before), edited(old, after))
+    statuses = [c.summary for c in all_changes(diff) if c.kind == "status"]
+    assert any("Carl Janssen: hospitalized → dead" in line for line in statuses), describe(diff)
+
+
 def test_hedge_dropped_is_a_certainty_change() -> None:
     diff = story_edit("The company may have ignored", "The company ignored")
     found = find_change(diff, "may have ignored", None)

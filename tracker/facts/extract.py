@@ -612,13 +612,18 @@ def _topic_of_the_people(word: Token, people: Token) -> bool:
 
 
 def _statuses(doc: Doc, index: int, context: _Context) -> list[Fact]:
+    """The first status each entity gets in the sentence; a loose one ("battling …")
+    gives way to a firmer one the sentence also gives it ("… at a hospital")."""
     found: dict[str, Fact] = {}
     for token in doc:
         status = lx.STATUS_WORDS.get(token.lemma_.lower())
         if status is None:
             continue
         entity = _status_entity(token, context)
-        if entity and entity_key(entity) not in found:
+        if not entity:
+            continue
+        known = found.get(entity_key(entity))
+        if known is None or (known.status in lx.WEAK_STATUSES and status not in lx.WEAK_STATUSES):
             found[entity_key(entity)] = _status_fact(token, entity, status, index, context)
     lower = doc.text.lower()
     for phrase, status in lx.STATUS_PHRASES.items():
@@ -674,7 +679,8 @@ def _verb_above(token: Token) -> Token:
 def _status_entity(token: Token, context: _Context) -> str | None:
     """The named entity a status word is about: the city seized, the man who died."""
     candidates: list[Token] = []
-    if token.pos_ == "NOUN":  # "the seizure of X", "the fight for X", "fighting in X"
+    if token.pos_ == "NOUN" and token.lemma_.lower() not in lx.PLACE_STATUS_NOUNS:
+        # "the seizure of X", "the fight for X", "fighting in X"
         candidates += [
             g
             for c in token.children

@@ -804,6 +804,9 @@ COUNT_WORD_WINDOW = 8
 VAGUE_QUANTIFIERS: frozenset[str] = frozenset(["series", "several", "numerous", "scores", "many"])
 # Prepositions that tie a status noun to its entity ("seizure of", "fight for", "fighting in").
 STATUS_NOUN_PREPS: frozenset[str] = frozenset(["of", "for", "in"])
+# Status nouns that are places: what follows them says where ("a hospital in the Phoenix
+# area", "jail in Moscow"), and the entity is the one the clause puts there.
+PLACE_STATUS_NOUNS: frozenset[str] = frozenset(["hospital", "jail", "prison", "custody"])
 # Verbs that describe how things are rather than what happened (background sentences).
 STATIVE_VERBS: frozenset[str] = frozenset(
     [
