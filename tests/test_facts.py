@@ -141,3 +141,21 @@ def test_copular_status_phrase_is_about_the_subject() -> None:
     )
     statuses = [f for f in facts if f.kind == "status"]
     assert [(f.patient, f.status) for f in statuses] == [("Varnsdorf", "captured")]
+
+
+def test_a_passive_say_verb_has_no_speaker_in_its_subject() -> None:
+    # "were confirmed killed": the 14 are what was confirmed, not who confirmed it
+    text = "Another 14 were confirmed killed, with 31 missing. He was quoted as saying 5 died."
+    quantities = facts_of(text, "quantity")
+    killed = next(f for f in quantities if f.key == "killed" and f.sentence == 0)
+    assert killed.source is None
+    confirmed = facts_of("Five people were killed, the ministry confirmed.", "quantity")
+    assert [f.source for f in confirmed if f.key == "killed"] == ["ministry"]
+
+
+def test_a_figure_phrase_leaves_out_the_preposition_before_it() -> None:
+    from tracker.facts.hunks import number_phrase
+
+    sentence = "Another 14 were confirmed killed, with 31 missing."
+    assert number_phrase(sentence, "31") == "31 missing"
+    assert number_phrase("It had winds near 165 mph, they said.", "165") == "winds near 165 mph"

@@ -57,7 +57,7 @@ PHRASE_STOPS = frozenset(
 # clause words (a participle in "-ing" ends it too).
 FIGURE_PREFIX_STOPS = frozenset(
     "said says say told reported also after before when while as was were is are be been "
-    "has have had who which that than where whom whose".split()
+    "has have had who which that than where whom whose with".split()
 )
 CLAUSE_MARKS = frozenset(',;:()—–"“”')
 
