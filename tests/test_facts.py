@@ -159,3 +159,18 @@ def test_a_figure_phrase_leaves_out_the_preposition_before_it() -> None:
     sentence = "Another 14 were confirmed killed, with 31 missing."
     assert number_phrase(sentence, "31") == "31 missing"
     assert number_phrase("It had winds near 165 mph, they said.", "165") == "winds near 165 mph"
+
+
+def test_an_unterminated_line_is_story_text_only_beside_other_sentences_of_its_paragraph() -> None:
+    from tracker.facts.blocks import is_story_text
+
+    lines = [
+        Sentence("Flood waters rose overnight in the valley", 0, 0),  # a headline, alone
+        Sentence("Crews worked through the night on the levee", 1, 1),
+        Sentence("They said more rain is due.", 2, 1),
+        Sentence("The road stays closed until Friday", 3, 2),  # the cut-off last line
+    ]
+    assert [is_story_text(s, lines) for s in lines] == [False, True, True, False]
+    # sentences not in index order still get the same answer
+    shuffled = [lines[2], lines[0], lines[3], lines[1]]
+    assert [is_story_text(s, shuffled) for s in lines] == [False, True, True, False]

@@ -135,10 +135,18 @@ def is_story_text(sentence: Sentence, sentences: Sequence[Sentence]) -> bool:
     if text.rstrip().endswith(lx.SENTENCE_ENDS):
         return True
     is_last = sentence.index == len(sentences) - 1
-    alone = not any(
-        s.paragraph == sentence.paragraph and s.index != sentence.index for s in sentences
-    )
-    return not (is_last or alone)
+    return not (is_last or _alone_in_paragraph(sentence, sentences))
+
+
+def _alone_in_paragraph(sentence: Sentence, sentences: Sequence[Sentence]) -> bool:
+    i = sentence.index
+    if 0 <= i < len(sentences) and sentences[i] is sentence:
+        # a paragraph's sentences stand together: its neighbours tell (a scan of every
+        # sentence for each unterminated line was quadratic on text with no full stops)
+        neighbours = [*sentences[max(0, i - 1) : i], *sentences[i + 1 : i + 2]]
+    else:
+        neighbours = [s for s in sentences if s.index != i]
+    return not any(s.paragraph == sentence.paragraph for s in neighbours)
 
 
 def _run_lengths(indexes: Sequence[int]) -> dict[int, int]:
