@@ -214,9 +214,8 @@ def _source(token: Token, context: _Context) -> tuple[str | None, str | None]:
     if say is None and token.lemma_ in lx.SAY_VERBS:
         say = token
     if say is not None:
-        # a passive's subject is what was said ("151 were confirmed killed"), not who said
-        # it, but for "he was quoted as saying"
-        subject = _child(say, ("nsubj", "nsubjpass") if say.lemma_ == "quote" else ("nsubj",))
+        # a passive's subject is what was said ("151 were confirmed killed"), not who said it
+        subject = _child(say, ("nsubj",))
         if subject is not None:
             return _resolve(subject, context), say.lemma_
         agent = _child(say, ("agent",))

@@ -806,7 +806,7 @@ VAGUE_QUANTIFIERS: frozenset[str] = frozenset(["series", "several", "numerous", 
 STATUS_NOUN_PREPS: frozenset[str] = frozenset(["of", "for", "in"])
 # Status nouns that are places: what follows them says where ("a hospital in the Phoenix
 # area", "jail in Moscow"), and the entity is the one the clause puts there.
-PLACE_STATUS_NOUNS: frozenset[str] = frozenset(["hospital", "jail", "prison", "custody"])
+PLACE_STATUS_NOUNS: frozenset[str] = frozenset(["hospital", "jail", "custody"])
 # Verbs that describe how things are rather than what happened (background sentences).
 STATIVE_VERBS: frozenset[str] = frozenset(
     [
