@@ -492,3 +492,77 @@ def test_a_count_class_reads_as_itself() -> None:
 
     assert counted_label("in custody") == "In custody"
     assert counted_label("people force") == "People forced"
+
+
+# -- an exact edit is listed as a fact wherever it stands ------------------------------------
+
+# Each is one short edit of a story otherwise kept word for word: a standards editor
+# lists it, whatever its paragraph (issue 8's misses that need no knowledge of a story).
+LISTED_EDITS: list[tuple[str, str, str]] = [
+    ("Dana Kowalczyk", "Dana Kowalczik", "Kowalczik"),
+    ("D-Ohio", "R-Ohio", "R-Ohio"),
+    ("on the north side of", "on the northwest side of", "northwest"),
+    ("who leads the committee", "who until recently led the committee", "until recently led"),
+    (
+        "said Tom Briggs, a spokesman for the county",
+        "said Laura Menendez, the county administrator",
+        "Laura Menendez",
+    ),
+    ("multiple people were taken", "seven people were taken", "seven"),
+    ("is presumed dead", "died", "died"),
+    ("The company may have ignored", "The company ignored", "company ignored"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "shown"), LISTED_EDITS)
+def test_an_exact_edit_is_listed_as_a_fact(old: str, new: str, shown: str) -> None:
+    # with a second, unrelated edit in the last paragraph, so the exact one is not
+    # listed for being the update's only change
+    other = edited("brought water and blankets", "brought blankets and hot meals")
+    diff = diff_of(STORY, edited(old, new, other))
+    assert any(shown in (c.after or "") for c in diff.facts), describe(diff)
+
+
+# A second invented story, all the edits in one revision: each is its own listed fact.
+BRIDGE = """HARLOW FALLS, Ohio (AP) — A senator said Tuesday that the inquiry into the Route 9 \
+bridge collapse would widen after engineers found new cracks in two more spans.
+
+Sen. Maria Kowalczyk, D-Ohio, who leads the committee overseeing transport safety, said the \
+findings were alarming.
+
+The bridge, which carried about 40,000 vehicles a day, fell into the river north of the town \
+on Monday evening.
+
+Multiple people were injured, officials said, and two workers are presumed dead.
+
+A report on the cause is expected to be released on Friday.
+
+Transport department spokesman Daniel Reyes said crews would inspect every bridge of the same \
+design.
+
+The collapse closed the main route between the port and the airport for at least a month."""
+
+BRIDGE_EDITS: list[tuple[str, str, str]] = [
+    ("Kowalczyk", "Kowalczik", "Kowalczik"),
+    ("D-Ohio", "R-Ohio", "R-Ohio"),
+    ("who leads the", "who until recently led the", "until recently led"),
+    ("river north of", "river northwest of", "northwest"),
+    ("Multiple people", "Eleven people", "Eleven"),
+    ("two workers are presumed dead.", "two workers died.", "died"),
+    ("is expected to be released", "was released", "was released"),
+    ("department spokesman Daniel Reyes", "Secretary Helen Ortiz", "Helen Ortiz"),
+]
+
+
+def test_every_exact_edit_of_a_revision_is_its_own_fact() -> None:
+    revised = BRIDGE
+    for old, new, _ in BRIDGE_EDITS:
+        revised = edited(old, new, revised)
+    diff = diff_of(BRIDGE, revised)
+    for _, _, shown in BRIDGE_EDITS:
+        found = [c for c in diff.facts if shown in (c.after or "")]
+        assert found, f"{shown!r} not listed:\n{describe(diff)}"
+    # the respelled name and the party are two facts, not one hunk
+    reasons = [c.reason for c in diff.facts]
+    assert "a name respelled: a correction" in reasons, describe(diff)
+    assert "a party label changed" in reasons, describe(diff)

@@ -27,7 +27,15 @@ from tracker.facts.events import (
     scope_changes,
     status_changes,
 )
-from tracker.facts.hunks import Hunk, describe, hunks, name_swapped, number_phrase, respelled
+from tracker.facts.hunks import (
+    Hunk,
+    describe,
+    hunks,
+    name_swapped,
+    number_phrase,
+    precise_edit,
+    respelled,
+)
 from tracker.facts.model import Fact
 from tracker.facts.normalize import parse_number, stems
 from tracker.facts.novelty import (
@@ -445,6 +453,9 @@ def _hunk_candidate(
         and name_swapped(hunk.removed, hunk.added)
     ):
         change = replace(change, reason="one name put in the place of another")
+        fixed = "fact"
+    elif fixed is None and (exact := precise_edit(hunk)):
+        change = replace(change, reason=exact)
         fixed = "fact"
     return salience.Scored(change, features, fixed)
 

@@ -11,7 +11,7 @@ letter case (names), or found to be house style (:mod:`tracker.facts.style`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
@@ -168,9 +168,38 @@ def hunks(
         words = op.words or word_diff(old, new)
         if op.op == "moved" and all(kind == "=" for kind, _ in words):
             continue
-        for removed, added, *context in _runs(words):
-            out.append(_hunk(op, (old, new), removed, added, context, (a_text, b_text)))
+        for run in _runs(words):
+            for removed, added, *context in _clause_parts(*run):
+                out.append(_hunk(op, (old, new), removed, added, context, (a_text, b_text)))
     return out
+
+
+CLAUSE_BREAK = re.compile(r";(?=\s)")  # a dash may open a dateline or an aside: not a break
+
+
+def _clause_parts(
+    removed: str, added: str, *context: str
+) -> list[tuple[str, str, str, str, str, str]]:
+    """A replacement that also adds or drops a clause is two edits: "are presumed dead" →
+    "died; there were no survivors" is a status changed and a clause added, and the new
+    clause's "no" denies nothing the old words said."""
+    left_a, right_a, left_b, right_b = context
+    old_break, new_break = CLAUSE_BREAK.search(removed), CLAUSE_BREAK.search(added)
+    if bool(old_break) == bool(new_break):
+        return [(removed, added, *context)]
+    if new_break and removed.strip() and added[: new_break.start()].strip():
+        head, tail = added[: new_break.start()], added[new_break.start() :]
+        return [
+            (removed, head, left_a, right_a, left_b, tail + right_b),
+            ("", tail, left_a + removed, right_a, left_b + head, right_b),
+        ]
+    if old_break and added.strip() and removed[: old_break.start()].strip():
+        head, tail = removed[: old_break.start()], removed[old_break.start() :]
+        return [
+            (head, added, left_a, tail + right_a, left_b, right_b),
+            (tail, "", left_a + head, right_a, left_b + added, right_b),
+        ]
+    return [(removed, added, *context)]
 
 
 def _runs(words: Iterable[tuple[str, str]]) -> list[tuple[str, str, str, str, str, str]]:
@@ -210,7 +239,9 @@ def _runs(words: Iterable[tuple[str, str]]) -> list[tuple[str, str, str, str, st
 def _joinable(chunks: list[tuple[str, str]], previous: int, current: int) -> bool:
     between = chunks[previous + 1 : current]
     text = "".join(t for op, t in between if op == "=")
-    return len(text.split()) <= 2 and not any(c in ".;" for c in text)
+    # a clause mark between two changes parts two edits: "Kowalczyk, D-Ohio," respelled
+    # and a party changed are two facts, not one
+    return len(text.split()) <= 2 and not any(c in ".;" or c in CLAUSE_MARKS for c in text)
 
 
 def _context(left: str, right: str) -> tuple[str, str]:
@@ -299,6 +330,51 @@ def _hunk(
         b_index,
         whole,
     )
+
+
+# The longest side of an edit that changes one fact exactly ("D" → "R", "north" →
+# "northwest", "leads" → "until recently led", "is expected to be" → "was").
+PRECISE_EDIT_WORDS = 4
+PARTY_WORD = re.compile(
+    r"^(?:[DRI]|Dem|Rep|Ind|Democrat(?:ic)?|Republican|Independent|Labour|Tory|Conservative|"
+    r"Liberal|Green)$",
+    re.I,
+)
+# "would" backshifts reported speech ("would reveal" → "have revealed") as often as it
+# hedges: it does not by itself make a claim more or less sure.
+WEAK_MODALS = frozenset({"would"})
+
+
+def precise_edit(hunk: Hunk) -> str | None:
+    """Why a short edit changes one fact exactly, or None: a party label, a compass
+    direction, a tense or aspect of what became of someone (leads → led, expected →
+    done), a hedge added or dropped, or another named source. An editor lists such an
+    edit wherever it stands in the story; a rewording never is one."""
+    removed, added = hunk.removed, hunk.added
+    if hunk.style or hunk.whole or not removed or not added:
+        return None
+    if max(len(removed.split()), len(added.split())) > PRECISE_EDIT_WORDS:
+        return None
+    if hunk.category == "title" and _all_words(removed, added, PARTY_WORD.match):
+        return "a party label changed"
+    if hunk.category == "place" and _all_words(removed, added, COMPASS.fullmatch):
+        return "a direction changed"
+    if hunk.category == "status" and _tense_changed(removed, added):
+        return "what became of it changed"
+    if hunk.category == "certainty" and (
+        _modal_words(removed) - WEAK_MODALS != _modal_words(added) - WEAK_MODALS
+    ):
+        return "how sure the claim is changed"
+    if hunk.category == "attribution" and _names(removed) and _names(added):
+        if set(_names(removed)).isdisjoint(_names(added)):
+            return "another source named"
+    return None
+
+
+def _all_words(removed: str, added: str, test: Callable[[str], object]) -> bool:
+    """Every word of both sides passes ``test`` (punctuation and hyphens aside)."""
+    words = [w for w in re.split(r"[\s\-–]+", f"{removed} {added}") if w.strip(".,;:()")]
+    return bool(words) and all(test(w.strip(".,;:()")) for w in words)
 
 
 def categorise(removed: str, added: str, at_start: bool = False) -> str:
