@@ -365,9 +365,14 @@ def precise_edit(hunk: Hunk) -> str | None:
         _modal_words(removed) - WEAK_MODALS != _modal_words(added) - WEAK_MODALS
     ):
         return "how sure the claim is changed"
-    if hunk.category == "attribution" and _names(removed) and _names(added):
-        if set(_names(removed)).isdisjoint(_names(added)):
-            return "another source named"
+    old_names, new_names = set(_names(removed)), set(_names(added))
+    if (
+        hunk.category == "attribution"
+        and old_names
+        and new_names
+        and old_names.isdisjoint(new_names)
+    ):
+        return "another source named"
     return None
 
 
