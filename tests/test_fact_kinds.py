@@ -566,3 +566,28 @@ def test_every_exact_edit_of_a_revision_is_its_own_fact() -> None:
     reasons = [c.reason for c in diff.facts]
     assert "a name respelled: a correction" in reasons, describe(diff)
     assert "a party label changed" in reasons, describe(diff)
+
+
+def test_a_figure_told_by_a_new_source_shows_both_sources() -> None:
+    diff = story_edit(
+        "multiple people were taken to hospital, officials said Monday",
+        "seven people were taken to hospital, the county sheriff confirmed Monday",
+    )
+    assert any(c.kind == "quantity" and "seven" in (c.after or "") for c in diff.facts)
+    # "officials said" → "the county sheriff confirmed" is listed: in the figure's line
+    # or as its own
+    assert any(
+        "officials" in (c.before or "") and "sheriff" in (c.after or "") for c in diff.facts
+    ), describe(diff)
+
+
+def test_a_changed_figure_keeps_its_old_source_in_the_line() -> None:
+    last = "Volunteers from nearby Ashford"
+    base = STORY.replace(last, "The fire killed four people, officials said.\n\n" + last)
+    new = base.replace("killed four people, officials said", "killed nine people, police said")
+    diff = diff_of(base, new)
+    found = [c for c in diff.facts if c.kind == "quantity" and "nine" in (c.after or "")]
+    assert found, describe(diff)
+    assert any("officials" in c.summary and "police" in c.summary for c in found), [
+        c.summary for c in found
+    ]

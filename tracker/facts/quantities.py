@@ -82,7 +82,9 @@ def quantity_changes(
             if source and source[0].change.after == new.source:
                 # one new source, already shown with the new figure: one item, not two
                 before = f"{old.number} ({source[0].change.before} said)"
-                changed = replace(changed, change=replace(changed.change, before=before))
+                told = changed.change
+                summary = f"{told.subject}: {before} → {told.after}"
+                changed = replace(changed, change=replace(told, before=before, summary=summary))
                 source = []
             out += [changed, *source]
         elif moved := _same_people_other_fate(key, new, a_keys):
