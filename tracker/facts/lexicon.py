@@ -320,7 +320,9 @@ YEAR_RANGE = (1800, 2100)
 # What happened to an entity (a city, a person, a group): the status a reader tracks.
 STATUS_WORDS: dict[str, str] = {
     **dict.fromkeys(
-        ["seize", "seizure", "capture", "take", "fall", "conquer", "occupy"], "captured"
+        # not "take": "taken to a hospital", "took office" (STATUS_PHRASES has "took control")
+        ["seize", "seizure", "capture", "fall", "conquer", "occupy"],
+        "captured",
     ),
     **dict.fromkeys(["retake", "recapture", "liberate"], "retaken"),
     **dict.fromkeys(["fight", "battle", "contest", "continue", "defend", "siege"], "contested"),
@@ -334,6 +336,8 @@ STATUS_WORDS: dict[str, str] = {
     **dict.fromkeys(["resign", "quit", "step_down"], "resigned"),
     **dict.fromkeys(["elect", "win"], "won"),
 }
+# Verbs that give a person's name in a clause on a noun ("the victim, identified as …").
+NAMING_VERBS: frozenset[str] = frozenset(["identify", "name", "call"])
 # Phrases that state a status without a status verb.
 STATUS_PHRASES: dict[str, str] = {
     "out of our control": "captured",
@@ -442,8 +446,8 @@ SUBJECT_STATUS_WORDS: frozenset[str] = frozenset(
 )
 # Predicates that name the same event ("downed" = "shot down").
 PREDICATE_SYNONYMS: dict[str, str] = {
+    # "downed" a plane is "shot down"; "shot" alone is not (a gunman shoots a person)
     "down": "shoot down",
-    "shoot": "shoot down",
     "slay": "kill",
     "perish": "die",
     "seize": "capture",
