@@ -638,3 +638,18 @@ def test_an_age_is_no_time() -> None:
     found = find_change(diff, None, "9-year-old girl")
     assert found, describe(diff)
     assert all(c.kind != "time" for c in found), describe(diff)
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Shares of Harwell Foods fell 5 percent on Monday.", None),
+        ("The city of Marlow fell to the rebels on Tuesday.", "captured"),
+        ("Mayor Ruth Jones continued to deny the charges.", None),
+        ("Talks between Harwell Foods and the union continued on Tuesday.", None),
+    ],
+)
+def test_status_words_in_their_general_sense(text: str, status: str | None) -> None:
+    side = prepare(parse_text(text), "one sentence")
+    statuses = [f["status"] for f in side.facts if f["kind"] == "status"]
+    assert statuses == ([status] if status else []), statuses

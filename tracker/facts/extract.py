@@ -626,6 +626,8 @@ def _statuses(doc: Doc, index: int, context: _Context) -> list[Fact]:
         entity = _status_entity(token, context)
         if not entity:
             continue
+        if token.lemma_.lower() in lx.PLACE_STATUS_VERBS and not _is_place(entity, doc, context):
+            continue  # a city falls to an army; a share price or a leader's rating does not
         known = found.get(entity_key(entity))
         if known is None or (known.status in lx.WEAK_STATUSES and status not in lx.WEAK_STATUSES):
             found[entity_key(entity)] = _status_fact(token, entity, status, index, context)
@@ -641,6 +643,18 @@ def _statuses(doc: Doc, index: int, context: _Context) -> list[Fact]:
         if entity and entity_key(entity) not in found:
             found[entity_key(entity)] = _status_fact(span.root, entity, status, index, context)
     return list(found.values())
+
+
+def _is_place(name: str, doc: Doc, context: _Context) -> bool:
+    """A place by its entity label, or by the noun it names ("the city of Marlow")."""
+    labels = {context.labels.get(e.text, e.label_) for e in doc.ents if e.text == name}
+    if labels & lx.PLACE_LABELS:
+        return True
+    first = name.split()[0]
+    return any(
+        t.text == first and t.head.lower_ == "of" and t.head.head.lemma_.lower() in lx.PLACE_NOUNS
+        for t in doc
+    )
 
 
 def _status_fact(token: Token, entity: str, status: str, index: int, context: _Context) -> Fact:

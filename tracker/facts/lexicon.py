@@ -325,7 +325,7 @@ STATUS_WORDS: dict[str, str] = {
         "captured",
     ),
     **dict.fromkeys(["retake", "recapture", "liberate"], "retaken"),
-    **dict.fromkeys(["fight", "battle", "contest", "continue", "defend", "siege"], "contested"),
+    **dict.fromkeys(["fight", "battle", "contest", "defend", "siege"], "contested"),
     **dict.fromkeys(["die", "death", "dead", "kill"], "dead"),
     **dict.fromkeys(["hospitalize", "hospitalized", "hospital", "battle_illness"], "hospitalized"),
     **dict.fromkeys(["arrest", "detain", "custody", "jail", "imprison"], "in custody"),
@@ -336,6 +336,13 @@ STATUS_WORDS: dict[str, str] = {
     **dict.fromkeys(["resign", "quit", "step_down"], "resigned"),
     **dict.fromkeys(["elect", "win"], "won"),
 }
+# Status verbs that tell a capture only of a place ("the city fell", not "Apple fell 5%").
+PLACE_STATUS_VERBS: frozenset[str] = frozenset(["fall"])
+# Nouns that say the name after "of" is a place ("the town of X", "the port of Y").
+PLACE_NOUNS: frozenset[str] = frozenset(
+    "city town village capital region province state district county port island "
+    "base airport stronghold enclave territory neighborhood suburb".split()
+)
 # Verbs that give a person's name in a clause on a noun ("the victim, identified as …").
 NAMING_VERBS: frozenset[str] = frozenset(["identify", "name", "call"])
 # Phrases that state a status without a status verb.
@@ -442,7 +449,7 @@ NUMBER_MODIFIERS: frozenset[str] = frozenset(
 )
 # Status words whose grammatical subject is the entity ("Ali died", "the city fell").
 SUBJECT_STATUS_WORDS: frozenset[str] = frozenset(
-    ["die", "dead", "fall", "hospital", "hospitalize", "resign", "quit", "continue", "battle"]
+    ["die", "dead", "fall", "hospital", "hospitalize", "resign", "quit", "battle"]
 )
 # Predicates that name the same event ("downed" = "shot down").
 PREDICATE_SYNONYMS: dict[str, str] = {
