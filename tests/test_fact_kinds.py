@@ -15,6 +15,7 @@ from functools import cache
 import pytest
 
 from tracker.extract import parse_text
+from tracker.facts.hunks import number_phrase
 from tracker.model import Diff, FactChange
 from tracker.semdiff import diff_texts, prepare
 
@@ -653,3 +654,17 @@ def test_status_words_in_their_general_sense(text: str, status: str | None) -> N
     side = prepare(parse_text(text), "one sentence")
     statuses = [f["status"] for f in side.facts if f["kind"] == "status"]
     assert statuses == ([status] if status else []), statuses
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figure", "phrase"),
+    [
+        ("The death toll has risen to 60, officials said.", "60", "60"),
+        ("The storm could bring up to 50 inches of rain.", "50", "up to 50 inches of rain"),
+        ("Dean packed winds near 165 mph and moved west.", "165", "winds near 165 mph"),
+    ],
+)
+def test_a_figure_keeps_its_bound_not_the_verb_before_it(
+    sentence: str, figure: str, phrase: str
+) -> None:
+    assert number_phrase(sentence, figure) == phrase

@@ -59,6 +59,7 @@ FIGURE_PREFIX_STOPS = frozenset(
     "said says say told reported also after before when while as was were is are be been "
     "has have had who which that than where whom whose with".split()
 )
+RANGE_TO = frozenset({"up", "close", "nearly"})  # "up to 50": the "to" is the figure's
 CLAUSE_MARKS = frozenset(',;:()—–"“”')
 
 COMPASS = re.compile(
@@ -609,9 +610,16 @@ def number_phrase(sentence: str, value: str) -> str:
             and words[start - 1].lower() not in CONJUNCTIONS
             and not _ends_modifier(words[start - 1])
         ):
+            if words[start - 1].lower() == "to":
+                # "up to 50" keeps its bound; "has risen to 60" is a verb, not the figure's
+                if start >= 2 and words[start - 2].lower() in RANGE_TO:
+                    start -= 2
+                break
             start -= 1
         end = i + len(target)
-        while end < min(len(words), i + len(target) + 3):
+        # "risen to 60, officials said": a mark after the figure ends its phrase
+        closed = words[end - 1][-1:] in CLAUSE_MARKS | {"."}
+        while not closed and end < min(len(words), i + len(target) + 3):
             if words[end].lower() in PHRASE_STOPS:
                 break
             end += 1
