@@ -255,23 +255,30 @@ def test_abbreviation_and_its_expansion(old: str, new: str) -> None:
     assert any(c.reason for c in diff.other_changes), describe(diff)
 
 
-CONVERSION_XFAIL = pytest.mark.xfail(
-    reason="a metric conversion in parentheses added or dropped ('2,000 tons (1,814 metric "
-    "tons)') is listed as a quantity fact plus a 'Rewritten sentence' event_added fact",
-    strict=True,
-)
-
-
-@pytest.mark.parametrize(
-    "added",
-    [pytest.param(True, marks=CONVERSION_XFAIL), pytest.param(False, marks=CONVERSION_XFAIL)],
-    ids=["added", "dropped"],
-)
+@pytest.mark.parametrize("added", [True, False], ids=["added", "dropped"])
 def test_metric_conversion_added_or_dropped(added: bool) -> None:
     plain = STORY
     converted = edited("about 2,000 tons of corn", "about 2,000 tons (1,814 metric tons) of corn")
     diff = diff_of(plain, converted) if added else diff_of(converted, plain)
     assert_style_only(diff, "1,814", "1,814")
+
+
+def test_a_plural_conversion_in_words_is_style() -> None:
+    base = edited(
+        "about 2,000 tons of corn",
+        "about 2,000 tons of corn from farms 40 miles (64 kilometres) away",
+    )
+    diff = diff_of(base, base.replace(" (64 kilometres)", ""))
+    assert_style_only(diff, "64 kilometres", "64 kilometres")
+
+
+def test_a_name_in_full_with_its_bracketed_abbreviation_and_the_abbreviation() -> None:
+    base = edited(
+        "according to the county sheriff",
+        "according to the Federal Emergency Management Agency (FEMA)",
+    )
+    diff = story_edit("the Federal Emergency Management Agency (FEMA)", "the FEMA agency", base)
+    assert_style_only(diff, "Federal Emergency", "FEMA")
 
 
 def test_dateline_style() -> None:

@@ -14,6 +14,7 @@ from rapidfuzz import fuzz, process
 from tracker.facts import lexicon as lx
 from tracker.facts.candidates import Side
 from tracker.facts.normalize import fold, stems
+from tracker.facts.style import without_conversions
 from tracker.model import Sentence
 
 FIGURE_TOKEN = re.compile(r"\d[\d,.]*")
@@ -51,9 +52,10 @@ def coverage_of(a_sentences: Sequence[Sentence], b_sentences: Sequence[Sentence]
         first, second = b_in_a[:, j].argsort()[-2:]
         merged = len(new & (a_stems[first] | a_stems[second])) / len(new)
         b_in_a[partner[j], j] = max(b_in_a[partner[j], j], 100.0 * merged * lx.MERGE_DISCOUNT)
-    a_numbers = [set(FIGURE_TOKEN.findall(t)) for t in a_texts]
-    for j, text in enumerate(b_texts):
-        numbers = set(FIGURE_TOKEN.findall(text))
+    # a conversion's figures restate a measure already given: they are no new figure
+    a_numbers = [set(FIGURE_TOKEN.findall(fold(without_conversions(s.text)))) for s in a_sentences]
+    for j, sentence in enumerate(b_sentences):
+        numbers = set(FIGURE_TOKEN.findall(fold(without_conversions(sentence.text))))
         if not numbers:
             continue
         # a new figure is news however similar the wording

@@ -42,12 +42,24 @@ SPELLING_ENDINGS: tuple[tuple[str, str], ...] = (
     ("mme", "m"),
 )
 _WORD = re.compile(r"[\w'’.-]+")
+_NUMBER_WORDS = "|".join(sorted(lx.NUMBER_WORDS, key=len, reverse=True))
 _UNIT_WORDS = "|".join(sorted({re.escape(u) for u in lx.UNITS}, key=len, reverse=True))
 CONVERSION = re.compile(
-    rf"^\s*[(,–—-]?\s*(?:about|around|nearly|some|roughly|approximately|almost|more than)?\s*"
-    rf"[\d.,]+\s*(?:{_UNIT_WORDS})\b\.?\s*[)]?\s*[,;]?\s*$",
+    # the conversion stands apart, in brackets or after a comma or dash: a measure
+    # inserted in the sentence itself ("spread 50 miles") is a fact
+    rf"^\s*[(,–—-]\s*(?:about|around|nearly|some|roughly|approximately|almost|more than)?\s*"
+    rf"(?:[\d.,]+|{_NUMBER_WORDS})[\s-]*(?:(?:metric|square|cubic|nautical)\s+)?(?:{_UNIT_WORDS})(?:e?s)?\b\.?\s*[)]?\s*[,;]?\s*$",
     re.I,
 )
+_BRACKETS = re.compile(r"\s*\([^()]{1,60}\)")
+
+
+def without_conversions(text: str) -> str:
+    """The text with its bracketed unit conversions cut ("2,000 tons (1,814 metric tons)"
+    → "2,000 tons"): their figures restate one already given."""
+    return _BRACKETS.sub(lambda m: "" if CONVERSION.match(m.group(0)) else m.group(0), text)
+
+
 PERCENT = re.compile(r"\s*(?:%|per ?cent|percent)\s*", re.I)
 
 
@@ -205,9 +217,21 @@ def _initials(phrase: str) -> str:
     return "".join(w[0] for w in _WORD.findall(phrase) if w[:1].isupper()).lower()
 
 
+_BRACKETED_ABBREVIATION = re.compile(r"\(([A-Z][A-Z.&-]{1,11})\)")
+
+
 def _abbreviation(removed: str, added: str) -> bool:
-    """ "U.S." ↔ "United States", "Gov." ↔ "Governor", "UN" ↔ "United Nations"."""
+    """ "U.S." ↔ "United States", "Gov." ↔ "Governor", "UN" ↔ "United Nations", and a
+    name told in full with its abbreviation in brackets ↔ the abbreviation with a common
+    noun ("the National Union of Rail, Maritime and Transport Workers (RMT)" ↔ "the RMT
+    union")."""
     for short, long in ((removed.strip(), added.strip()), (added.strip(), removed.strip())):
+        given = _BRACKETED_ABBREVIATION.search(long)
+        words = [w.strip(".,;:") for w in short.split()]
+        if given and given.group(1) in words and len(short) < len(long):
+            rest = [w for w in words if w and w != given.group(1)]
+            if all(w[:1].islower() for w in rest):
+                return True
         letters = re.sub(r"[^A-Za-z]", "", short)
         if not letters or len(short) >= len(long):
             continue
