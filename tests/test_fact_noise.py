@@ -190,3 +190,20 @@ def test_seed_helicopter_change_stays_first_with_a_script_inserted(tmp_path: Pat
     )
     assert "<script>alert(1)</script>" in mutated.read_text(encoding="utf-8")
     assert seed_first_fact(mutated).startswith("Who shot down the helicopter")
+
+
+CAPTIONS = [
+    *NOISE["photo caption"],
+    "Volunteers stack sandbags outside a church on Tuesday. (AP Photo/Mark Ellis)",
+    "Photo: A woman carries a dog through a flooded street on Tuesday.",
+]
+
+
+@pytest.mark.parametrize("caption", CAPTIONS)
+@pytest.mark.parametrize("gap", [0, 2, 4])
+def test_a_caption_is_never_listed(caption: str, gap: int) -> None:
+    a, b = STORIES[0]
+    noisy_b = insert_between_sentences(b, gap, caption, own_paragraph=True)
+    listed = [f.summary for f in diff_of(a, noisy_b).facts]
+    words = caption.split()[1:5]
+    assert not any(" ".join(words) in line for line in listed), listed

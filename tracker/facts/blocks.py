@@ -130,12 +130,24 @@ def is_story_text(sentence: Sentence, sentences: Sequence[Sentence]) -> bool:
     text = sentence.text
     if len(text.split()) < MIN_WORDS:
         return False
-    if is_furniture(text):
+    if is_furniture(text) or _in_caption(sentence, sentences):
         return False
     if text.rstrip().endswith(lx.SENTENCE_ENDS):
         return True
     is_last = sentence.index == len(sentences) - 1
     return not (is_last or _alone_in_paragraph(sentence, sentences))
+
+
+def _in_caption(sentence: Sentence, sentences: Sequence[Sentence]) -> bool:
+    """A sentence of a paragraph that carries a photo credit ("… (AP Photo/Jane Doe)"):
+    the paragraph is a caption, every sentence of it."""
+    start = sentence.index
+    while start > 0 and sentences[start - 1].paragraph == sentence.paragraph:
+        start -= 1
+    end = sentence.index
+    while end + 1 < len(sentences) and sentences[end + 1].paragraph == sentence.paragraph:
+        end += 1
+    return any(lx.PHOTO_CREDIT.search(s.text) for s in sentences[start : end + 1])
 
 
 def _alone_in_paragraph(sentence: Sentence, sentences: Sequence[Sentence]) -> bool:

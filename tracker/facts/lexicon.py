@@ -728,14 +728,19 @@ NEWS_WEIGHTS: dict[str, float] = {
     "commentary": 1.5,
 }
 # Lines that are page furniture or credits, not story text (any outlet).
+# A photo credit: the paragraph that carries it is a caption.
+PHOTO_CREDIT = re.compile(
+    r"\((?:AP|AFP|Reuters|Getty)(?: Photo| Images)?/[^)]*\)|\bAP Photo\b", re.I
+)
 FURNITURE_PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"contributed (?:reporting|to this (?:report|story))", re.I),
     re.compile(r"all rights reserved|©|\(c\) \d{4}", re.I),
     re.compile(r"^(?:read more|follow us|watch|sign up|click here|related)\b", re.I),
     # photo captions and credits: "(AP Photo/Name)", "In this photo …", "An aerial view shows …"
-    re.compile(r"\((?:AP|AFP|Reuters|Getty)(?: Photo| Images)?/[^)]*\)|\bAP Photo\b", re.I),
+    PHOTO_CREDIT,
     re.compile(r"^(?:in this|this) (?:\w+ )?(?:photo|image|picture|handout|video)\b", re.I),
     re.compile(r"^an? (?:aerial|general|file) (?:view|photo|image)\b", re.I),
+    re.compile(r"^(?:photo|photograph|caption|image|picture|pictured|video|graphic)\s*:", re.I),
     re.compile(r"\b(?:photo|image|picture) (?:taken|provided|released) (?:on|by)\b", re.I),
 )
 # Pronouns that can stand in for a name already given ("Kukharenko said" → "he said").
