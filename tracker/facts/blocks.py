@@ -14,6 +14,7 @@ from collections.abc import Collection, Sequence
 from tracker.facts import lexicon as lx
 from tracker.facts.candidates import Side
 from tracker.facts.coverage import Coverage, novel_share, vocabulary_of
+from tracker.facts.normalize import stems
 from tracker.model import FactChange, Sentence, Significance
 
 PARTNER_SHARE = 40  # coverage at which an old sentence is the one a new one rewrites
@@ -44,7 +45,11 @@ def sentence_candidates(
     for sentence in new:
         partner = cover.b_best[sentence.index]
         share = cover.b_score[sentence.index]
-        before = a.text(partner) if partner >= 0 and share >= PARTNER_SHARE else None
+        before = (
+            a.text(partner)
+            if partner >= 0 and share >= PARTNER_SHARE and _retells(a.text(partner), sentence.text)
+            else None
+        )
         change = FactChange(
             change="added" if before is None else "changed",
             kind="sentence",
@@ -106,6 +111,14 @@ def sentence_candidates(
             )
         )
     return out
+
+
+def _retells(old: str, new: str) -> bool:
+    """The new sentence keeps enough of the old one's content words to be its rewrite:
+    a character ratio of 40 holds for two unrelated English sentences."""
+    new_stems = stems(new)
+    shared = new_stems & stems(old)
+    return len(shared) >= 2 and len(shared) >= lx.REWRITE_OVERLAP * len(new_stems)
 
 
 def is_commentary(text: str) -> bool:

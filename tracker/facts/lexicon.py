@@ -359,6 +359,11 @@ STATUS_PHRASES: dict[str, str] = {
     "in grave condition": "hospitalized",
 }
 
+# Pronouns: they stand in for a name, and two sentences sharing "his" share nothing.
+PRONOUN_WORDS: frozenset[str] = frozenset(
+    "i me my mine we us our ours you your yours he him his she her hers it its they them "
+    "their theirs this these those himself herself itself themselves".split()
+)
 # Content words that carry no fact of their own (for "is this sentence new?").
 STOP_LEMMAS: frozenset[str] = frozenset(
     [

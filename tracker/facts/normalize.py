@@ -9,6 +9,7 @@ from functools import lru_cache
 from tracker.facts import lexicon as lx
 
 _WORD = re.compile(r"[a-z0-9$%]+(?:[.,'][a-z0-9]+)*")
+_CONTENT_WORD = re.compile(r"[a-z0-9$%]+(?:[.,'-][a-z0-9]+)*")
 _VARIANT = re.compile(
     r"(?<![a-z])("
     + "|".join(re.escape(k) for k in sorted(lx.SPELLING_VARIANTS, key=len, reverse=True))
@@ -67,8 +68,16 @@ def _one_number(word: str) -> float | None:
 
 
 def content_words(text: str) -> set[str]:
-    """Folded words of a text minus function words: what a sentence is about."""
-    return {w for w in _WORD.findall(fold(text)) if w not in lx.STOP_LEMMAS and len(w) > 1}
+    """Folded words of a text minus function words and pronouns: what a sentence is
+    about. A hyphenated name is one word ("Port-au-Prince"), an accented one too ("Moïse")."""
+    plain = "".join(
+        c for c in unicodedata.normalize("NFKD", fold(text)) if not unicodedata.combining(c)
+    )
+    return {
+        w
+        for w in _CONTENT_WORD.findall(plain)
+        if w not in lx.STOP_LEMMAS and w not in lx.PRONOUN_WORDS and len(w) > 1
+    }
 
 
 def stems(text: str) -> set[str]:
