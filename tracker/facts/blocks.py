@@ -57,7 +57,11 @@ def sentence_candidates(
             slot="event_added",
             before=before,
             after=sentence.text,
-            summary=f"New: {sentence.text}" if before is None else f"Now: {sentence.text}",
+            summary=(
+                f"New: {sentence.text}"
+                if before is None
+                else f"Now: {sentence.text} (was: {before})"
+            ),
             evidence_a=before,
             evidence_b=sentence.text,
             a_sentences=(partner,) if before is not None else (),
