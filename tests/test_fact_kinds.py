@@ -675,3 +675,17 @@ def test_a_figure_keeps_its_bound_not_the_verb_before_it(
     sentence: str, figure: str, phrase: str
 ) -> None:
     assert number_phrase(sentence, figure) == phrase
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("Hurricane Ana packed winds of 120 mph on Monday.", "wind/speed"),
+        ("The storm made landfall about 40 miles east-northeast of Port Elwin.", "distance/length"),
+        ("The village is 30 miles north of the capital.", "distance/length"),
+        ("The fire spread over 30 miles.", "fire/length"),
+    ],
+)
+def test_a_measure_is_keyed_by_what_it_measures(text: str, key: str) -> None:
+    side = prepare(parse_text(text), "one sentence")
+    assert [f["key"] for f in side.facts if f["kind"] == "quantity"] == [key]

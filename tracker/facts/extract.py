@@ -478,6 +478,8 @@ def _quantity(doc: Doc, numbers: list[Token], index: int, context: _Context) -> 
             return None  # "fell 1.8 cents": the move, not the new level
         noun = _measured_thing(noun)
     counted, verb = _counted(noun, last)
+    if unit and lx.COMPASS_WORDS & {fold(noun.lemma_), fold(noun.head.lemma_)}:
+        counted = "distance"  # "40 miles east-northeast of Chetumal": how far from it
     if not counted:
         return None
     number_text = doc[start : last.i + 1].text

@@ -224,11 +224,24 @@ UNITS: dict[str, tuple[str, float]] = {
     "barrel": ("volume", 159.0),
     "ton": ("mass", 1000.0),
     "tonne": ("mass", 1000.0),
+    "mph": ("speed", 1.609),
+    "kph": ("speed", 1.0),
+    "km/h": ("speed", 1.0),
+    "knot": ("speed", 1.852),
 }
+# A measure beside a compass word is a distance from somewhere ("40 miles east of X").
+COMPASS_WORDS: frozenset[str] = frozenset(
+    f"{a}{b}" for a in ("", "north", "south") for b in ("", "east", "west") if a or b
+) | frozenset(
+    f"{a}-{b}{c}"
+    for a in ("north", "south", "east", "west")
+    for b in ("north", "south")
+    for c in ("east", "west")
+)
 # Two measures of one thing agree when within this relative tolerance (rounded conversions).
 UNIT_TOLERANCE = 0.12
 # Dimensions whose units writers convert between ("6 miles (10 km)"); currencies are not.
-CONVERTIBLE_DIMENSIONS: frozenset[str] = frozenset(["length", "area", "volume", "mass"])
+CONVERTIBLE_DIMENSIONS: frozenset[str] = frozenset(["length", "area", "volume", "mass", "speed"])
 
 # What a count of people counts is the event around it: these words all count the same toll.
 COUNT_CLASSES: dict[str, str] = {

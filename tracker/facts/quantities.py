@@ -248,7 +248,7 @@ def _place_change(
     new = next((f for f in b_list if f.place and not same_source(f.place, a_places)), None)
     if new is None:
         return []
-    if _DIRECTION.fullmatch(key.split("/")[0]):
+    if key.split("/")[0] == "distance" or _DIRECTION.fullmatch(key.split("/")[0]):
         return []  # "40 miles northeast of …" is a distance (measured_distances), not a count
     old = next((f for f in a_list if _same_value(f, new)), a_list[0])
     label = counted_label(key)
