@@ -689,3 +689,14 @@ def test_a_figure_keeps_its_bound_not_the_verb_before_it(
 def test_a_measure_is_keyed_by_what_it_measures(text: str, key: str) -> None:
     side = prepare(parse_text(text), "one sentence")
     assert [f["key"] for f in side.facts if f["kind"] == "quantity"] == [key]
+
+
+def test_who_did_it_names_a_person_whole() -> None:
+    base = MALL.replace("was shot by police", "was shot by an unknown attacker").replace(
+        "Mayor Lisa Grant said", "Mayor Lisa Grant, who was shot, said"
+    )
+    before = base + "\n\nIt was not clear who shot Mayor Lisa Grant."
+    after = base + "\n\nPolice said Omar Ruiz shot Mayor Lisa Grant."
+    diff = diff_of(before, after)
+    lines = [c.summary for c in diff.facts if c.slot == "agent"]
+    assert any(line.startswith("Who shot Mayor Lisa Grant:") for line in lines), describe(diff)

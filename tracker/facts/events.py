@@ -348,7 +348,11 @@ def _agent_change(
     thing = (new.patient or old.patient or "").split()[-1:] or [""]
     after = f"{new.agent}{said_suffix(new)}"
     subject = f"{predicate} / {thing[0]}"
-    summary = f"Who {past_tense(predicate)} the {thing[0]}: "
+    named = thing[0][:1].isupper()
+    # a person or place is named whole ("Who assassinated President Jovenel Moïse"); a
+    # thing by its head noun ("Who shot down the helicopter")
+    patient = _without_determiner(new.patient or old.patient or "") if named else f"the {thing[0]}"
+    summary = f"Who {past_tense(predicate)} {patient}: "
     summary += f"{before or 'not stated'} → {after}"
     return change_between(
         a,
@@ -364,3 +368,8 @@ def _agent_change(
         after=after,
         summary=summary,
     )
+
+
+def _without_determiner(phrase: str) -> str:
+    words = phrase.split()
+    return " ".join(words[1:] if words and words[0].lower() in ("the", "a", "an") else words)
