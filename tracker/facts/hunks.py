@@ -140,6 +140,10 @@ class Hunk:
 
     @property
     def label(self) -> str:
+        longest = max(len(self.removed.split()), len(self.added.split()))
+        if self.category == "name" and longest > NAME_SWAP_WORDS + 2:
+            # a clause rewritten around a name is a detail of the story, not the name
+            return LABELS["information"]
         return LABELS[self.category]
 
     def numbers(self) -> tuple[float | None, float | None]:
