@@ -700,3 +700,40 @@ def test_who_did_it_names_a_person_whole() -> None:
     diff = diff_of(before, after)
     lines = [c.summary for c in diff.facts if c.slot == "agent"]
     assert any(line.startswith("Who shot Mayor Lisa Grant:") for line in lines), describe(diff)
+
+
+SUMMIT = """PARIS (AP) — Deputy Interior Minister Claire Dubois said Tuesday that the summit \
+will go ahead in Lyon next month despite the protests.
+
+About 2,000 police officers will be deployed, she said, and roads around the venue will close \
+for three days.
+
+Organizers expect leaders from 40 countries to attend, among them Chancellor Olaf Brandt.
+
+The protests, which began in March, have drawn tens of thousands of people."""
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "shown"),
+    [
+        ("Deputy Interior Minister Claire", "Interior Minister Claire", "Interior Minister Claire"),
+        ("will go ahead in Lyon", "will reportedly go ahead in Lyon", "reportedly"),
+        ("will go ahead in Lyon", "will not go ahead in Lyon", "not go ahead"),
+    ],
+)
+def test_a_rank_a_hedge_or_a_negation_put_in_or_taken_out_is_listed(
+    old: str, new: str, shown: str
+) -> None:
+    other = edited(
+        "tens of thousands of people", "tens of thousands of people, police said", SUMMIT
+    )
+    diff = diff_of(SUMMIT, edited(old, new, other))
+    assert any(shown in (c.after or "") for c in diff.facts), describe(diff)
+
+
+def test_a_title_put_before_a_name_is_not_listed() -> None:
+    base = SUMMIT + "\n\nLater on Tuesday, Brandt said he would attend."
+    other = edited("tens of thousands of people", "tens of thousands of people, police said", base)
+    after = other.replace("Later on Tuesday, Brandt", "Later on Tuesday, Chancellor Brandt")
+    diff = diff_of(base, after)
+    assert not any("Chancellor Brandt" in (c.after or "") for c in diff.facts), describe(diff)

@@ -35,6 +35,8 @@ LABELS: dict[str, str] = {
     "information": "Detail",
     "style": "Style",
 }
+# An insertion or cut of at most this many words is shown as its phrase before → after.
+SHOWN_BOTH_WORDS = 3
 CONJUNCTIONS = frozenset({"and", "or", "but", "nor", "that", "which", "who", "while"})
 QUANTIFIER_EDIT_WORDS = 8  # a vague count made precise is a short edit
 CONTEXT_WORDS = 4  # unchanged words kept on each side of a hunk, up to a clause boundary
@@ -358,13 +360,19 @@ def precise_edit(hunk: Hunk) -> str | None:
     done), a hedge added or dropped, or another named source. An editor lists such an
     edit wherever it stands in the story; a rewording never is one."""
     removed, added = hunk.removed, hunk.added
-    if hunk.style or hunk.whole or not removed or not added:
+    if hunk.style or hunk.whole or not (removed or added):
         return None
     if max(len(removed.split()), len(added.split())) > PRECISE_EDIT_WORDS:
         return None
-    if hunk.category == "title" and _all_words(removed, added, PARTY_WORD.match):
+    both = bool(removed and added)
+    if hunk.category == "title" and both and _all_words(removed, added, PARTY_WORD.match):
         return "a party label changed"
-    if hunk.category == "place" and _all_words(removed, added, COMPASS.fullmatch):
+    # a rank put in or taken out ("Deputy Interior Minister" → "Interior Minister"); a
+    # title put before a name ("Putin" → "President Putin") is house style, not a change
+    rank_test = _is_title_word if both else _is_rank_word
+    if hunk.category == "title" and _all_words(removed, added, rank_test):
+        return "a title changed"
+    if hunk.category == "place" and both and _all_words(removed, added, COMPASS.fullmatch):
         return "a direction changed"
     if hunk.category == "status" and _tense_changed(removed, added):
         return "what became of it changed"
@@ -381,6 +389,14 @@ def precise_edit(hunk: Hunk) -> str | None:
     ):
         return "another source named"
     return None
+
+
+def _is_title_word(word: str) -> bool:
+    return word.lower().strip(".") in lx.PERSON_TITLES
+
+
+def _is_rank_word(word: str) -> bool:
+    return word.lower().strip(".") in lx.RANK_WORDS
 
 
 def _all_words(removed: str, added: str, test: Callable[[str], object]) -> bool:
@@ -660,6 +676,11 @@ def describe(hunk: Hunk, subject: str | None = None) -> str:
     label = subject or hunk.label
     if hunk.whole and hunk.removed and hunk.added:
         return f"Now: {hunk.after} (was: {hunk.before})"
+    inserted_words = len(hunk.added.split()) + len(hunk.removed.split())
+    if inserted_words <= SHOWN_BOTH_WORDS and hunk.before and hunk.after:
+        # a word or two put in or taken out of a phrase reads best as the phrase before
+        # and after: "Deputy Interior Minister Claire Dubois → Interior Minister Claire Dubois"
+        return f"{label}: {hunk.before} → {hunk.after}"
     if not hunk.removed:
         return f"{label} added: {hunk.after}"
     if not hunk.added:

@@ -792,7 +792,32 @@ PERSON_TITLES: frozenset[str] = frozenset(
         "rep",
         "mayor",
         "chief",
+        # rank and office words that stand before a name or an office
+        "deputy",
+        "vice",
+        "acting",
+        "interim",
+        "assistant",
+        "premier",
+        "chancellor",
+        "ambassador",
+        "commissioner",
+        "director",
+        "chairman",
+        "chairwoman",
+        "sheriff",
+        "lt",
+        "col",
+        "capt",
+        "sgt",
+        "gov",
     ]
+)
+
+# Words that change a person's rank in an office: put in or taken out, they are news
+# ("Deputy Minister" → "Minister"), where a title put before a name is house style.
+RANK_WORDS: frozenset[str] = frozenset(
+    {"deputy", "vice", "acting", "interim", "assistant", "former"}
 )
 
 # Titles and roles in front of names: two different people can share them.

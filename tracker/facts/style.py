@@ -97,6 +97,8 @@ def style_reason(removed: str, added: str, a_text: str, b_text: str) -> str | No
         return "spelling or transliteration variants"
     if _abbreviation(removed, added):
         return "an abbreviation and its expansion"
+    if _title_before_name(removed, added):
+        return "a title put before a name or taken from it ('Brandt' → 'Chancellor Brandt')"
     if _both_spellings_used(removed, added, a_text, b_text):
         return "a spelling variant the story uses on both sides"
     if _reference_named(removed, added, a_text) or _reference_named(added, removed, b_text):
@@ -241,6 +243,20 @@ def _abbreviation(removed: str, added: str) -> bool:
         if short.endswith(".") and head.startswith(letters.lower()) and len(long.split()) == 1:
             return True
     return False
+
+
+def _title_before_name(removed: str, added: str) -> bool:
+    """Only a capitalised title put in or taken out ("Chancellor", "Prime Minister"):
+    a later reference shortened or lengthened, not a new rank (RANK_WORDS are news)."""
+    inserted = (
+        added.strip() if not removed.strip() else removed.strip() if not added.strip() else ""
+    )
+    words = [w.strip(".,").lower() for w in inserted.split()]
+    return (
+        bool(words)
+        and inserted[:1].isupper()
+        and all(w in lx.PERSON_TITLES and w not in lx.RANK_WORDS for w in words)
+    )
 
 
 def _both_spellings_used(removed: str, added: str, a_text: str, b_text: str) -> bool:
