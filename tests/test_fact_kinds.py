@@ -669,6 +669,13 @@ def test_status_words_in_their_general_sense(text: str, status: str | None) -> N
         ("The death toll has risen to 60, officials said.", "60", "60"),
         ("The storm could bring up to 50 inches of rain.", "50", "up to 50 inches of rain"),
         ("Dean packed winds near 165 mph and moved west.", "165", "winds near 165 mph"),
+        ("Two firefighters suffered minor injuries, officials said.", "Two", "Two firefighters"),
+        ("At least 36 people killed in the attack were buried.", "36", "At least 36 people killed"),
+        (
+            "About 3,000 people living near the Harwell plant were told to leave.",
+            "3,000",
+            "About 3,000 people living near the Harwell plant",
+        ),
     ],
 )
 def test_a_figure_keeps_its_bound_not_the_verb_before_it(

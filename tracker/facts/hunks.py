@@ -35,6 +35,8 @@ LABELS: dict[str, str] = {
     "information": "Detail",
     "style": "Style",
 }
+PREPOSITIONS = frozenset("near from in at on to with for by into over under across".split())
+OBJECT_WORDS = 4  # the most words a figure's phrase runs on past a preposition
 # An insertion or cut of at most this many words is shown as its phrase before → after.
 SHOWN_BOTH_WORDS = 3
 CONJUNCTIONS = frozenset({"and", "or", "but", "nor", "that", "which", "who", "while"})
@@ -640,15 +642,43 @@ def number_phrase(sentence: str, value: str) -> str:
         # "risen to 60, officials said": a mark after the figure ends its phrase
         closed = words[end - 1][-1:] in CLAUSE_MARKS | {"."}
         while not closed and end < min(len(words), i + len(target) + 3):
-            if words[end].lower() in PHRASE_STOPS:
+            if words[end].lower() in PHRASE_STOPS or _verb_with_object(words, end, i + len(target)):
                 break
             end += 1
             if words[end - 1][-1:] in CLAUSE_MARKS | {"."}:
                 break
+        end = _through_object(words, end)
         while end > i + len(target) and words[end - 1].lower() in DANGLING_WORDS:
             end -= 1  # "four suspected killers of": what it counts, not a cut-off phrase
         return " ".join(words[start:end]).strip(" ,;:.—–-")
     return value
+
+
+def _through_object(words: list[str], end: int) -> int:
+    """A phrase that ends on a preposition runs on to its object ("people living near"
+    → "people living near the Fukushima plant"), a few words at most."""
+    if end >= len(words) or words[end - 1].lower() not in PREPOSITIONS:
+        return end
+    for at in range(end, min(len(words), end + OBJECT_WORDS)):
+        word = words[at]
+        if word.lower() in PHRASE_STOPS - PREPOSITIONS - {"the"}:
+            return end
+        if word[-1:] in CLAUSE_MARKS | {"."} or (
+            word[:1].islower() and word.lower() not in DANGLING_WORDS
+        ):
+            return at + 1
+    return end
+
+
+def _verb_with_object(words: list[str], at: int, first: int) -> bool:
+    """ "two firefighters suffered minor injuries": a past verb with words after it is
+    what the counted ones did, and the figure's phrase ends before it (a phrase cut at
+    "suffered minor" reads cut off); "36 people killed in …" keeps its participle."""
+    word = words[at].lower().strip(",;:")
+    if at == first or not word.endswith("ed") or len(word) < 5 or at + 1 >= len(words):
+        return False
+    following = words[at + 1].lower().strip(",;:.")
+    return following not in PHRASE_STOPS and words[at][-1:] not in CLAUSE_MARKS | {"."}
 
 
 def _ends_modifier(word: str) -> bool:
