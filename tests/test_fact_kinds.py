@@ -655,6 +655,11 @@ def test_an_age_is_no_time() -> None:
         ("The city of Marlow fell to the rebels on Tuesday.", "captured"),
         ("Mayor Ruth Jones continued to deny the charges.", None),
         ("Talks between Harwell Foods and the union continued on Tuesday.", None),
+        ("The Camp Fire was out of control on Friday.", None),
+        ("The Varga report was released on Thursday.", None),
+        ("Officials said the Varga gang chief died in the crash.", None),
+        ("The Tarvin region fell to the rebels.", "captured"),
+        ("Governor Ellen Ruiz was hospitalized on Friday.", "hospitalized"),
     ],
 )
 def test_status_words_in_their_general_sense(text: str, status: str | None) -> None:

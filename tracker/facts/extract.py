@@ -654,7 +654,11 @@ def _is_place(name: str, doc: Doc, context: _Context) -> bool:
         return True
     first = name.split()[0]
     return any(
-        t.text == first and t.head.lower_ == "of" and t.head.head.lemma_.lower() in lx.PLACE_NOUNS
+        t.text == first
+        and (
+            (t.head.lower_ == "of" and t.head.head.lemma_.lower() in lx.PLACE_NOUNS)
+            or (t.dep_ == "compound" and t.head.lemma_.lower() in lx.PLACE_NOUNS)
+        )
         for t in doc
     )
 
@@ -734,7 +738,10 @@ def _proper_name(token: Token, context: _Context, depth: int = 2) -> str | None:
     if token.lower_ in PRONOUNS and token.dep_ != "poss":
         resolved = _resolve(token, context)
         return resolved if resolved != token.text and resolved[:1].isupper() else None
-    named = [token, *(c for c in token.children if c.dep_ in ("appos", "compound"))]
+    # "the Mueller report", "the Wagner chief": a name that only qualifies a common noun
+    # is not what the phrase stands for; "the Kherson region" names a place
+    kinds = ("appos", "compound") if _may_be_named_by_compound(token) else ("appos",)
+    named = [token, *(c for c in token.children if c.dep_ in kinds)]
     # "the suspect, identified as Kevin Dale", "a man named Omar Ruiz": the name given
     named += [
         g
@@ -750,6 +757,10 @@ def _proper_name(token: Token, context: _Context, depth: int = 2) -> str | None:
         return None
     of_object = _of_object(token)
     return _proper_name(of_object, context, depth - 1) if of_object is not None else None
+
+
+def _may_be_named_by_compound(token: Token) -> bool:
+    return token.pos_ == "PROPN" or token.lemma_.lower() in lx.PLACE_NOUNS
 
 
 def _proper_span(token: Token) -> Span:

@@ -361,7 +361,6 @@ NAMING_VERBS: frozenset[str] = frozenset(["identify", "name", "call"])
 # Phrases that state a status without a status verb.
 STATUS_PHRASES: dict[str, str] = {
     "out of our control": "captured",
-    "out of control": "captured",
     "took control": "captured",
     "taken control": "captured",
     "take control": "captured",
