@@ -749,3 +749,11 @@ def test_a_title_put_before_a_name_is_not_listed() -> None:
     after = other.replace("Later on Tuesday, Brandt", "Later on Tuesday, Chancellor Brandt")
     diff = diff_of(base, after)
     assert not any("Chancellor Brandt" in (c.after or "") for c in diff.facts), describe(diff)
+
+
+def test_two_figures_of_one_edit_are_told_once_each() -> None:
+    base = edited("multiple people were taken to hospital", "the fire left 12 dead and 30 wounded")
+    diff = diff_of(base, base.replace("left 12 dead and 30", "left 15 dead and 42"))
+    lines = [c.summary for c in diff.facts]
+    assert len([c for c in diff.facts if c.kind == "quantity"]) == 2, lines
+    assert not any(line.startswith("Figure") for line in lines), lines

@@ -524,7 +524,26 @@ def _already_told(hunk: Hunk, told: Sequence[FactChange]) -> bool:
             return True
         if _holds_only(change, hunk):
             return True
-    return False
+    return _told_together(hunk, told)
+
+
+def _told_together(hunk: Hunk, told: Sequence[FactChange]) -> bool:
+    """Figures of one edit told by several typed changes of its sentence pair ("12 dead
+    and 30" → "15 dead and 42": Killed 12 → 15 and Injured 30 → 42), and nothing more."""
+    same = [
+        c
+        for c in told
+        if c.kind == "quantity"
+        and (hunk.b_sentence in c.b_sentences or hunk.a_sentence in c.a_sentences)
+    ]
+    if len(same) < 2:
+        return False
+    told_text = " ".join(f"{c.before or ''} {c.after or ''}" for c in same)
+    edit = f"{hunk.removed} {hunk.added}"
+    figures = set(_FIGURE.findall(edit))
+    if not figures or not figures <= set(_FIGURE.findall(told_text)):
+        return False
+    return stems(edit) <= stems(told_text)
 
 
 def _holds_only(change: FactChange, hunk: Hunk) -> bool:
