@@ -757,3 +757,24 @@ def test_two_figures_of_one_edit_are_told_once_each() -> None:
     lines = [c.summary for c in diff.facts]
     assert len([c for c in diff.facts if c.kind == "quantity"]) == 2, lines
     assert not any(line.startswith("Figure") for line in lines), lines
+
+
+VOTE = """WASHINGTON — The Senate voted 52-48 on Tuesday to confirm Judge Maria Alvarez to the \
+federal appeals court, handing the White House a narrow victory.
+
+Ms. Alvarez, 51, has served as a district judge in Texas since 2015.
+
+"She will be a fair and independent judge," said Senator Paul Green, who chairs the \
+Judiciary Committee."""
+
+
+def test_a_day_changed_beside_a_figure_is_not_lost() -> None:
+    diff = diff_of(VOTE, VOTE.replace("52-48 on Tuesday", "51-49 on Wednesday"))
+    assert any("51-49" in (c.after or "") for c in diff.facts), describe(diff)
+    assert any("Wednesday" in (c.after or "") for c in diff.facts), describe(diff)
+
+
+def test_a_role_told_in_the_past_is_listed() -> None:
+    after = VOTE.replace("who chairs the", "who chaired the").replace(", 51,", ", 52,")
+    diff = diff_of(VOTE, after)
+    assert any("chaired" in (c.after or "") for c in diff.facts), describe(diff)

@@ -48,7 +48,8 @@ CONTEXT_RUN_ON = 3
 # Words a quoted phrase cannot end on without reading cut off ("… on the", "… and").
 DANGLING_WORDS: frozenset[str] = frozenset(
     "a an the of to in on at for and or but nor that with by from as into onto than "
-    "is are was were be been has have had will would its their his her whose which who".split()
+    "is are was were be been has have had will would its their his her whose which who "
+    "until since after before because while when than".split()
 )
 NEGATION_EDIT_WORDS = 3  # the longest insertion that flips a claim: "has not yet been"
 MAX_PHRASE_WORDS = 40  # a longer rewrite is told as its whole sentence
@@ -248,6 +249,10 @@ def _runs(words: Iterable[tuple[str, str]]) -> list[tuple[str, str, str, str, st
 
 
 def _joinable(chunks: list[tuple[str, str]], previous: int, current: int) -> bool:
+    # a day or date changed beside a figure is a change of its own ("52-48 on Tuesday"
+    # → "51-49 on Wednesday"): the vote and the day
+    if _is_date_words(chunks[previous][1]) != _is_date_words(chunks[current][1]):
+        return False
     between = chunks[previous + 1 : current]
     text = "".join(t for op, t in between if op == "=")
     # a clause mark between two changes parts two edits: "Kowalczyk, D-Ohio," respelled
@@ -351,6 +356,12 @@ PARTY_WORD = re.compile(
     r"Liberal|Green)$",
     re.I,
 )
+# Verbs of holding a role: one put in another tense says the role changed hands, where
+# a verb of saying or thinking in another tense is reported speech ("object" → "objected").
+ROLE_VERBS = frozenset(
+    "lead head chair run serve direct manage own control command represent govern coach "
+    "edit oversee hold".split()
+)
 # "would" backshifts reported speech ("would reveal" → "have revealed") as often as it
 # hedges: it does not by itself make a claim more or less sure.
 WEAK_MODALS = frozenset({"would"})
@@ -378,6 +389,8 @@ def precise_edit(hunk: Hunk) -> str | None:
         return "a direction changed"
     if hunk.category == "status" and _tense_changed(removed, added):
         return "what became of it changed"
+    if _other_tense(removed, added) and _verb_forms(removed.strip(" ,.;:").lower()) & ROLE_VERBS:
+        return "a role held is now told in another tense"  # "who chairs" → "who chaired"
     if hunk.category == "certainty" and (
         _modal_words(removed) - WEAK_MODALS != _modal_words(added) - WEAK_MODALS
     ):
@@ -472,6 +485,11 @@ CALENDAR = re.compile(
 )
 
 
+def _is_date_words(text: str) -> bool:
+    words = [w for w in (w.strip(".,;:()") for w in text.split()) if w]
+    return bool(words) and all(CALENDAR.fullmatch(w) for w in words)
+
+
 def _is_date_edit(removed: str, added: str, before: str, after: str) -> bool:
     """Every changed word is a day, month, date or time of day, beside a calendar word."""
     words = [w.strip(".,;:()") for w in f"{removed} {added}".split()]
@@ -520,6 +538,41 @@ def _tense_changed(removed: str, added: str) -> bool:
     old = {m.lower() for m in STATUS.findall(removed)}
     new = {m.lower() for m in STATUS.findall(added)}
     return bool(old) and bool(new) and old != new and bool(_VERB_FORMS & (old | new))
+
+
+def _other_tense(removed: str, added: str) -> bool:
+    """One word each side, two forms of one verb: "chairs"/"chaired", "leads"/"led"."""
+    old, new = removed.strip(" ,.;:").lower(), added.strip(" ,.;:").lower()
+    if " " in old or " " in new or old == new or not old.isalpha() or not new.isalpha():
+        return False
+    # one side past, the other not: "hand"/"hands" or "report"/"reports" is no tense
+    if _is_past(old) == _is_past(new):
+        return False
+    return bool(_verb_forms(old) & _verb_forms(new))
+
+
+def _is_past(word: str) -> bool:
+    return word.endswith("ed") or word in _PAST_FORMS
+
+
+_PAST_FORMS = frozenset(lx.IRREGULAR_PAST.values()) | frozenset(lx.IRREGULAR_PARTICIPLE.values())
+
+
+def _verb_forms(word: str) -> set[str]:
+    """The base forms a word can be a present or past form of."""
+    bases = {word}
+    for suffix in ("es", "s", "ed", "d"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            bases.add(word[: -len(suffix)])
+    if word.endswith("ied"):
+        bases.add(word[:-3] + "y")
+    if word.endswith("ies"):
+        bases.add(word[:-3] + "y")
+    if len(word) > 4 and word.endswith("ed") and word[-3] == word[-4]:
+        bases.add(word[:-3])  # "planned" → "plan"
+    bases |= {base for base, past in lx.IRREGULAR_PAST.items() if past == word}
+    bases |= {base for base, part in lx.IRREGULAR_PARTICIPLE.items() if part == word}
+    return bases
 
 
 # Forms that carry tense or aspect (not "is"/"has" alone, which any rewording moves).
@@ -584,8 +637,13 @@ def _first_number(text: str) -> float | None:
 
 
 def _names(text: str) -> tuple[str, ...]:
+    """The capitalised words of a phrase, but days and months (a date is no name)."""
     words = [w.strip(".,;:\"'“”‘’()") for w in text.split()]
-    return tuple(w for w in words if w[:1].isupper() and w.lower() not in lx.STOP_LEMMAS)
+    return tuple(
+        w
+        for w in words
+        if w[:1].isupper() and w.lower() not in lx.STOP_LEMMAS and not CALENDAR.fullmatch(w)
+    )
 
 
 def _has_title(text: str) -> bool:
