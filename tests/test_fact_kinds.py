@@ -778,3 +778,9 @@ def test_a_role_told_in_the_past_is_listed() -> None:
     after = VOTE.replace("who chairs the", "who chaired the").replace(", 51,", ", 52,")
     diff = diff_of(VOTE, after)
     assert any("chaired" in (c.after or "") for c in diff.facts), describe(diff)
+
+
+def test_each_change_carries_the_source_its_sentence_names() -> None:
+    diff = story_edit("multiple people were taken", "seven people were taken")
+    found = [c for c in diff.facts if c.kind == "quantity"]
+    assert found and found[0].source == "officials", [(c.summary, c.source) for c in found]

@@ -123,13 +123,31 @@ def score_candidates(
         )
         for change, features, fixed in sentence_candidates(a, b, cover, told_a, told_b)
     ]
-    scored = _with_sentence_facts(typed + edits + whole, a, b)
+    scored = _with_sources(_with_sentence_facts(typed + edits + whole, a, b), a, b)
     b_told = {j for c in scored for j in c.change.b_sentences}
     a_told = {i for c in scored if not c.change.b_sentences for i in c.change.a_sentences}
     notes = (_note_sentences(a_sentences, a_told), _note_sentences(b_sentences, b_told))
     scored = _notes_apart(scored, *notes)
     scored = _in_story_order(scored, ops, len(a_sentences), len(b_sentences))
     return _with_story_features(scored, cover, ops)
+
+
+def _with_sources(candidates: list[salience.Scored], a: Side, b: Side) -> list[salience.Scored]:
+    """Each change's ``source``: who its sentence attributes it to, as the parse found it
+    (the new sentence's, or the old one's for a dropped fact)."""
+    out = []
+    for c in candidates:
+        change = c.change
+        side, indexes = (b, change.b_sentences) if change.b_sentences else (a, change.a_sentences)
+        if change.source or not indexes:
+            out.append(c)
+            continue
+        said = next((f for f in side.facts if f.sentence == indexes[0] and f.source), None)
+        if said is None:
+            out.append(c)
+            continue
+        out.append(replace(c, change=replace(change, source=said.source)))
+    return out
 
 
 def _note_sentences(sentences: Sequence[Sentence], wanted: set[int]) -> set[int]:
