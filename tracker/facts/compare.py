@@ -135,18 +135,23 @@ def score_candidates(
 def _with_sources(candidates: list[salience.Scored], a: Side, b: Side) -> list[salience.Scored]:
     """Each change's ``source``: who its sentence attributes it to, as the parse found it
     (the new sentence's, or the old one's for a dropped fact)."""
+    first_source: list[dict[int, str]] = []
+    for side in (a, b):
+        found: dict[int, str] = {}
+        for f in side.facts:
+            if f.source:
+                found.setdefault(f.sentence, f.source)
+        first_source.append(found)
     out = []
     for c in candidates:
         change = c.change
-        side, indexes = (b, change.b_sentences) if change.b_sentences else (a, change.a_sentences)
-        if change.source or not indexes:
+        new_side = bool(change.b_sentences)
+        indexes = change.b_sentences if new_side else change.a_sentences
+        source = first_source[new_side].get(indexes[0]) if indexes else None
+        if change.source or source is None:
             out.append(c)
             continue
-        said = next((f for f in side.facts if f.sentence == indexes[0] and f.source), None)
-        if said is None:
-            out.append(c)
-            continue
-        out.append(replace(c, change=replace(change, source=said.source)))
+        out.append(replace(c, change=replace(change, source=source)))
     return out
 
 
