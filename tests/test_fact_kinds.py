@@ -784,3 +784,8 @@ def test_each_change_carries_the_source_its_sentence_names() -> None:
     diff = story_edit("multiple people were taken", "seven people were taken")
     found = [c for c in diff.facts if c.kind == "quantity"]
     assert found and found[0].source == "officials", [(c.summary, c.source) for c in found]
+
+
+def test_an_age_after_a_name_reads_as_the_age_of_that_person() -> None:
+    diff = diff_of(VOTE, VOTE.replace("Ms. Alvarez, 51,", "Ms. Alvarez, 52,"))
+    assert "Age of Ms. Alvarez: 51 → 52" in [c.summary for c in all_changes(diff)], describe(diff)

@@ -429,6 +429,9 @@ def _hunk_candidate(
 ) -> salience.Scored:
     before_number, after_number = hunk.numbers()
     subject = _counted_thing(hunk, a, b)
+    age = _age_of(hunk, a) if subject is None else None
+    if age:  # the subject names the person: the values are the ages alone
+        subject, hunk = age, replace(hunk, before=hunk.removed, after=hunk.added)
     change = FactChange(
         change=_HUNK_CHANGE.get(hunk.category, "changed"),
         kind=hunk.category,
@@ -481,6 +484,20 @@ def _hunk_candidate(
         change = replace(change, reason=exact)
         fixed = "fact"
     return salience.Scored(change, features, fixed)
+
+
+# "Ms. Alvarez, 51, has served …": a person's age set off by commas after the name.
+_AGE_AFTER_NAME = re.compile(r"((?:[A-Z][\w.'’-]*\s)*[A-Z][\w'’-]+), (\d{1,3}),")
+
+
+def _age_of(hunk: Hunk, a: Side) -> str | None:
+    """ "Age of Ms. Alvarez" when the edit changes only the age after a name."""
+    if hunk.category != "quantity" or not (hunk.removed.isdigit() and hunk.added.isdigit()):
+        return None
+    for match in _AGE_AFTER_NAME.finditer(a.text(hunk.a_sentence) or ""):
+        if match.group(2) == hunk.removed:
+            return f"Age of {match.group(1)}"
+    return None
 
 
 def _counted_thing(hunk: Hunk, a: Side, b: Side) -> str | None:
