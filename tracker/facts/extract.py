@@ -488,7 +488,7 @@ def _quantity(doc: Doc, numbers: list[Token], index: int, context: _Context) -> 
         if not number_text.startswith(currency):
             number_text = currency + number_text
     elif unit:
-        number_text += f" {unit}"
+        number_text += unit if unit == "%" else f" {unit}"  # "20%", "13 foot"
     source, source_verb = _source(verb if verb is not None else noun, context)
     return Fact(
         kind="quantity",
