@@ -49,7 +49,7 @@ CONTEXT_RUN_ON = 3
 DANGLING_WORDS: frozenset[str] = frozenset(
     "a an the of to in on at for and or but nor that with by from as into onto than "
     "is are was were be been has have had will would its their his her whose which who "
-    "until since after before because while when than".split()
+    "until since after before because while when".split()
 )
 NEGATION_EDIT_WORDS = 3  # the longest insertion that flips a claim: "has not yet been"
 MAX_PHRASE_WORDS = 40  # a longer rewrite is told as its whole sentence
@@ -368,10 +368,11 @@ WEAK_MODALS = frozenset({"would"})
 
 
 def precise_edit(hunk: Hunk) -> str | None:
-    """Why a short edit changes one fact exactly, or None: a party label, a compass
-    direction, a tense or aspect of what became of someone (leads → led, expected →
-    done), a hedge added or dropped, or another named source. An editor lists such an
-    edit wherever it stands in the story; a rewording never is one."""
+    """Why a short edit changes one fact exactly, or None: a party label, a rank, a
+    compass direction, a tense or aspect of what became of someone (leads → led,
+    expected → done, chairs → chaired), a hedge added or dropped, or another named
+    source. An editor lists such an edit wherever it stands in the story; a rewording
+    never is one."""
     removed, added = hunk.removed, hunk.added
     if hunk.style or hunk.whole or not (removed or added):
         return None
