@@ -158,6 +158,8 @@ def is_story_text(sentence: Sentence, sentences: Sequence[Sentence]) -> bool:
 def _in_caption(sentence: Sentence, sentences: Sequence[Sentence]) -> bool:
     """A sentence of a paragraph that carries a photo credit ("… (AP Photo/Jane Doe)"):
     the paragraph is a caption, every sentence of it."""
+    if not (0 <= sentence.index < len(sentences) and sentences[sentence.index] is sentence):
+        return bool(lx.PHOTO_CREDIT.search(sentence.text))
     start = sentence.index
     while start > 0 and sentences[start - 1].paragraph == sentence.paragraph:
         start -= 1
