@@ -195,11 +195,11 @@ def claim_due(
     else:
         params |= {"ids": list(ids), "now": now}
     with translate_errors(store.engine), store.engine.begin() as conn:
-        rows = conn.execute(_claim_statement(ids is not None), params).all()
+        rows = _query(conn, _claim_statement(ids is not None), params)
         if not rows:
             return []
-        latest = _latest_versions(conn, [row.id for row in rows])
-    return [_due_story(row, latest.get(row.id)) for row in rows]
+        latest = _latest_versions(conn, [row[0] for row in rows])
+    return [_due_story(row, latest.get(row[0])) for row in rows]
 
 
 @cache
@@ -228,7 +228,13 @@ def _claim_statement(named: bool) -> Any:
 def _latest_versions(conn: Connection, ids: list[int]) -> dict[int, tuple[int, int, str | None]]:
     """Story id → (number, words, marker) of its latest version not flagged (the one the
     quality gate compares with), for the claimed batch only."""
-    rows = conn.execute(_latest_statement(), {"ids": ids})
+    prepared = _driver_query(_latest_statement(), conn.dialect, len(ids))
+    # SQLite: the IN list's SQL built once per batch size, the ids sent as they are (its
+    # columns, numbers and text, need no conversion there; were one to, SQLAlchemy's path)
+    if prepared is None or prepared.results:
+        rows: Any = conn.execute(_latest_statement(), {"ids": ids})
+    else:
+        rows = conn.exec_driver_sql(prepared.sql, tuple(ids)).all()
     return {story_id: (number, words, marker) for story_id, number, words, marker in rows}
 
 
@@ -591,6 +597,75 @@ def _driver_statement(statement: Any, dialect: Dialect) -> tuple[str, tuple[Any,
     return str(compiled), spec
 
 
+@dataclass(frozen=True)
+class _DriverQuery:
+    """A statement compiled once for a positional driver, with its values' processors."""
+
+    sql: str
+    binds: tuple[tuple[str, Any], ...]  # (parameter name, bind processor or None), in order
+    defaults: dict[str, Any]  # the values of the statement's own literals (LIMIT's OFFSET 0)
+    results: tuple[tuple[int, Any], ...]  # (column index, result processor), where there is one
+
+
+@lru_cache(maxsize=128)
+def _driver_query(statement: Any, dialect: Dialect, expand: int = 0) -> _DriverQuery | None:
+    """A statement that returns rows, ready for ``exec_driver_sql`` (None but on SQLite).
+
+    ``expand``: the length of the list of the statement's one parameter, an expanding IN
+    list, whose SQL is then built for that many values (sent in the list's order).
+    """
+    if dialect.name != "sqlite":
+        return None
+    compiled = statement.compile(dialect=dialect)
+    expanding = [name for name, bind in compiled.binds.items() if bind.expanding]
+    if expand and len(expanding) == 1 and len(compiled.binds) == 1:
+        statement = statement.params({expanding[0]: [0] * expand})
+        compiled = statement.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+        names: list[str] = []
+    elif expanding or expand:
+        return None
+    else:
+        names = compiled.positiontup or []
+    binds = tuple(
+        (name, _fast(compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)))
+        for name in names
+    )
+    defaults = {  # bound in the statement itself: the OFFSET 0 SQLite's LIMIT comes with
+        name: compiled.binds[name].value
+        for name in names
+        if compiled.binds[name].value is not None and compiled.binds[name].callable is None
+    }
+    processors = (
+        _fast_result(column.type.dialect_impl(dialect).result_processor(dialect, None))
+        for column in statement.exported_columns
+    )
+    results = tuple((i, p) for i, p in enumerate(processors) if p is not None)
+    return _DriverQuery(str(compiled), binds, defaults, results)
+
+
+def _query(conn: Connection, statement: Any, params: dict[str, Any]) -> list[Any]:
+    """``conn.execute(statement, params).all()``, on SQLite without SQLAlchemy's work per
+    statement and row: the claim is a hot path of the poller (its rows as lists, which
+    unpack as Rows do)."""
+    prepared = _driver_query(statement, conn.dialect)
+    if prepared is None:
+        return list(conn.execute(statement, params).all())
+    values = prepared.defaults | params
+    rows = conn.exec_driver_sql(
+        prepared.sql,
+        tuple(values[name] if p is None else p(values[name]) for name, p in prepared.binds),
+    ).all()
+    if not prepared.results:
+        return list(rows)
+    out = []
+    for row in rows:
+        row = list(row)
+        for index, process in prepared.results:
+            row[index] = process(row[index])
+        out.append(row)
+    return out
+
+
 _SAMPLES = (datetime(2026, 12, 2, 20, 51, 29, 123456, tzinfo=UTC), datetime(2026, 1, 2, 3, 4, 5))
 
 
@@ -612,6 +687,37 @@ def _fast(process: Any) -> Any:
     except (TypeError, ValueError, AttributeError):
         same = False
     return _utc_text if same else process
+
+
+_TEXT_SAMPLES = (
+    "2026-12-02 20:51:29.123456",
+    "2026-01-02 03:04:05.000000",
+    "2026-01-02 03:04:05",
+    "2026-01-02 05:04:05.000001+02:00",
+)
+
+
+def _utc_datetime(value: str | None) -> datetime | None:
+    """SQLite text as the UTC datetime SQLAlchemy reads from it (about 3x faster)."""
+    if value is None:
+        return None
+    found = datetime.fromisoformat(value)
+    return found.replace(tzinfo=UTC) if found.tzinfo is None else found.astimezone(UTC)
+
+
+def _fast_result(process: Any) -> Any:
+    """:func:`_utc_datetime` where it reads exactly what ``process`` reads, else ``process``."""
+    if process is None:
+        return None
+    try:
+        same = all(process(sample) == _utc_datetime(sample) for sample in _TEXT_SAMPLES)
+        same = same and all(
+            process(sample).tzinfo is UTC  # type: ignore[union-attr]
+            for sample in _TEXT_SAMPLES
+        )
+    except (TypeError, ValueError, AttributeError):
+        same = False
+    return _utc_datetime if same else process
 
 
 def release_leases(store: Store, owner: str, ids: Sequence[int] | None = None) -> None:
