@@ -29,6 +29,7 @@ from tracker.fetch import (
     fetch_once,
     parse_retry_after,
 )
+from tracker.fetch.safety import _AddressGuard
 
 Engine = Literal["aiohttp", "httpx"]
 
@@ -568,3 +569,30 @@ def test_dns_answer_that_turns_private_after_the_check_is_refused(
     result = fetch_once(http_server.url("/story", host="rebind.test"), settings=settings)
     assert result.outcome == "refused"
     assert http_server.count("/story") == 0
+
+
+def test_a_host_that_passed_is_judged_again_when_its_answer_expires(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The guard keeps a host's pass only as long as the answer it judged: a name that
+    turns private once its answer expires is refused at the next check."""
+    answers = iter(["93.184.215.14", "127.0.0.1"])
+    asked: list[str] = []
+
+    def changing_getaddrinfo(host: str, port: object, *args: object, **kwargs: object) -> list:
+        asked.append(host)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers), port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", changing_getaddrinfo)
+    guard = _AddressGuard(FetchSettings(dns_cache_seconds=0.2))
+
+    async def checks() -> None:
+        await guard.check("http://judged.test/one")
+        await guard.check("http://judged.test/two")  # its pass holds: no second lookup
+        assert asked == ["judged.test"]
+        await asyncio.sleep(0.3)
+        with pytest.raises(UnsafeURLError, match=r"127\.0\.0\.1"):
+            await guard.check("http://judged.test/three")
+        assert asked == ["judged.test", "judged.test"]
+
+    asyncio.run(checks())

@@ -376,8 +376,13 @@ class Poller:
                     more = True  # due, but locked by another worker a moment ago
                     await asyncio.sleep(CLAIM_RETRY)
                     continue
-                # (asyncio.wait would add and remove a callback on every task in flight)
-                await wake.wait(self.settings.flush_every)
+                # Woken when enough checks have finished for the loop to have work (a claim,
+                # a full batch, the end), not by every one of them: a wake per check cost
+                # more than the loop's work; the timer still flushes within flush_every.
+                claims = more and ids is None and not self.stopping
+                wake.enough = self._enough(len(in_flight), len(buffer), claims)
+                look_again = last_claim if not more and ids is None else None
+                await wake.wait(self._wait_for(buffer, last_flush, look_again))
                 for task in finished:
                     buffer.append((in_flight.pop(task).url, task.result()))
                 finished.clear()
@@ -386,12 +391,38 @@ class Poller:
                     self._flush(buffer, summary)
                     last_flush = time.monotonic()
         finally:
+            for task in finished:  # finished while the drain waited: their rows are kept
+                if task in in_flight:
+                    buffer.append((in_flight.pop(task).url, task.result()))
             for task in in_flight:
                 task.cancel()
             self._flush(buffer, summary)
             if in_flight:
                 release_leases(self.store, self.owner, [d.id for d in in_flight.values()])
         return summary
+
+    def _enough(self, in_flight: int, buffered: int, claims: bool) -> int:
+        """How many checks in flight must finish before the drain loop has work: all of
+        them (the drain ends or looks again), a full write batch, or (``claims``: more
+        stories are due) enough for a claim, which waits for half the room."""
+        enough = min(in_flight, max(1, self.settings.flush_size - buffered))
+        if claims:
+            enough = min(enough, max(1, math.ceil(in_flight - self.settings.concurrency / 2)))
+        return enough
+
+    def _wait_for(
+        self, buffer: list[tuple[str, CheckRecord]], last_flush: float, look_again: float | None
+    ) -> float:
+        """Seconds the drain loop may sleep: until the buffered rows are due to be written,
+        and, when the last claim (at ``look_again``) found nothing more, until it is time to
+        look for due stories again."""
+        now = time.monotonic()
+        wait = self.settings.flush_every
+        if buffer:
+            wait = min(wait, last_flush + self.settings.flush_every - now)
+        if look_again is not None:
+            wait = min(wait, look_again + RECLAIM_EVERY - now)
+        return max(wait, 0.0)
 
     def _claim(
         self, room: int, due_before: datetime | None, ids: list[int] | None
@@ -522,18 +553,21 @@ class _Wake:
 
     def __init__(self, finished: list[asyncio.Task[CheckRecord]]) -> None:
         self.finished = finished
+        self.enough = 1  # finished checks that wake the loop (the drain sets it per wait)
         self._waiter: asyncio.Future[None] | None = None
 
     def done(self, task: asyncio.Task[CheckRecord]) -> None:
         if task.cancelled():
             return
         self.finished.append(task)
-        if self._waiter is not None and not self._waiter.done():
-            self._waiter.set_result(None)
+        waiter = self._waiter
+        if waiter is not None and len(self.finished) >= self.enough and not waiter.done():
+            waiter.set_result(None)
 
     async def wait(self, timeout: float) -> None:
-        """Until a check finishes (at once if one did), or ``timeout`` seconds."""
-        if self.finished:
+        """Until ``enough`` checks have finished (at once if they have), or ``timeout``
+        seconds."""
+        if len(self.finished) >= self.enough:
             await asyncio.sleep(0)  # let other callbacks run, as asyncio.wait would
             return
         loop = asyncio.get_running_loop()

@@ -31,6 +31,8 @@ def printable(text: str | None, *, one_line: bool = True) -> str:
     when ``one_line``); None is the empty string."""
     if not text:
         return ""
+    if text.isascii() and text.isprintable():  # (URLs mostly): nothing to replace, no regex
+        return text
     if one_line:
         text = _LINE_BREAKS.sub(" ", text)
     return without_surrogates(_CONTROL.sub("?", text))

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from contextlib import AsyncExitStack
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -333,8 +334,22 @@ def _line(report: CheckReport) -> str:
         what += f" ({printable(r.error)})"
     status = f"HTTP {r.http_status} " if r.http_status else ""
     when = r.next_check_at
-    next_at = iso(when.replace(microsecond=0)) if when else "never (retired)"
+    next_at = _next_check(when) if when else "never (retired)"
     return f"{printable(report.url)}: {status}{what}; next check {next_at}"
+
+
+def _next_check(when: datetime) -> str:
+    """``when`` to the second, as ``iso`` writes it; the daemon's checks of one batch are
+    mostly due again within the same few seconds (cached: UTC only, where equal times are
+    equal texts)."""
+    if when.tzinfo is UTC:
+        return _iso_second(when.replace(microsecond=0))
+    return iso(when.replace(microsecond=0)) or ""
+
+
+@lru_cache(maxsize=64)
+def _iso_second(when: datetime) -> str:
+    return iso(when) or ""
 
 
 def _summary_line(summary: PollSummary) -> str:
@@ -486,7 +501,14 @@ class _CheckLog:
 
 
 def _second(at: datetime) -> str:
+    if at.tzinfo is UTC:  # a check's time: thousands a second share one text, worked out once
+        return _utc_second(at.replace(microsecond=0))
     return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@lru_cache(maxsize=64)
+def _utc_second(at: datetime) -> str:
+    return at.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 async def _run(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import math
 import socket
 import time
 from collections.abc import Iterable
@@ -207,6 +208,12 @@ class _AddressGuard:
         self._settings = settings
         self._answers: dict[tuple[str, int], tuple[float, tuple[tuple[int, str], ...]]] = {}
         self._pending: dict[tuple[str, int], asyncio.Task[tuple[tuple[int, str], ...]]] = {}
+        # host:port → until when (time.monotonic()) it passed: for as long as the answer it
+        # was judged on stays cached (forever for an IP literal or an allowed host: the
+        # rules are this guard's settings). A check of a story's URL then costs a lookup,
+        # not the rules again on every poll; a new answer is judged anew. Refusals are not
+        # kept: they raise each time, with their reason.
+        self._passed: dict[str, float] = {}
 
     def skips(self, host: str, port: int) -> bool:
         settings = self._settings
@@ -215,12 +222,22 @@ class _AddressGuard:
     async def check(self, url: str | httpx.URL) -> _Target:
         """The URL's target, or :class:`UnsafeURLError`."""
         target = _target_of(url)
-        if self.skips(target.host, target.port):
+        until = self._passed.get(target.authority)
+        if until is not None and until > time.monotonic():
             return target
-        if _ip_literal(target.host) is not None:
+        if self.skips(target.host, target.port):
+            until = math.inf
+        elif _ip_literal(target.host) is not None:
             _refuse_unless_public(target.host, [target.host])
+            until = math.inf
         else:
             await self.addresses(target.host, target.port)
+            cached = self._answers.get((target.host, target.port))
+            until = cached[0] if cached is not None else None  # (not cached: judge again)
+        if until is not None:
+            if len(self._passed) >= self._MAX_CACHED_HOSTS:
+                self._passed.clear()
+            self._passed[target.authority] = until
         return target
 
     async def addresses(self, host: str, port: int) -> tuple[tuple[int, str], ...]:
@@ -256,6 +273,7 @@ class _AddressGuard:
         answer = _unique_addresses(infos)
         if len(self._answers) >= self._MAX_CACHED_HOSTS:
             self._answers.clear()
+            self._passed.clear()  # judged on answers no longer cached: judged again
         self._answers[(host, port)] = (time.monotonic() + self._settings.dns_cache_seconds, answer)
         return answer
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import AsyncIterator, Iterable, Sequence
-from typing import Any, Protocol
+from typing import Any, NoReturn, Protocol
 
 import httpcore
 import httpx
@@ -142,6 +142,17 @@ def _aiohttp_transport(
         async def close(self) -> None:
             pass
 
+    def _mapped() -> NoReturn:
+        """Raise the exception being handled as httpx-aiohttp maps it (to httpx's).
+
+        Called from an ``except`` block: the mapping's context manager around every
+        request and release cost more than the rest of the reply wrapper; only a
+        failure needs it.
+        """
+        with map_aiohttp_exceptions():
+            raise
+        raise  # (not reached: the mapping raises, mapped or as it was)
+
     def session() -> aiohttp.ClientSession:  # made on first use, inside the event loop
         connector = aiohttp.TCPConnector(
             limit=settings.max_connections,
@@ -169,8 +180,10 @@ def _aiohttp_transport(
                     yield chunk
 
         async def aclose(self) -> None:
-            with map_aiohttp_exceptions():
+            try:
                 self._response.release()
+            except Exception:
+                _mapped()
 
     class CheckedAiohttpTransport(AiohttpTransport):
         """httpx-aiohttp's transport, plus :meth:`get`: the fetcher's cheap path to aiohttp.
@@ -188,7 +201,7 @@ def _aiohttp_transport(
         async def get(self, url: str, headers: Sequence[tuple[str, str]]) -> AiohttpReply:
             if not isinstance(self.client, aiohttp.ClientSession):
                 self.client = self.get_client()
-            with map_aiohttp_exceptions():
+            try:
                 response = await self.client.request(
                     "GET",
                     url,
@@ -197,6 +210,8 @@ def _aiohttp_transport(
                     auto_decompress=False,
                     timeout=self.timeout,
                 )
+            except Exception:
+                _mapped()
             return AiohttpReply(response)
 
     return CheckedAiohttpTransport(client=session)

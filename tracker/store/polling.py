@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from functools import cache, lru_cache
+from operator import attrgetter
 from typing import Any
 
 import sqlalchemy.exc
@@ -195,11 +196,11 @@ def claim_due(
     else:
         params |= {"ids": list(ids), "now": now}
     with translate_errors(store.engine), store.engine.begin() as conn:
-        rows = conn.execute(_claim_statement(ids is not None), params).all()
+        rows = _query(conn, _claim_statement(ids is not None), params)
         if not rows:
             return []
-        latest = _latest_versions(conn, [row.id for row in rows])
-    return [_due_story(row, latest.get(row.id)) for row in rows]
+        latest = _latest_versions(conn, [row[0] for row in rows])
+    return [_due_story(row, latest.get(row[0])) for row in rows]
 
 
 @cache
@@ -228,7 +229,13 @@ def _claim_statement(named: bool) -> Any:
 def _latest_versions(conn: Connection, ids: list[int]) -> dict[int, tuple[int, int, str | None]]:
     """Story id → (number, words, marker) of its latest version not flagged (the one the
     quality gate compares with), for the claimed batch only."""
-    rows = conn.execute(_latest_statement(), {"ids": ids})
+    prepared = _driver_query(_latest_statement(), conn.dialect, len(ids))
+    # SQLite: the IN list's SQL built once per batch size, the ids sent as they are (its
+    # columns, numbers and text, need no conversion there; were one to, SQLAlchemy's path)
+    if prepared is None or prepared.results:
+        rows: Any = conn.execute(_latest_statement(), {"ids": ids})
+    else:
+        rows = conn.exec_driver_sql(prepared.sql, tuple(ids)).all()
     return {story_id: (number, words, marker) for story_id, number, words, marker in rows}
 
 
@@ -528,53 +535,86 @@ def log_stored_check(
     )
 
 
+# Each statement's parameters by the CheckRecord attribute that holds their value.
+_CHECK_VALUES = {name: "size" if name == "bytes" else name for name in _CHECK_FIELDS}
+_STORY_VALUES = {
+    "sid": "story_id",
+    "new_checked_at": "checked_at",
+    "new_error": "error",
+    **{f"new_{name}": name for name in _STORY_FIELDS},
+}
+
+
 def _write_checks(store: Store, owner: str, records: Sequence[CheckRecord]) -> None:
-    checks = [
-        {
-            "story_id": r.story_id,
-            "checked_at": r.checked_at,
-            "outcome": r.outcome,
-            "http_status": r.http_status,
-            "bytes": r.size,
-            "elapsed_ms": r.elapsed_ms,
-            "error": r.error,
-            "version_number": r.version_number,
-        }
-        for r in records
-        if not r.logged
-    ]
-    stories = [
-        {
-            "sid": r.story_id,
-            "new_checked_at": r.checked_at,
-            "new_error": r.error,
-            "owner": owner,
-            **{f"new_{name}": getattr(r, name) for name in _STORY_FIELDS},
-        }
-        for r in records
-    ]
+    checks = [r for r in records if not r.logged]
     with translate_errors(store.engine), store.engine.begin() as conn:
         if checks:
-            _execute_many(conn, _CHECK_INSERT, checks)
-        _execute_many(conn, _story_update(), stories)
+            _execute_records(conn, _CHECK_INSERT, _CHECK_VALUES, checks)
+        _execute_records(conn, _story_update(), _STORY_VALUES, records, owner=owner)
 
 
-def _execute_many(conn: Connection, statement: Any, rows: list[dict[str, Any]]) -> None:
-    """``conn.execute(statement, rows)``, on SQLite without SQLAlchemy's work per row.
+def _execute_records(
+    conn: Connection,
+    statement: Any,
+    values: dict[str, str],
+    records: Sequence[CheckRecord],
+    **constants: Any,
+) -> None:
+    """``statement`` once per record, each parameter the record's attribute ``values``
+    names (or one of ``constants``), in one executemany.
 
-    The statement is compiled once; each row's values go to the driver as a tuple,
-    through the same bind processors SQLAlchemy would apply (datetimes to text).
+    On SQLite without SQLAlchemy's work per row: the statement is compiled once, and
+    each record's values go to the driver as one tuple, read by one ``attrgetter`` and
+    passed through the bind processors SQLAlchemy would apply (datetimes to text); a
+    dict per row and a generator per value cost more than the driver's work.
     A hot path: every check writes one check-log row and one story row.
     """
     prepared = _driver_statement(statement, conn.dialect)
-    if prepared is None:
-        conn.execute(statement, rows)
+    if prepared is None:  # psycopg: SQLAlchemy's own executemany (insertmanyvalues)
+        conn.execute(
+            statement,
+            [
+                {name: getattr(r, attr) for name, attr in values.items()} | constants
+                for r in records
+            ],
+        )
         return
     sql, spec = prepared
-    conn.exec_driver_sql(
-        sql,
-        [tuple(row[name] if p is None else p(row[name]) for name, p in spec) for row in rows],
+    get, processed, fixed = _row_maker(spec, tuple(values.items()), tuple(constants.items()))
+    rows = []
+    for record in records:
+        row = list(get(record))
+        for index, process in processed:
+            row[index] = process(row[index])
+        for index, value in fixed:
+            row[index] = value
+        rows.append(tuple(row))  # (SQLAlchemy takes tuples or dicts, not lists)
+    conn.exec_driver_sql(sql, rows)
+
+
+@lru_cache(maxsize=16)
+def _row_maker(
+    spec: tuple[tuple[str, Any], ...],
+    values: tuple[tuple[str, str], ...],
+    constants: tuple[tuple[str, Any], ...],
+) -> tuple[Any, tuple[tuple[int, Any], ...], tuple[tuple[int, Any], ...]]:
+    """For a compiled statement's (parameter, bind processor) ``spec``: one getter of a
+    record's values in the statement's order, the processors by position, the constants
+    by position (their place in the getter's answer holds any attribute, overwritten)."""
+    by_name = dict(values)
+    constant = dict(constants)
+    first = values[0][1]
+    names = [first if name in constant else by_name[name] for name, _ in spec]
+    get = attrgetter(*names) if len(names) > 1 else lambda record: (getattr(record, names[0]),)
+    processed = tuple(
+        (i, process) for i, (name, process) in enumerate(spec) if process and name not in constant
     )
+    fixed = tuple(
+        (i, constant[name] if process is None else process(constant[name]))
+        for i, (name, process) in enumerate(spec)
+        if name in constant
+    )
+    return get, processed, fixed
 
 
 @lru_cache(maxsize=16)
@@ -589,6 +629,75 @@ def _driver_statement(statement: Any, dialect: Dialect) -> tuple[str, tuple[Any,
         for name in names
     )
     return str(compiled), spec
+
+
+@dataclass(frozen=True)
+class _DriverQuery:
+    """A statement compiled once for a positional driver, with its values' processors."""
+
+    sql: str
+    binds: tuple[tuple[str, Any], ...]  # (parameter name, bind processor or None), in order
+    defaults: dict[str, Any]  # the values of the statement's own literals (LIMIT's OFFSET 0)
+    results: tuple[tuple[int, Any], ...]  # (column index, result processor), where there is one
+
+
+@lru_cache(maxsize=128)
+def _driver_query(statement: Any, dialect: Dialect, expand: int = 0) -> _DriverQuery | None:
+    """A statement that returns rows, ready for ``exec_driver_sql`` (None but on SQLite).
+
+    ``expand``: the length of the list of the statement's one parameter, an expanding IN
+    list, whose SQL is then built for that many values (sent in the list's order).
+    """
+    if dialect.name != "sqlite":
+        return None
+    compiled = statement.compile(dialect=dialect)
+    expanding = [name for name, bind in compiled.binds.items() if bind.expanding]
+    if expand and len(expanding) == 1 and len(compiled.binds) == 1:
+        statement = statement.params({expanding[0]: [0] * expand})
+        compiled = statement.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+        names: list[str] = []
+    elif expanding or expand:
+        return None
+    else:
+        names = compiled.positiontup or []
+    binds = tuple(
+        (name, _fast(compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)))
+        for name in names
+    )
+    defaults = {  # bound in the statement itself: the OFFSET 0 SQLite's LIMIT comes with
+        name: compiled.binds[name].value
+        for name in names
+        if compiled.binds[name].value is not None and compiled.binds[name].callable is None
+    }
+    processors = (
+        _fast_result(column.type.dialect_impl(dialect).result_processor(dialect, None))
+        for column in statement.exported_columns
+    )
+    results = tuple((i, p) for i, p in enumerate(processors) if p is not None)
+    return _DriverQuery(str(compiled), binds, defaults, results)
+
+
+def _query(conn: Connection, statement: Any, params: dict[str, Any]) -> list[Any]:
+    """``conn.execute(statement, params).all()``, on SQLite without SQLAlchemy's work per
+    statement and row: the claim is a hot path of the poller (its rows as lists, which
+    unpack as Rows do)."""
+    prepared = _driver_query(statement, conn.dialect)
+    if prepared is None:
+        return list(conn.execute(statement, params).all())
+    values = prepared.defaults | params
+    rows = conn.exec_driver_sql(
+        prepared.sql,
+        tuple(values[name] if p is None else p(values[name]) for name, p in prepared.binds),
+    ).all()
+    if not prepared.results:
+        return list(rows)
+    out = []
+    for row in rows:
+        row = list(row)
+        for index, process in prepared.results:
+            row[index] = process(row[index])
+        out.append(row)
+    return out
 
 
 _SAMPLES = (datetime(2026, 12, 2, 20, 51, 29, 123456, tzinfo=UTC), datetime(2026, 1, 2, 3, 4, 5))
@@ -612,6 +721,37 @@ def _fast(process: Any) -> Any:
     except (TypeError, ValueError, AttributeError):
         same = False
     return _utc_text if same else process
+
+
+_TEXT_SAMPLES = (
+    "2026-12-02 20:51:29.123456",
+    "2026-01-02 03:04:05.000000",
+    "2026-01-02 03:04:05",
+    "2026-01-02 05:04:05.000001+02:00",
+)
+
+
+def _utc_datetime(value: str | None) -> datetime | None:
+    """SQLite text as the UTC datetime SQLAlchemy reads from it (about 3x faster)."""
+    if value is None:
+        return None
+    found = datetime.fromisoformat(value)
+    return found.replace(tzinfo=UTC) if found.tzinfo is None else found.astimezone(UTC)
+
+
+def _fast_result(process: Any) -> Any:
+    """:func:`_utc_datetime` where it reads exactly what ``process`` reads, else ``process``."""
+    if process is None:
+        return None
+    try:
+        same = all(process(sample) == _utc_datetime(sample) for sample in _TEXT_SAMPLES)
+        same = same and all(
+            process(sample).tzinfo is UTC  # type: ignore[union-attr]
+            for sample in _TEXT_SAMPLES
+        )
+    except (TypeError, ValueError, AttributeError):
+        same = False
+    return _utc_datetime if same else process
 
 
 def release_leases(store: Store, owner: str, ids: Sequence[int] | None = None) -> None:
