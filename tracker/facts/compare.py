@@ -29,6 +29,7 @@ from tracker.facts.events import (
 )
 from tracker.facts.hunks import (
     Hunk,
+    calendar_words,
     describe,
     hunks,
     name_swapped,
@@ -602,17 +603,6 @@ def _holds_only(change: FactChange, hunk: Hunk) -> bool:
     return _capitalised(edit) <= _capitalised(told)
 
 
-_DAY = re.compile(
-    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|"
-    r"tonight|tomorrow)\b",
-    re.I,
-)
-
-
-def _days(text: str) -> set[str]:
-    return {d.lower() for d in _DAY.findall(text)}
-
-
 def _capitalised(text: str) -> set[str]:
     return {w.strip(".,;:\"'“”‘’()") for w in text.split() if w[:1].isupper()}
 
@@ -631,7 +621,7 @@ def _told_inside(change: FactChange, hunk: Hunk) -> bool:
     if not others <= set(_FIGURE.findall(before + " " + after)):
         return False
     # "52-48 on Tuesday" → "51-49 on Wednesday": the day is a change of its own
-    return _days(f"{hunk.removed} {hunk.added}") <= _days(f"{before} {after}")
+    return calendar_words(f"{hunk.removed} {hunk.added}") <= calendar_words(f"{before} {after}")
 
 
 def _budget(cap: int, fact_items: int) -> int:

@@ -486,6 +486,11 @@ CALENDAR = re.compile(
 )
 
 
+def calendar_words(text: str) -> set[str]:
+    """The days and months a text names, lower case ("on Tuesday" → {"tuesday"})."""
+    return {m.group(0).lower().strip(".") for m in CALENDAR.finditer(text)}
+
+
 def _is_date_words(text: str) -> bool:
     words = [w for w in (w.strip(".,;:()") for w in text.split()) if w]
     return bool(words) and all(CALENDAR.fullmatch(w) for w in words)
@@ -559,6 +564,17 @@ def _is_past(word: str) -> bool:
 _PAST_FORMS = frozenset(lx.IRREGULAR_PAST.values()) | frozenset(lx.IRREGULAR_PARTICIPLE.values())
 
 
+def _irregular_bases() -> dict[str, set[str]]:
+    """ "led" → {"lead"}, "taken" → {"take"}: the base forms of the irregular past forms."""
+    bases: dict[str, set[str]] = {}
+    for base, past in (*lx.IRREGULAR_PAST.items(), *lx.IRREGULAR_PARTICIPLE.items()):
+        bases.setdefault(past, set()).add(base)
+    return bases
+
+
+_IRREGULAR_BASES = _irregular_bases()
+
+
 def _verb_forms(word: str) -> set[str]:
     """The base forms a word can be a present or past form of."""
     bases = {word}
@@ -571,9 +587,7 @@ def _verb_forms(word: str) -> set[str]:
         bases.add(word[:-3] + "y")
     if len(word) > 4 and word.endswith("ed") and word[-3] == word[-4]:
         bases.add(word[:-3])  # "planned" → "plan"
-    bases |= {base for base, past in lx.IRREGULAR_PAST.items() if past == word}
-    bases |= {base for base, part in lx.IRREGULAR_PARTICIPLE.items() if part == word}
-    return bases
+    return bases | _IRREGULAR_BASES.get(word, set())
 
 
 # Forms that carry tense or aspect (not "is"/"has" alone, which any rewording moves).

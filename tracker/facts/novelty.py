@@ -19,7 +19,7 @@ from tracker.facts.coverage import (
     novel_share,
     vocabulary_of,
 )
-from tracker.facts.hunks import CALENDAR
+from tracker.facts.hunks import calendar_words
 from tracker.facts.model import Fact
 from tracker.facts.normalize import content_words, entity_key, parse_number
 from tracker.model import FactChange, FactChangeKind, Sentence
@@ -75,7 +75,10 @@ def added_sentences(a: Side, b: Side, cover: Coverage, explained: set[int]) -> l
                 _terms(a.facts, best)[0], _terms(b.facts, sentence.index)[0]
             )
             new_figures = set(FIGURE_TOKEN.findall(sentence.text)) - a_numbers
-            old_days, new_days = _days(a.sentences[best].text), _days(sentence.text)
+            old_days, new_days = (
+                calendar_words(a.sentences[best].text),
+                calendar_words(sentence.text),
+            )
             day_changed = bool(old_days and new_days) and old_days != new_days
             if _name_count(added, names) >= lx.MIN_NEW_NAMES or new_figures or day_changed:
                 news = sorted(_new_names(added, names) | new_figures)
@@ -213,11 +216,6 @@ def _retold(a: Side, cover: Coverage, sentence: Sentence) -> int:
     if not dropped:
         return best
     return max(dropped, key=lambda old: _overlap(old.text, sentence.text)).index
-
-
-def _days(text: str) -> set[str]:
-    """The days and dates a sentence names: both sides name one, and not the same."""
-    return {m.group(0).lower().strip(".") for m in CALENDAR.finditer(text)}
 
 
 def _overlap(old: str, new: str) -> float:
