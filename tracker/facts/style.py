@@ -129,9 +129,14 @@ def _reference_named(reference: str, name: str, document: str) -> bool:
     return is_pronoun or words[0].lower() in ("the", "this", "that")
 
 
+def _one_sided(removed: str, added: str) -> str:
+    """The words an edit only puts in or only takes out; "" when it replaces words."""
+    return added if not removed.strip() else removed if not added.strip() else ""
+
+
 def _conversion_only(removed: str, added: str) -> bool:
     """ "10 kilometres (six miles)" ↔ "6 miles": one measure kept, its conversion dropped."""
-    inserted = added if not removed.strip() else removed if not added.strip() else ""
+    inserted = _one_sided(removed, added)
     if inserted:
         return bool(CONVERSION.match(inserted))
     longer, shorter = (removed, added) if len(removed) > len(added) else (added, removed)
@@ -248,9 +253,7 @@ def _abbreviation(removed: str, added: str) -> bool:
 def _title_before_name(removed: str, added: str) -> bool:
     """Only a capitalised title put in or taken out ("Chancellor", "Prime Minister"):
     a later reference shortened or lengthened, not a new rank (RANK_WORDS are news)."""
-    inserted = (
-        added.strip() if not removed.strip() else removed.strip() if not added.strip() else ""
-    )
+    inserted = _one_sided(removed, added).strip()
     words = [w.strip(".,").lower() for w in inserted.split()]
     return (
         bool(words)
