@@ -343,13 +343,8 @@ def _next_check(when: datetime) -> str:
     mostly due again within the same few seconds (cached: UTC only, where equal times are
     equal texts)."""
     if when.tzinfo is UTC:
-        return _iso_second(when.replace(microsecond=0))
+        return _utc_second(when.replace(microsecond=0))  # the text iso() writes for UTC
     return iso(when.replace(microsecond=0)) or ""
-
-
-@lru_cache(maxsize=64)
-def _iso_second(when: datetime) -> str:
-    return iso(when) or ""
 
 
 def _summary_line(summary: PollSummary) -> str:
