@@ -569,7 +569,7 @@ def _execute_records(
     dict per row and a generator per value cost more than the driver's work.
     A hot path: every check writes one check-log row and one story row.
     """
-    prepared = _driver_statement(statement, conn.dialect)
+    prepared = _driver_query(statement, conn.dialect)
     if prepared is None:  # psycopg: SQLAlchemy's own executemany (insertmanyvalues)
         conn.execute(
             statement,
@@ -579,8 +579,9 @@ def _execute_records(
             ],
         )
         return
-    sql, spec = prepared
-    get, processed, fixed = _row_maker(spec, tuple(values.items()), tuple(constants.items()))
+    get, processed, fixed = _row_maker(
+        prepared.binds, tuple(values.items()), tuple(constants.items())
+    )
     rows = []
     for record in records:
         row = list(get(record))
@@ -589,7 +590,7 @@ def _execute_records(
         for index, value in fixed:
             row[index] = value
         rows.append(tuple(row))  # (SQLAlchemy takes tuples or dicts, not lists)
-    conn.exec_driver_sql(sql, rows)
+    conn.exec_driver_sql(prepared.sql, rows)
 
 
 @lru_cache(maxsize=16)
@@ -617,20 +618,6 @@ def _row_maker(
     return get, processed, fixed
 
 
-@lru_cache(maxsize=16)
-def _driver_statement(statement: Any, dialect: Dialect) -> tuple[str, tuple[Any, ...]] | None:
-    """The SQL text and (parameter name, bind processor) pairs, for positional drivers."""
-    if dialect.name != "sqlite":
-        return None  # psycopg: SQLAlchemy's own executemany (insertmanyvalues) is the fast one
-    compiled = statement.compile(dialect=dialect)
-    names = compiled.positiontup or []
-    spec = tuple(
-        (name, _fast(compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)))
-        for name in names
-    )
-    return str(compiled), spec
-
-
 @dataclass(frozen=True)
 class _DriverQuery:
     """A statement compiled once for a positional driver, with its values' processors."""
@@ -643,7 +630,8 @@ class _DriverQuery:
 
 @lru_cache(maxsize=128)
 def _driver_query(statement: Any, dialect: Dialect, expand: int = 0) -> _DriverQuery | None:
-    """A statement that returns rows, ready for ``exec_driver_sql`` (None but on SQLite).
+    """A statement ready for ``exec_driver_sql`` (None but on SQLite): a query, or a write
+    run once per record (no result columns then).
 
     ``expand``: the length of the list of the statement's one parameter, an expanding IN
     list, whose SQL is then built for that many values (sent in the list's order).
