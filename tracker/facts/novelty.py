@@ -70,7 +70,10 @@ def added_sentences(a: Side, b: Side, cover: Coverage, explained: set[int]) -> l
         if sentence.index in block:
             continue
         best = _retold(a, cover, sentence)
-        if best >= 0 and _overlap(a.sentences[best].text, sentence.text) >= lx.REWRITE_OVERLAP:
+        retells = (
+            best >= 0 and _overlap(a.sentences[best].text, sentence.text) >= lx.REWRITE_OVERLAP
+        )
+        if retells:
             _, added = _term_difference(
                 _terms(a.facts, best)[0], _terms(b.facts, sentence.index)[0]
             )
@@ -91,9 +94,15 @@ def added_sentences(a: Side, b: Side, cover: Coverage, explained: set[int]) -> l
             news += lx.NEWS_WEIGHTS["new_event"] * _new_event(b.facts, sentence.index, events)
             news -= lx.NEWS_WEIGHTS["background"] * _is_background(b.facts, sentence.index)
             news -= lx.NEWS_WEIGHTS["commentary"] * is_commentary(sentence.text)
-            out.append(
-                _sentence_change("added", b.facts, sentence, None, sentence.text, weight=news)
+            candidate = _sentence_change(
+                "added", b.facts, sentence, None, sentence.text, weight=news
             )
+            if retells:
+                # What it retells is its "before", even with no new name or figure: an
+                # editor reads "hospitalized" → "shot and hospitalized" as one change.
+                rewritten = _rewrite(a.sentences[best], sentence, b.facts, ())
+                candidate = replace(rewritten, weight=candidate.weight)
+            out.append(candidate)
     return out  # an inserted sidebar (the block) is page furniture, not the story
 
 
