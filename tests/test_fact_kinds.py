@@ -342,6 +342,30 @@ def test_summaries_are_whole_sentences_not_lemma_lists(old: str, new: str) -> No
         assert change.summary.strip(), change
 
 
+# Edits whose nearest unchanged words are a quantifier ("more") or an "of": a phrase cut
+# there reads as cut off. Invented text.
+CUT_BASE = """RIVERTON, Iowa (AP) — The storm could also bring more rain to the valley on \
+Tuesday, forecasters said. The review panel was led by former Secretary of State Ann Holt \
+until May, the governor's office said."""
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("The storm could", "The second storm in a week could"),
+        ("Ann Holt until", "Ann Holt, a retired appeals court judge, until"),
+    ],
+)
+def test_edited_phrases_do_not_end_or_open_on_a_word_that_needs_more(old: str, new: str) -> None:
+    diff = story_edit(old, new, CUT_BASE)
+    phrases = [p for c in all_changes(diff) for p in (c.before, c.after) if p]
+    assert phrases, describe(diff)
+    for phrase in phrases:
+        words = phrase.rstrip(".,;:").split()
+        assert words[-1].lower() not in {"more", "other", "a", "the", "of", "and"}, phrase
+        assert words[0].lower() != "of", phrase
+
+
 # A rewrite that moves an event to another day, in a sentence the alignment cannot pair.
 RETOLD_A = """LAKETON, Maine (AP) — The collapse late Tuesday of a footbridge over the Pine River \
 injured four hikers, the fire department said.

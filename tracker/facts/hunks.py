@@ -49,8 +49,13 @@ CONTEXT_RUN_ON = 3
 DANGLING_WORDS: frozenset[str] = frozenset(
     "a an the of to in on at for and or but nor that with by from as into onto than "
     "is are was were be been has have had will would its their his her whose which who "
-    "until since after before because while when".split()
+    "until since after before because while when "
+    # determiners and quantifiers that need their noun ("… to bring more", "… and other")
+    "more less other another some any many several few most each every all both this "
+    "these those such no not very so than can could may might must should shall".split()
 )
+# Words a phrase cannot open on: "of State Hillary Clinton" needs the noun before it.
+OPENING_DANGLING_WORDS = frozenset({"of"})
 NEGATION_EDIT_WORDS = 3  # the longest insertion that flips a claim: "has not yet been"
 MAX_PHRASE_WORDS = 40  # a longer rewrite is told as its whole sentence
 # Words that end a figure's phrase: what follows them is another part of the clause.
@@ -265,7 +270,11 @@ def _context(left: str, right: str) -> tuple[str, str]:
     left_words = left.split()
     kept_left: list[str] = []
     for word in reversed(left_words):
-        if len(kept_left) >= CONTEXT_WORDS or (kept_left and word[-1:] in CLAUSE_MARKS):
+        if len(kept_left) >= CONTEXT_WORDS + CONTEXT_RUN_ON or (
+            len(kept_left) >= CONTEXT_WORDS and kept_left[0].lower() not in OPENING_DANGLING_WORDS
+        ):
+            break
+        if kept_left and word[-1:] in CLAUSE_MARKS:
             break
         kept_left.insert(0, word)
         if word[:1] in CLAUSE_MARKS:
