@@ -281,6 +281,24 @@ def test_a_name_in_full_with_its_bracketed_abbreviation_and_the_abbreviation() -
     assert_style_only(diff, "Federal Emergency", "FEMA")
 
 
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [("Ohio farmers", "Ohioan farmers"), ("Ireland farmers", "Irish farmers")],
+    ids=["place+an", "place-land+ish"],
+)
+def test_a_place_and_its_adjective_before_a_noun(old: str, new: str) -> None:
+    base = edited("Volunteers from nearby Ashford", f"{old} and volunteers from nearby Ashford")
+    diff = story_edit(old, new, base)
+    assert_style_only(diff, old.split()[0], new.split()[0])
+
+
+def test_a_first_name_corrected_to_its_longer_form_is_a_name_change() -> None:
+    # "Julia" → "Julian" has the shape of a place and its adjective, but it names a person.
+    base = edited("Tom Briggs", "Julia Briggs")
+    diff = story_edit("Julia Briggs", "Julian Briggs", base)
+    assert_fact_change(diff, "Julia", "Julian", {"name", "person", "attribution"})
+
+
 def test_dateline_style() -> None:
     diff = story_edit("MILLBROOK, Ohio (AP) — ", "MILLBROOK, OHIO — ")
     assert_style_only(diff, "MILLBROOK", "OHIO")

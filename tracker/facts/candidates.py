@@ -12,7 +12,7 @@ from typing import Any
 
 from tracker.facts import lexicon as lx
 from tracker.facts.model import Fact
-from tracker.facts.normalize import entity_key
+from tracker.facts.normalize import entity_key, is_place_adjective
 from tracker.model import FactChange, Sentence
 
 
@@ -50,6 +50,17 @@ def same_source(source: str, others: set[str]) -> bool:
     names = _name_stems(source)
     return any(
         key in other or other in key or names & _name_stems(other, keyed=True) for other in others
+    )
+
+
+def same_but_place_adjective(phrase: str, other: str) -> bool:
+    """ "Ireland farmers" and "Irish farmers": one word swapped for its place's adjective."""
+    words, other_words = phrase.split(), other.split()
+    if len(words) != len(other_words):
+        return False
+    swapped = [(x, y) for x, y in zip(words, other_words, strict=True) if x != y]
+    return len(swapped) == 1 and any(
+        is_place_adjective(x, y) or is_place_adjective(y, x) for x, y in swapped
     )
 
 

@@ -18,6 +18,7 @@ from tracker.facts.candidates import (
     main_event,
     past_tense,
     said_suffix,
+    same_but_place_adjective,
     same_source,
     stem_of,
 )
@@ -224,7 +225,9 @@ def agent_changes(a: Side, b: Side) -> list[Candidate]:
         if new is None or key[1] in lx.PEOPLE_NOUNS:
             continue
         a_agents = {entity_key(f.agent or "") for f in a_list if _known(f.agent)}
-        if same_source(new.agent or "", a_agents):
+        if same_source(new.agent or "", a_agents) or any(
+            same_but_place_adjective(new.agent or "", f.agent or "") for f in a_list
+        ):
             continue
         old = next((f for f in a_list if f.certainty == "unclear"), a_list[0])
         if a_agents:

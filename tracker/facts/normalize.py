@@ -84,3 +84,20 @@ def stems(text: str) -> set[str]:
     """Crude stems of a text's content words: "Azerbaijani"/"Azerbaijan", "killed"/"kills"
     collide. Enough to tell whether a sentence says something its neighbours do not."""
     return {entity_key(w)[: lx.STEM_LENGTH] for w in content_words(text)}
+
+
+# How English makes a place's adjective: the place, less one of these tails, plus one of
+# these endings ("Armenia" + "n", "Japan" + "ese", "Ukrain|e" + "ian", "Ir|eland" + "ish").
+_PLACE_TAILS = ("", "a", "e", "land", "and", "eland")
+_ADJECTIVE_ENDINGS = ("n", "an", "ian", "i", "ese", "ish", "tish", "nish", "ic")
+
+
+def is_place_adjective(place: str, adjective: str) -> bool:
+    """ "Irish" is the adjective of "Ireland", "Azerbaijani" of "Azerbaijan"."""
+    for tail in _PLACE_TAILS:
+        base = place[: len(place) - len(tail)] if tail else place
+        if (tail and not place.endswith(tail)) or len(base) < 2:
+            continue
+        if any(adjective == base + ending for ending in _ADJECTIVE_ENDINGS):
+            return True
+    return False

@@ -13,7 +13,7 @@ import re
 import unicodedata
 
 from tracker.facts import lexicon as lx
-from tracker.facts.normalize import fold, parse_number
+from tracker.facts.normalize import fold, is_place_adjective, parse_number
 
 # Words whose change alone never changes a fact: articles, "on" before a day, "that"
 # after a say-verb, the serial comma's "and".
@@ -99,6 +99,8 @@ def style_reason(removed: str, added: str, a_text: str, b_text: str) -> str | No
         return "an abbreviation and its expansion"
     if _title_before_name(removed, added):
         return "a title put before a name or taken from it ('Brandt' → 'Chancellor Brandt')"
+    if _place_and_its_adjective(removed, added, a_text, b_text):
+        return "a place name and its adjective ('Ireland' → 'Irish')"
     if _both_spellings_used(removed, added, a_text, b_text):
         return "a spelling variant the story uses on both sides"
     if _reference_named(removed, added, a_text) or _reference_named(added, removed, b_text):
@@ -262,12 +264,34 @@ def _title_before_name(removed: str, added: str) -> bool:
     )
 
 
+def _place_and_its_adjective(removed: str, added: str, a_text: str, b_text: str) -> bool:
+    """One capitalised word swapped for the adjective of the same place, used before a
+    noun ("Northern Ireland leaders" → "Northern Irish leaders", "the Azerbaijan exclave"
+    → "the Azerbaijani exclave"): a rewording. "Julia" → "Julian" is a name corrected:
+    a name is not followed by a lower-case noun."""
+    old, new = removed.strip(" ,.;").split(), added.strip(" ,.;").split()
+    if len(old) != 1 or len(new) != 1 or old[0] == new[0]:
+        return False
+    for place, adjective, text in ((old[0], new[0], b_text), (new[0], old[0], a_text)):
+        if not (place[:1].isupper() and adjective[:1].isupper()):
+            return False
+        if is_place_adjective(place, adjective) and re.search(
+            rf"\b{re.escape(adjective)} [a-z]", text
+        ):
+            return True
+    return False
+
+
 def _both_spellings_used(removed: str, added: str, a_text: str, b_text: str) -> bool:
     """Nakhcivan and Nakhchivan in one story: two transliterations, not a correction."""
     old, new = removed.strip(" ,.;"), added.strip(" ,.;")
     if not old or not new or len(old.split()) > 3 or not old[:1].isupper():
         return False
-    used_together = (old in a_text and new in a_text) or (old in b_text and new in b_text)
+
+    def uses(text: str, name: str) -> bool:  # as a word: "Julian" does not use "Julia"
+        return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) is not None
+
+    used_together = any(uses(text, old) and uses(text, new) for text in (a_text, b_text))
     return used_together and _letters_close(old, new)
 
 
