@@ -67,23 +67,25 @@ def _one_number(word: str) -> float | None:
         return None
 
 
-def content_words(text: str) -> set[str]:
+def content_words(text: str) -> frozenset[str]:
     """Folded words of a text minus function words and pronouns: what a sentence is
     about. A hyphenated name is one word ("Port-au-Prince"), an accented one too ("Moïse")."""
-    plain = "".join(
-        c for c in unicodedata.normalize("NFKD", fold(text)) if not unicodedata.combining(c)
-    )
-    return {
+    plain = fold(text)
+    if not plain.isascii():  # NFKD leaves ASCII as it is: skip the per-character pass
+        plain = "".join(
+            c for c in unicodedata.normalize("NFKD", plain) if not unicodedata.combining(c)
+        )
+    return frozenset(
         w
         for w in _CONTENT_WORD.findall(plain)
         if w not in lx.STOP_LEMMAS and w not in lx.PRONOUN_WORDS and len(w) > 1
-    }
+    )
 
 
-def stems(text: str) -> set[str]:
+def stems(text: str) -> frozenset[str]:
     """Crude stems of a text's content words: "Azerbaijani"/"Azerbaijan", "killed"/"kills"
     collide. Enough to tell whether a sentence says something its neighbours do not."""
-    return {entity_key(w)[: lx.STEM_LENGTH] for w in content_words(text)}
+    return frozenset(entity_key(w)[: lx.STEM_LENGTH] for w in content_words(text))
 
 
 # How English makes a place's adjective: the place, less one of these tails, plus one of
