@@ -402,6 +402,30 @@ def test_the_day_of_an_event_retold_in_a_new_sentence() -> None:
     assert "Tuesday" in (found[0].before or "") and "Wednesday" in (found[0].after or "")
 
 
+# A sentence rewritten with a new event and no new name or figure. Invented text.
+RETELL_A = """CEDAR FALLS, Iowa (AP) — A gunman opened fire at a county office late Monday, \
+the sheriff said.
+
+The clerk's husband, Tom Reyes, is hospitalized, according to the sheriff.
+
+The office will stay closed this week."""
+RETELL_B = """CEDAR FALLS, Iowa (AP) — A gunman opened fire at a county office late Monday, \
+the sheriff said.
+
+Tom Reyes was shot in the attack and hospitalized.
+
+The office will stay closed this week."""
+
+
+def test_a_retold_sentence_keeps_what_it_said_before() -> None:
+    # "hospitalized" → "shot in the attack and hospitalized": one change, told with the
+    # sentence it rewrites, not as a new sentence from nowhere
+    diff = diff_of(RETELL_A, RETELL_B)
+    found = [c for c in diff.facts if "shot" in (c.after or "")]
+    assert found, describe(diff)
+    assert "hospitalized" in (found[0].before or ""), describe(diff)
+
+
 MILL = "The old mill in Laketon {when}. No one was inside, officials {said}."
 
 
