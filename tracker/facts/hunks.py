@@ -52,7 +52,7 @@ DANGLING_WORDS: frozenset[str] = frozenset(
     "until since after before because while when "
     # determiners and quantifiers that need their noun ("… to bring more", "… and other")
     "more less other another some any many several few most each every all both this "
-    "these those such no not very so than can could may might must should shall".split()
+    "these those such no not very so can could may might must should shall".split()
 )
 # Words a phrase cannot open on: "of State Hillary Clinton" needs the noun before it.
 OPENING_DANGLING_WORDS = frozenset({"of"})
