@@ -132,7 +132,10 @@ def _target(url: httpx.URL, host: str, port: int) -> _Target:
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-@lru_cache(maxsize=4096)
+URL_CACHE_SIZE = 4096  # story URLs whose parsed forms are kept (see _target_of)
+
+
+@lru_cache(maxsize=URL_CACHE_SIZE)
 def _target_of(url: str | httpx.URL) -> _Target:
     """Parse with httpx itself, so the checked host is the host httpx connects to.
 
