@@ -207,17 +207,18 @@ class Fetcher:
                 slot = self._slots[target.authority] = asyncio.Semaphore(
                     self.settings.per_host_limit
                 )
-            async with slot:
+            async with slot:  # the total time starts once the first hop has its slot
+                loop = asyncio.get_running_loop()
+                remaining = None
                 if journey.deadline is None:
-                    loop = asyncio.get_running_loop()
                     journey.deadline = loop.time() + self.settings.total_timeout
-                try:
+                else:
+                    remaining = journey.deadline - loop.time()
+                if self._get is not None:  # aiohttp bounds it: its total timeout, remaining
+                    reply = await self._exchange(journey, target, headers, remaining)
+                else:
                     async with asyncio.timeout_at(journey.deadline):
                         reply = await self._exchange(journey, target, headers)
-                except TimeoutError:
-                    raise TimeoutError(
-                        f"no complete answer within {self.settings.total_timeout:g} s"
-                    ) from None
             if isinstance(reply, FetchResult):
                 return reply
             if str(reply) in seen:
@@ -226,12 +227,17 @@ class Fetcher:
         raise _Stop("redirect_loop", f"more than {self.settings.max_redirects} redirects")
 
     async def _exchange(
-        self, journey: _Journey, target: _Target, headers: list[tuple[str, str]]
+        self,
+        journey: _Journey,
+        target: _Target,
+        headers: list[tuple[str, str]],
+        remaining: float | None = None,
     ) -> FetchResult | httpx.URL:
-        """One request: a finished result, or the URL a redirect points to."""
+        """One request: a finished result, or the URL a redirect points to (``remaining``:
+        the seconds left of the total time after earlier hops, for aiohttp's own timeout)."""
         response: Reply
         if self._get is not None:
-            response = await self._get(target.text, headers)
+            response = await self._get(target.text, headers, remaining)
         else:
             request = httpx.Request("GET", target.url, headers=headers)
             request.extensions["timeout"] = self._timeouts

@@ -7,6 +7,7 @@ picks one as ``FetchSettings.engine`` says.
 
 from __future__ import annotations
 
+import math
 import socket
 from collections.abc import AsyncIterator, Iterable, Sequence
 from functools import lru_cache
@@ -170,6 +171,19 @@ def _aiohttp_transport(
         )
         return aiohttp.ClientSession(connector=connector, trust_env=False, auto_decompress=False)
 
+    def _client_timeout(total: float) -> aiohttp.ClientTimeout:
+        """aiohttp's total timeout bounds the exchange, the body read included, up to the
+        connection's release: the fetcher needs no asyncio.timeout per request (a timer
+        and a context manager a check). Exact, as that was: not rounded up to a whole
+        second (aiohttp's ceil_threshold)."""
+        return aiohttp.ClientTimeout(
+            total=total,
+            sock_connect=settings.connect_timeout,
+            sock_read=settings.read_timeout,
+            connect=settings.total_timeout,
+            ceil_threshold=math.inf,
+        )
+
     class AiohttpReply:
         """A :class:`Reply` straight from aiohttp: no ``httpx.Request``/``Response`` per check."""
 
@@ -196,18 +210,24 @@ def _aiohttp_transport(
         """httpx-aiohttp's transport, plus :meth:`get`: the fetcher's cheap path to aiohttp.
 
         Its exceptions are mapped to httpx's as httpx-aiohttp maps them, so a
-        failure reads the same on either path.
+        failure reads the same on either path; the end of the fetch's total time
+        is a bare ``TimeoutError``, as ``asyncio.timeout`` raises it.
         """
 
-        timeout = aiohttp.ClientTimeout(
-            sock_connect=settings.connect_timeout,
-            sock_read=settings.read_timeout,
-            connect=settings.total_timeout,
-        )
+        timeout = _client_timeout(settings.total_timeout)
 
-        async def get(self, url: str, headers: Sequence[tuple[str, str]]) -> AiohttpReply:
+        async def get(
+            self, url: str, headers: Sequence[tuple[str, str]], remaining: float | None = None
+        ) -> AiohttpReply:
+            """GET ``url`` within the fetch's total time: all of it, or the ``remaining``
+            seconds the redirect hops before left."""
             if not isinstance(self.client, aiohttp.ClientSession):
                 self.client = self.get_client()
+            timeout = self.timeout
+            if remaining is not None:
+                if remaining <= 0:
+                    raise TimeoutError
+                timeout = _client_timeout(remaining)
             try:
                 response = await self.client.request(
                     "GET",
@@ -215,7 +235,7 @@ def _aiohttp_transport(
                     headers=headers,
                     allow_redirects=False,
                     auto_decompress=False,
-                    timeout=self.timeout,
+                    timeout=timeout,
                 )
             except Exception:
                 _mapped()
