@@ -442,9 +442,9 @@ class Poller:
         if not buffer:
             return
         record_checks(self.store, self.owner, [record for _, record in buffer])
-        for url, record in buffer:
-            summary.counts[record.outcome] += 1
-            if self.on_check is not None:
+        summary.counts.update(record.outcome for _, record in buffer)
+        if self.on_check is not None:
+            for url, record in buffer:
                 self.on_check(CheckReport(url, record))
         buffer.clear()
 

@@ -201,7 +201,7 @@ class Fetcher:
         for _hop in range(self.settings.max_redirects + 1):
             journey.final_url = str(current)
             seen.add(journey.final_url)
-            target = await self._guard.check(current)
+            target = self._guard.passed(current) or await self._guard.check(current)
             slot = self._slots.get(target.authority)
             if slot is None:
                 slot = self._slots[target.authority] = asyncio.Semaphore(
@@ -251,15 +251,18 @@ class Fetcher:
                     return journey.result("http_error", error=f"HTTP {status} without Location")
                 journey.permanent = journey.permanent or status in _PERMANENT_REDIRECTS
                 return _redirect_target(target.url, location, status)
+            outcome = _outcome_for_status(status)
+            if outcome != "ok":  # (no body to read: no coroutine for a 304)
+                return self._bodiless(journey, response, found, outcome)
             return await self._conclude(journey, response, found)
         finally:
             await response.aclose()
 
-    async def _conclude(
-        self, journey: _Journey, response: Reply, found: dict[str, str]
+    def _bodiless(
+        self, journey: _Journey, response: Reply, found: dict[str, str], outcome: FetchOutcome
     ) -> FetchResult:
+        """The result of an answer whose body is not read: a 304, an error status."""
         status = response.status
-        outcome = _outcome_for_status(status)
         if outcome == "not_modified":
             # Keep the validators we sent when the server does not repeat them.
             return journey.result(
@@ -267,19 +270,23 @@ class Fetcher:
                 etag=found.get("etag") or journey.etag,
                 last_modified=found.get("last-modified") or journey.last_modified,
             )
-        if outcome != "ok":
-            reason = _one_line(f"HTTP {status} {response.reason}".strip())
-            retry_after = None
-            if outcome == "rate_limited":
-                retry_after = parse_retry_after(found.get("retry-after"))
-            return journey.result(outcome, retry_after=retry_after, error=reason)
+        reason = _one_line(f"HTTP {status} {response.reason}".strip())
+        retry_after = None
+        if outcome == "rate_limited":
+            retry_after = parse_retry_after(found.get("retry-after"))
+        return journey.result(outcome, retry_after=retry_after, error=reason)
+
+    async def _conclude(
+        self, journey: _Journey, response: Reply, found: dict[str, str]
+    ) -> FetchResult:
+        """The result of a 2xx answer, its body read and decoded."""
         body = await self._read_body(journey, response, found)
         content_type = found.get("content-type")
         text = encoding = None
         if _is_textual(content_type):
             text, encoding = decode_body(body, content_type)
         return journey.result(
-            outcome,
+            "ok",
             body=body,
             text=text,
             encoding=encoding,

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 FetchOutcome = Literal[
     "ok",
@@ -19,9 +18,9 @@ FetchOutcome = Literal[
 ]
 
 
-@dataclass(frozen=True)
-class FetchResult:
-    """What one fetch of one URL found, success or not."""
+class FetchResult(NamedTuple):
+    """What one fetch of one URL found, success or not (a named tuple: immutable, and made
+    in half a frozen dataclass's time; every check makes one)."""
 
     url: str  # the URL asked for
     final_url: str  # after redirects (the last one tried, when a hop failed)
