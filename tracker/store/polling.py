@@ -73,7 +73,7 @@ class DueStory(NamedTuple):
     allow_private: bool = False  # `tracker add --allow-private`, remembered
 
 
-@dataclass
+@dataclass(slots=True)
 class CheckRecord:
     """One check's outcome and the story state it leaves behind (written in a batch)."""
 
@@ -715,12 +715,22 @@ _SAMPLES = (datetime(2026, 12, 2, 20, 51, 29, 123456, tzinfo=UTC), datetime(2026
 
 
 def _utc_text(value: datetime | None) -> str | None:
-    """A UTC datetime as SQLite text, as SQLAlchemy writes it (about 4x faster)."""
+    """A UTC datetime as SQLite text, as SQLAlchemy writes it (about 5x faster: its fields
+    %-formatted, a third faster than an aware datetime's isoformat cut to 26 characters,
+    or an f-string's format specs; the flush makes three a check)."""
     if value is None:
         return None
     if value.tzinfo is not UTC:
         value = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
-    return value.isoformat(" ", "microseconds")[:26]
+    return "%04d-%02d-%02d %02d:%02d:%02d.%06d" % (  # noqa: UP031 (speed, as said)
+        value.year,
+        value.month,
+        value.day,
+        value.hour,
+        value.minute,
+        value.second,
+        value.microsecond,
+    )
 
 
 def _fast(process: Any) -> Any:
