@@ -50,6 +50,7 @@ from typing import Literal, NamedTuple
 
 from sqlalchemy.orm import Session
 
+from tracker.charsets import decode_body
 from tracker.errors import InputError, TrackerError
 from tracker.extract import parse_page
 from tracker.fetch import Fetcher, FetchResult
@@ -456,8 +457,8 @@ class Poller:
         result: FetchResult | None = None
         fetcher = self.private_fetcher if due.allow_private and self.private_fetcher else None
         try:
-            result = await (fetcher or self.fetcher).fetch(
-                due.url, etag=due.etag, last_modified=due.last_modified
+            result = await (fetcher or self.fetcher).fetch(  # decoded only to be extracted
+                due.url, etag=due.etag, last_modified=due.last_modified, decode=False
             )
             verdict = await self._verdict(due, result, checked_at)
         except Exception as exc:  # a bug of ours: logged as a check, never fatal
@@ -467,7 +468,7 @@ class Poller:
     async def _verdict(self, due: DueStory, result: FetchResult, at: datetime) -> _Verdict:
         if result.outcome != "ok":
             return _Verdict(result.outcome, due.fingerprint, result.error)
-        if result.body is None or result.text is None:
+        if result.body is None or not result.textual:
             return _Verdict("suspect", due.fingerprint, "not a text page")
         mark = fingerprint(
             result.body,
@@ -620,7 +621,12 @@ def _ingest_in_process(
 def ingest_checked(
     store: Store, gate: Gate, due: DueStory, result: FetchResult, mark: str, at: datetime
 ) -> _Verdict:
-    """Extract, gate and store: the costly path, taken only for a new fingerprint."""
+    """Extract, gate and store: the costly path, taken only for a new fingerprint (and the
+    body decoded here, where the poller did not)."""
+    assert result.body is not None
+    if result.text is None:
+        text, encoding = decode_body(result.body, result.content_type)
+        result = result._replace(text=text, encoding=encoding)
     assert result.text is not None
     data = not_text_problem(result.text)
     if data is not None:

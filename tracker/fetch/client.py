@@ -17,10 +17,10 @@ import httpx
 from tracker.fetch.body import (
     _SUPPORTED_ENCODINGS,
     ACCEPT_ENCODING,
-    _is_textual,
     _read_capped,
     _TooLarge,
     decode_body,
+    is_textual,
 )
 from tracker.fetch.result import FetchOutcome, FetchResult
 from tracker.fetch.retry import parse_retry_after
@@ -67,6 +67,7 @@ class _Journey:
     deadline: float | None = None
     etag: str | None = None  # the validators sent, for a 304 that does not repeat them
     last_modified: str | None = None
+    decode: bool = True  # a textual body decoded to text
     on_wire: list[int] = field(default_factory=lambda: [0])
 
     def result(self, outcome: FetchOutcome, **fields: Any) -> FetchResult:
@@ -168,11 +169,24 @@ class Fetcher:
         await self.transport.aclose()
 
     async def fetch(
-        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        decode: bool = True,
     ) -> FetchResult:
-        """GET ``url`` (conditionally, when validators are given); never raises for I/O."""
+        """GET ``url`` (conditionally, when validators are given); never raises for I/O.
+
+        ``decode=False``: a textual body is not decoded to ``text`` (``textual`` says it
+        is one): for a caller that mostly needs only the bytes, as the poller does.
+        """
         journey = _Journey(
-            url=url, started=time.monotonic(), etag=etag, last_modified=last_modified
+            url=url,
+            started=time.monotonic(),
+            etag=etag,
+            last_modified=last_modified,
+            decode=decode,
         )
         headers = list(self._headers)
         if etag:
@@ -283,13 +297,14 @@ class Fetcher:
         body = await self._read_body(journey, response, found)
         content_type = found.get("content-type")
         text = encoding = None
-        if _is_textual(content_type):
+        if journey.decode and is_textual(content_type):
             text, encoding = decode_body(body, content_type)
         return journey.result(
             "ok",
             body=body,
             text=text,
             encoding=encoding,
+            content_type=content_type,
             etag=found.get("etag"),
             last_modified=found.get("last-modified"),
         )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Literal, NamedTuple
 
+from tracker.fetch.body import is_textual
+
 FetchOutcome = Literal[
     "ok",
     "not_modified",
@@ -36,6 +38,13 @@ class FetchResult(NamedTuple):
     bytes: int = 0  # body bytes received on the wire (before content decoding)
     elapsed: float = 0.0  # seconds, including any wait for a per-host slot
     error: str | None = None  # one-line reason for every outcome but ok / not_modified
+    content_type: str | None = None  # the Content-Type header of an "ok" answer
+
+    @property
+    def textual(self) -> bool:
+        """A body of a textual type: ``text`` holds it decoded, unless the fetch was asked
+        not to decode (``decode=False``; :func:`tracker.charsets.decode_body` does it)."""
+        return self.body is not None and is_textual(self.content_type)
 
     @property
     def ok(self) -> bool:
