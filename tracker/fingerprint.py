@@ -30,6 +30,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 # -- the fallback: a regular-expression cut of the whole page ---------------------------
@@ -103,20 +104,26 @@ class Region:
             ensure_ascii=False,
         )
 
-    @classmethod
-    def loads(cls, text: str | None) -> Region | None:
-        """The region stored by :meth:`dumps` (None for none, or an unreadable one)."""
-        if not text:
-            return None
-        try:
-            data = json.loads(text)
-            spans = tuple(
-                Span(*(part.encode("latin-1") for part in parts)) for parts in data["spans"]
-            )
-            skip = tuple(tag.encode("latin-1") for tag in data.get("skip", ()))
-        except (ValueError, TypeError, KeyError, UnicodeEncodeError):
-            return None
-        return cls(spans, tuple(t for t in skip if t in _SKIPPABLE)) if spans else None
+    @staticmethod
+    def loads(text: str | None) -> Region | None:
+        """The region stored by :meth:`dumps` (None for none, or an unreadable one).
+
+        Cached (regions are immutable): every check of a story reads the same text, and
+        the stories of one site mostly share theirs; parsing it was a quarter of a
+        volatile page's fingerprint.
+        """
+        return _loads(text) if text else None
+
+
+@lru_cache(maxsize=1024)
+def _loads(text: str) -> Region | None:
+    try:
+        data = json.loads(text)
+        spans = tuple(Span(*(part.encode("latin-1") for part in parts)) for parts in data["spans"])
+        skip = tuple(tag.encode("latin-1") for tag in data.get("skip", ()))
+    except (ValueError, TypeError, KeyError, UnicodeEncodeError):
+        return None
+    return Region(spans, tuple(t for t in skip if t in _SKIPPABLE)) if spans else None
 
 
 def cut(page: bytes, region: Region) -> list[bytes] | None:

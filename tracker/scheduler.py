@@ -44,7 +44,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from tracker.errors import DatabaseError, InputError, TrackerError
 from tracker.fetch import backoff_delay
@@ -101,9 +101,10 @@ class SchedulePolicy:
             raise InputError("faster must be in (0, 1] and slower at least 1")
 
 
-@dataclass(frozen=True)
-class StoryClock:
-    """What the schedule needs to know about a story before its check."""
+class StoryClock(NamedTuple):
+    """What the schedule needs to know about a story before its check (named tuples, this
+    and :class:`Plan`: every check makes one of each, and a frozen dataclass costs twice
+    as much to make)."""
 
     interval: float | None  # the current adaptive interval
     every: float | None  # a pinned interval (``--every``)
@@ -113,8 +114,7 @@ class StoryClock:
     breaking: bool  # the latest version carries a breaking-update marker
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(NamedTuple):
     """When to check next, the interval to remember, the status and failure count."""
 
     next_check_at: datetime | None

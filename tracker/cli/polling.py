@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import re
 import sys
 from collections.abc import Callable
@@ -343,7 +344,7 @@ def _next_check(when: datetime) -> str:
     mostly due again within the same few seconds (cached: UTC only, where equal times are
     equal texts)."""
     if when.tzinfo is UTC:
-        return _utc_second(when.replace(microsecond=0))  # the text iso() writes for UTC
+        return _utc_second(math.floor(when.timestamp()))  # the text iso() writes for UTC
     return iso(when.replace(microsecond=0)) or ""
 
 
@@ -497,13 +498,15 @@ class _CheckLog:
 
 def _second(at: datetime) -> str:
     if at.tzinfo is UTC:  # a check's time: thousands a second share one text, worked out once
-        return _utc_second(at.replace(microsecond=0))
+        return _utc_second(math.floor(at.timestamp()))
     return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @lru_cache(maxsize=64)
-def _utc_second(at: datetime) -> str:
-    return at.strftime("%Y-%m-%dT%H:%M:%SZ")
+def _utc_second(timestamp: int) -> str:
+    """A UTC time's whole second as text, keyed by its POSIX second (an int hashes and
+    compares faster than an aware datetime, which a cut to the second also made anew)."""
+    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 async def _run(

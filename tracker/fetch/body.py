@@ -95,7 +95,8 @@ _TEXT_TYPES = ("text/", "application/xhtml", "application/xml", "application/jso
 _TEXT_SUFFIXES = ("+xml", "+json")
 
 
-def _is_textual(content_type: str | None) -> bool:
+def is_textual(content_type: str | None) -> bool:
+    """Whether a body of this Content-Type is text (undeclared: a news page, most likely)."""
     if not content_type:
         return True  # undeclared: a news page, most likely
     media_type = content_type.split(";", 1)[0].strip().lower()

@@ -17,10 +17,10 @@ import httpx
 from tracker.fetch.body import (
     _SUPPORTED_ENCODINGS,
     ACCEPT_ENCODING,
-    _is_textual,
     _read_capped,
     _TooLarge,
     decode_body,
+    is_textual,
 )
 from tracker.fetch.result import FetchOutcome, FetchResult
 from tracker.fetch.retry import parse_retry_after
@@ -67,6 +67,7 @@ class _Journey:
     deadline: float | None = None
     etag: str | None = None  # the validators sent, for a 304 that does not repeat them
     last_modified: str | None = None
+    decode: bool = True  # a textual body decoded to text
     on_wire: list[int] = field(default_factory=lambda: [0])
 
     def result(self, outcome: FetchOutcome, **fields: Any) -> FetchResult:
@@ -168,11 +169,24 @@ class Fetcher:
         await self.transport.aclose()
 
     async def fetch(
-        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        decode: bool = True,
     ) -> FetchResult:
-        """GET ``url`` (conditionally, when validators are given); never raises for I/O."""
+        """GET ``url`` (conditionally, when validators are given); never raises for I/O.
+
+        ``decode=False``: a textual body is not decoded to ``text`` (``textual`` says it
+        is one): for a caller that mostly needs only the bytes, as the poller does.
+        """
         journey = _Journey(
-            url=url, started=time.monotonic(), etag=etag, last_modified=last_modified
+            url=url,
+            started=time.monotonic(),
+            etag=etag,
+            last_modified=last_modified,
+            decode=decode,
         )
         headers = list(self._headers)
         if etag:
@@ -201,23 +215,24 @@ class Fetcher:
         for _hop in range(self.settings.max_redirects + 1):
             journey.final_url = str(current)
             seen.add(journey.final_url)
-            target = await self._guard.check(current)
+            target = self._guard.passed(current) or await self._guard.check(current)
             slot = self._slots.get(target.authority)
             if slot is None:
                 slot = self._slots[target.authority] = asyncio.Semaphore(
                     self.settings.per_host_limit
                 )
-            async with slot:
+            async with slot:  # the total time starts once the first hop has its slot
+                loop = asyncio.get_running_loop()
+                remaining = None
                 if journey.deadline is None:
-                    loop = asyncio.get_running_loop()
                     journey.deadline = loop.time() + self.settings.total_timeout
-                try:
+                else:
+                    remaining = journey.deadline - loop.time()
+                if self._get is not None:  # aiohttp bounds it: its total timeout, remaining
+                    reply = await self._exchange(journey, target, headers, remaining)
+                else:
                     async with asyncio.timeout_at(journey.deadline):
                         reply = await self._exchange(journey, target, headers)
-                except TimeoutError:
-                    raise TimeoutError(
-                        f"no complete answer within {self.settings.total_timeout:g} s"
-                    ) from None
             if isinstance(reply, FetchResult):
                 return reply
             if str(reply) in seen:
@@ -226,12 +241,17 @@ class Fetcher:
         raise _Stop("redirect_loop", f"more than {self.settings.max_redirects} redirects")
 
     async def _exchange(
-        self, journey: _Journey, target: _Target, headers: list[tuple[str, str]]
+        self,
+        journey: _Journey,
+        target: _Target,
+        headers: list[tuple[str, str]],
+        remaining: float | None = None,
     ) -> FetchResult | httpx.URL:
-        """One request: a finished result, or the URL a redirect points to."""
+        """One request: a finished result, or the URL a redirect points to (``remaining``:
+        the seconds left of the total time after earlier hops, for aiohttp's own timeout)."""
         response: Reply
         if self._get is not None:
-            response = await self._get(target.text, headers)
+            response = await self._get(target.text, headers, remaining)
         else:
             request = httpx.Request("GET", target.url, headers=headers)
             request.extensions["timeout"] = self._timeouts
@@ -245,15 +265,18 @@ class Fetcher:
                     return journey.result("http_error", error=f"HTTP {status} without Location")
                 journey.permanent = journey.permanent or status in _PERMANENT_REDIRECTS
                 return _redirect_target(target.url, location, status)
+            outcome = _outcome_for_status(status)
+            if outcome != "ok":  # (no body to read: no coroutine for a 304)
+                return self._bodiless(journey, response, found, outcome)
             return await self._conclude(journey, response, found)
         finally:
             await response.aclose()
 
-    async def _conclude(
-        self, journey: _Journey, response: Reply, found: dict[str, str]
+    def _bodiless(
+        self, journey: _Journey, response: Reply, found: dict[str, str], outcome: FetchOutcome
     ) -> FetchResult:
+        """The result of an answer whose body is not read: a 304, an error status."""
         status = response.status
-        outcome = _outcome_for_status(status)
         if outcome == "not_modified":
             # Keep the validators we sent when the server does not repeat them.
             return journey.result(
@@ -261,22 +284,27 @@ class Fetcher:
                 etag=found.get("etag") or journey.etag,
                 last_modified=found.get("last-modified") or journey.last_modified,
             )
-        if outcome != "ok":
-            reason = _one_line(f"HTTP {status} {response.reason}".strip())
-            retry_after = None
-            if outcome == "rate_limited":
-                retry_after = parse_retry_after(found.get("retry-after"))
-            return journey.result(outcome, retry_after=retry_after, error=reason)
+        reason = _one_line(f"HTTP {status} {response.reason}".strip())
+        retry_after = None
+        if outcome == "rate_limited":
+            retry_after = parse_retry_after(found.get("retry-after"))
+        return journey.result(outcome, retry_after=retry_after, error=reason)
+
+    async def _conclude(
+        self, journey: _Journey, response: Reply, found: dict[str, str]
+    ) -> FetchResult:
+        """The result of a 2xx answer, its body read and decoded."""
         body = await self._read_body(journey, response, found)
         content_type = found.get("content-type")
         text = encoding = None
-        if _is_textual(content_type):
+        if journey.decode and is_textual(content_type):
             text, encoding = decode_body(body, content_type)
         return journey.result(
-            outcome,
+            "ok",
             body=body,
             text=text,
             encoding=encoding,
+            content_type=content_type,
             etag=found.get("etag"),
             last_modified=found.get("last-modified"),
         )

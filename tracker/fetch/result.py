@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
+
+from tracker.fetch.body import is_textual
 
 FetchOutcome = Literal[
     "ok",
@@ -19,9 +20,9 @@ FetchOutcome = Literal[
 ]
 
 
-@dataclass(frozen=True)
-class FetchResult:
-    """What one fetch of one URL found, success or not."""
+class FetchResult(NamedTuple):
+    """What one fetch of one URL found, success or not (a named tuple: immutable, and made
+    in half a frozen dataclass's time; every check makes one)."""
 
     url: str  # the URL asked for
     final_url: str  # after redirects (the last one tried, when a hop failed)
@@ -37,6 +38,13 @@ class FetchResult:
     bytes: int = 0  # body bytes received on the wire (before content decoding)
     elapsed: float = 0.0  # seconds, including any wait for a per-host slot
     error: str | None = None  # one-line reason for every outcome but ok / not_modified
+    content_type: str | None = None  # the Content-Type header of an "ok" answer
+
+    @property
+    def textual(self) -> bool:
+        """A body of a textual type: ``text`` holds it decoded, unless the fetch was asked
+        not to decode (``decode=False``; :func:`tracker.charsets.decode_body` does it)."""
+        return self.body is not None and is_textual(self.content_type)
 
     @property
     def ok(self) -> bool:

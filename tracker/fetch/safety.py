@@ -132,7 +132,10 @@ def _target(url: httpx.URL, host: str, port: int) -> _Target:
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-@lru_cache(maxsize=4096)
+URL_CACHE_SIZE = 4096  # story URLs whose parsed forms are kept (see _target_of)
+
+
+@lru_cache(maxsize=URL_CACHE_SIZE)
 def _target_of(url: str | httpx.URL) -> _Target:
     """Parse with httpx itself, so the checked host is the host httpx connects to.
 
@@ -219,12 +222,20 @@ class _AddressGuard:
         settings = self._settings
         return settings.allow_private or _is_allowed_host(host, port, settings.allow_hosts)
 
-    async def check(self, url: str | httpx.URL) -> _Target:
-        """The URL's target, or :class:`UnsafeURLError`."""
+    def passed(self, url: str | httpx.URL) -> _Target | None:
+        """The URL's target if its host passed and that judgement still holds; else None
+        (:meth:`check` it). A check without a coroutine, for the stories polled again and
+        again."""
         target = _target_of(url)
         until = self._passed.get(target.authority)
-        if until is not None and until > time.monotonic():
+        return target if until is not None and until > time.monotonic() else None
+
+    async def check(self, url: str | httpx.URL) -> _Target:
+        """The URL's target, or :class:`UnsafeURLError`."""
+        target = self.passed(url)
+        if target is not None:
             return target
+        target = _target_of(url)
         if self.skips(target.host, target.port):
             until = math.inf
         elif _ip_literal(target.host) is not None:

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import quote
 
 import sqlalchemy.exc
@@ -319,20 +319,29 @@ class FileWatch:
 
 @contextmanager
 def translate_errors(engine: Engine) -> Iterator[None]:
-    """Turn driver errors a user can cause into one-line :class:`DatabaseError`."""
+    """Turn driver errors a user can cause into one-line :class:`DatabaseError`: wrapped by
+    SQLAlchemy, or raised by the SQLite driver itself (a hot path's raw cursor)."""
     where = engine.url.render_as_string(hide_password=True)
     try:
         yield
     except sqlalchemy.exc.OperationalError as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "cannot connect"
-        _raise_if_read_only(where, reason)
-        raise DatabaseError(f"{where}: {reason}") from None
+        _raise_translated(where, _first_line(exc.orig) or "cannot connect", operational=True)
     except sqlalchemy.exc.DatabaseError as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        _raise_if_read_only(where, reason)
-        if "not a database" in reason or "malformed" in reason:
-            reason = "not a tracker database, or the file is corrupt"
-        raise DatabaseError(f"{where}: {reason}") from None
+        _raise_translated(where, _first_line(exc.orig) or str(exc), operational=False)
+    except sqlite3.Error as exc:
+        operational = isinstance(exc, sqlite3.OperationalError)
+        _raise_translated(where, _first_line(exc) or type(exc).__name__, operational=operational)
+
+
+def _first_line(error: BaseException | None) -> str:
+    return str(error).strip().splitlines()[0] if error is not None and str(error).strip() else ""
+
+
+def _raise_translated(where: str, reason: str, *, operational: bool) -> NoReturn:
+    _raise_if_read_only(where, reason)
+    if not operational and ("not a database" in reason or "malformed" in reason):
+        reason = "not a tracker database, or the file is corrupt"
+    raise DatabaseError(f"{where}: {reason}") from None
 
 
 # What SQLite ("attempt to write a readonly database") and PostgreSQL ("cannot execute INSERT

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import contextlib
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from functools import cache, lru_cache
 from operator import attrgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy.exc
 from sqlalchemy import (
@@ -47,9 +47,11 @@ from tracker.store.schema import Check, Story, Version, check_label
 POLLED_STATUSES = ("active", "gone", "error")
 
 
-@dataclass(frozen=True)
-class DueStory:
-    """A claimed story: what a check needs to fetch it and judge the answer."""
+class DueStory(NamedTuple):
+    """A claimed story: what a check needs to fetch it and judge the answer.
+
+    A named tuple, immutable as a frozen dataclass is and made in a third of its time:
+    every check makes one, and a claim dozens at once."""
 
     id: int
     url: str
@@ -71,7 +73,7 @@ class DueStory:
     allow_private: bool = False  # `tracker add --allow-private`, remembered
 
 
-@dataclass
+@dataclass(slots=True)
 class CheckRecord:
     """One check's outcome and the story state it leaves behind (written in a batch)."""
 
@@ -235,7 +237,7 @@ def _latest_versions(conn: Connection, ids: list[int]) -> dict[int, tuple[int, i
     if prepared is None or prepared.results:
         rows: Any = conn.execute(_latest_statement(), {"ids": ids})
     else:
-        rows = conn.exec_driver_sql(prepared.sql, tuple(ids)).all()
+        rows = _cursor_rows(conn, prepared.sql, tuple(ids))
     return {story_id: (number, words, marker) for story_id, number, words, marker in rows}
 
 
@@ -563,11 +565,11 @@ def _execute_records(
     """``statement`` once per record, each parameter the record's attribute ``values``
     names (or one of ``constants``), in one executemany.
 
-    On SQLite without SQLAlchemy's work per row: the statement is compiled once, and
-    each record's values go to the driver as one tuple, read by one ``attrgetter`` and
-    passed through the bind processors SQLAlchemy would apply (datetimes to text); a
-    dict per row and a generator per value cost more than the driver's work.
-    A hot path: every check writes one check-log row and one story row.
+    On SQLite without SQLAlchemy's work per row or statement: the statement is compiled
+    once, and each record's values go to the driver's own cursor as one row, read by one
+    ``attrgetter`` and passed through the bind processors SQLAlchemy would apply
+    (datetimes to text); a dict per row and a generator per value cost more than the
+    driver's work. A hot path: every check writes one check-log row and one story row.
     """
     prepared = _driver_query(statement, conn.dialect)
     if prepared is None:  # psycopg: SQLAlchemy's own executemany (insertmanyvalues)
@@ -589,8 +591,9 @@ def _execute_records(
             row[index] = process(row[index])
         for index, value in fixed:
             row[index] = value
-        rows.append(tuple(row))  # (SQLAlchemy takes tuples or dicts, not lists)
-    conn.exec_driver_sql(prepared.sql, rows)
+        rows.append(row)
+    with _cursor(conn) as cursor:
+        cursor.executemany(prepared.sql, rows)
 
 
 @lru_cache(maxsize=16)
@@ -673,12 +676,13 @@ def _query(conn: Connection, statement: Any, params: dict[str, Any]) -> list[Any
     if prepared is None:
         return list(conn.execute(statement, params).all())
     values = prepared.defaults | params
-    rows = conn.exec_driver_sql(
+    rows = _cursor_rows(
+        conn,
         prepared.sql,
         tuple(values[name] if p is None else p(values[name]) for name, p in prepared.binds),
-    ).all()
+    )
     if not prepared.results:
-        return list(rows)
+        return rows
     out = []
     for row in rows:
         row = list(row)
@@ -688,16 +692,45 @@ def _query(conn: Connection, statement: Any, params: dict[str, Any]) -> list[Any
     return out
 
 
+def _cursor_rows(conn: Connection, sql: str, params: Sequence[Any]) -> list[Any]:
+    """``sql`` run on the connection's own DBAPI cursor, in its transaction: the driver's
+    rows, without the SQLAlchemy result (its metadata and row objects) a claim paid per
+    statement. The driver's errors are translate_errors' to name."""
+    with _cursor(conn) as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+@contextlib.contextmanager
+def _cursor(conn: Connection) -> Iterator[Any]:
+    """A cursor of the connection's DBAPI connection (SQLite's), closed after use."""
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        yield cursor
+    finally:
+        cursor.close()
+
+
 _SAMPLES = (datetime(2026, 12, 2, 20, 51, 29, 123456, tzinfo=UTC), datetime(2026, 1, 2, 3, 4, 5))
 
 
 def _utc_text(value: datetime | None) -> str | None:
-    """A UTC datetime as SQLite text, as SQLAlchemy writes it (about 4x faster)."""
+    """A UTC datetime as SQLite text, as SQLAlchemy writes it (about 5x faster: its fields
+    %-formatted, a third faster than an aware datetime's isoformat cut to 26 characters,
+    or an f-string's format specs; the flush makes three a check)."""
     if value is None:
         return None
     if value.tzinfo is not UTC:
         value = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
-    return value.isoformat(" ", "microseconds")[:26]
+    return "%04d-%02d-%02d %02d:%02d:%02d.%06d" % (  # noqa: UP031 (speed, as said)
+        value.year,
+        value.month,
+        value.day,
+        value.hour,
+        value.minute,
+        value.second,
+        value.microsecond,
+    )
 
 
 def _fast(process: Any) -> Any:
