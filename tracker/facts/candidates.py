@@ -12,7 +12,7 @@ from typing import Any
 
 from tracker.facts import lexicon as lx
 from tracker.facts.model import Fact
-from tracker.facts.normalize import entity_key, is_place_adjective
+from tracker.facts.normalize import before_a_noun, entity_key, place_adjective_swap
 from tracker.model import FactChange, Sentence
 
 
@@ -54,13 +54,11 @@ def same_source(source: str, others: set[str]) -> bool:
 
 
 def same_but_place_adjective(phrase: str, other: str) -> bool:
-    """ "Ireland farmers" and "Irish farmers": one word swapped for its place's adjective."""
-    words, other_words = phrase.split(), other.split()
-    if len(words) != len(other_words):
-        return False
-    swapped = [(x, y) for x, y in zip(words, other_words, strict=True) if x != y]
-    return len(swapped) == 1 and any(
-        is_place_adjective(x, y) or is_place_adjective(y, x) for x, y in swapped
+    """ "Ireland farmers" and "Irish farmers": one word swapped for its place's adjective,
+    used before a noun ("Julia Briggs" → "Julian Briggs" is another person)."""
+    swap = place_adjective_swap(phrase, other)
+    return swap is not None and before_a_noun(
+        swap.adjective, other if swap.adjective_in_other else phrase
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import NamedTuple
 
 from tracker.facts import lexicon as lx
 
@@ -103,3 +104,34 @@ def is_place_adjective(place: str, adjective: str) -> bool:
         if any(adjective == base + ending for ending in _ADJECTIVE_ENDINGS):
             return True
     return False
+
+
+class PlaceSwap(NamedTuple):
+    place: str
+    adjective: str
+    adjective_in_other: bool  # the adjective is the second phrase's word
+
+
+def place_adjective_swap(phrase: str, other: str) -> PlaceSwap | None:
+    """Two phrases alike but for one capitalised word swapped for the adjective of the
+    same place ("Ireland farmers" / "Irish farmers"); None for any other difference."""
+    words, other_words = phrase.split(), other.split()
+    if len(words) != len(other_words):
+        return None
+    swapped = [(x, y) for x, y in zip(words, other_words, strict=True) if x != y]
+    if len(swapped) != 1:
+        return None
+    x, y = swapped[0]
+    if not (x[:1].isupper() and y[:1].isupper()):
+        return None
+    if is_place_adjective(x, y):
+        return PlaceSwap(x, y, True)
+    if is_place_adjective(y, x):
+        return PlaceSwap(y, x, False)
+    return None
+
+
+def before_a_noun(word: str, text: str) -> bool:
+    """The word stands before a lower-case word in the text: used as an adjective ("Irish
+    leaders"), not as a name ("Julian Assange")."""
+    return re.search(rf"(?<!\w){re.escape(word)} [a-z]", text) is not None

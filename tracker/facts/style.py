@@ -13,7 +13,7 @@ import re
 import unicodedata
 
 from tracker.facts import lexicon as lx
-from tracker.facts.normalize import fold, is_place_adjective, parse_number
+from tracker.facts.normalize import before_a_noun, fold, parse_number, place_adjective_swap
 
 # Words whose change alone never changes a fact: articles, "on" before a day, "that"
 # after a say-verb, the serial comma's "and".
@@ -269,17 +269,11 @@ def _place_and_its_adjective(removed: str, added: str, a_text: str, b_text: str)
     noun ("Northern Ireland leaders" → "Northern Irish leaders", "the Azerbaijan exclave"
     → "the Azerbaijani exclave"): a rewording. "Julia" → "Julian" is a name corrected:
     a name is not followed by a lower-case noun."""
-    old, new = removed.strip(" ,.;").split(), added.strip(" ,.;").split()
-    if len(old) != 1 or len(new) != 1 or old[0] == new[0]:
+    old, new = removed.strip(" ,.;"), added.strip(" ,.;")
+    swap = place_adjective_swap(old, new) if len(old.split()) == len(new.split()) == 1 else None
+    if swap is None:
         return False
-    for place, adjective, text in ((old[0], new[0], b_text), (new[0], old[0], a_text)):
-        if not (place[:1].isupper() and adjective[:1].isupper()):
-            return False
-        if is_place_adjective(place, adjective) and re.search(
-            rf"\b{re.escape(adjective)} [a-z]", text
-        ):
-            return True
-    return False
+    return before_a_noun(swap.adjective, b_text if swap.adjective_in_other else a_text)
 
 
 def _both_spellings_used(removed: str, added: str, a_text: str, b_text: str) -> bool:
