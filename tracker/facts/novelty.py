@@ -84,8 +84,7 @@ def added_sentences(a: Side, b: Side, cover: Coverage, explained: set[int]) -> l
             )
             day_changed = bool(old_days and new_days) and old_days != new_days
             if _name_count(added, names) >= lx.MIN_NEW_NAMES or new_figures or day_changed:
-                news = sorted(_new_names(added, names) | new_figures)
-                out.append(_rewrite(a.sentences[best], sentence, b.facts, news))
+                out.append(_rewrite(a.sentences[best], sentence, b.facts))
                 continue
         if main_event(b.facts, sentence.index) is not None or _has_quantity(
             b.facts, sentence.index
@@ -100,7 +99,7 @@ def added_sentences(a: Side, b: Side, cover: Coverage, explained: set[int]) -> l
             if retells:
                 # What it retells is its "before", even with no new name or figure: an
                 # editor reads "hospitalized" → "shot and hospitalized" as one change.
-                rewritten = _rewrite(a.sentences[best], sentence, b.facts, ())
+                rewritten = _rewrite(a.sentences[best], sentence, b.facts)
                 candidate = replace(rewritten, weight=candidate.weight)
             out.append(candidate)
     return out  # an inserted sidebar (the block) is page furniture, not the story
@@ -233,7 +232,7 @@ def _overlap(old: str, new: str) -> float:
     return len(new_words & content_words(old)) / len(new_words) if new_words else 0.0
 
 
-def _rewrite(old: Sentence, new: Sentence, facts: Sequence[Fact], news: Sequence[str]) -> Candidate:
+def _rewrite(old: Sentence, new: Sentence, facts: Sequence[Fact]) -> Candidate:
     """A new sentence that reworks an old one: report it as a change of that statement."""
     candidate = _sentence_change("changed", facts, new, old.text, new.text)
     summary = f"Now: {new.text} (was: {old.text})"
